@@ -1,0 +1,11 @@
+# controller/: nwf-controller, the daemon that keeps every bound port's
+# flows right.
+
+bin_PROGRAMS += controller/nwf-controller
+controller_nwf_controller_SOURCES = \
+	controller/nwf-controller.c \
+	controller/ofctrl.c \
+	controller/ofctrl.h
+controller_nwf_controller_LDADD = \
+	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
+	$(JANSSON_LIBS) $(LIBPCAP_LIBS)

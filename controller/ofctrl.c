@@ -1,0 +1,600 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#include <config.h>
+
+#include "ofctrl.h"
+
+#include "byte-order.h"
+#include "openflow/openflow.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-bundle.h"
+#include "openvswitch/ofp-errors.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-print.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/rconn.h"
+#include "openvswitch/vlog.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(ofctrl);
+
+/* One flow: what identifies it in a flow table (table, priority, match)
+ * and what it carries (cookie, actions). */
+struct ofctrl_flow {
+    struct hmap_node node;      /* In struct ofctrl_flows. */
+    uint8_t table_id;
+    uint16_t priority;
+    struct minimatch match;
+    uint64_t cookie;
+    struct ofpact *ofpacts;
+    size_t ofpacts_len;
+};
+
+/* After an error from the switch, wait this long before resynchronizing,
+ * so that a flow the switch keeps rejecting does not make a busy loop. */
+#define OFCTRL_RESYNC_BACKOFF_MSEC 1000
+
+struct ofctrl {
+    char *bridge;
+    struct rconn *rconn;
+    unsigned int conn_seqno;    /* rconn connection seqno last seen. */
+
+    struct ofctrl_flows desired;
+    uint64_t desired_seqno;     /* Incremented by each ofctrl_put(). */
+
+    /* What the switch has, once the batch in flight is confirmed.  Only
+     * meaningful when 'need_full_sync' is false. */
+    struct ofctrl_flows installed;
+    bool need_full_sync;
+    long long int resync_after; /* Earliest time of the next full sync. */
+
+    /* The batch in flight, if any: the barrier that confirms it and the
+     * desired seqno it carried. */
+    ovs_be32 barrier_xid;
+    bool in_flight;
+    bool batch_failed;
+    uint64_t batch_seqno;
+    uint64_t installed_seqno;   /* Highest seqno confirmed on the switch. */
+
+    uint32_t next_bundle_id;
+};
+
+static uint32_t
+ofctrl_flow_hash(uint8_t table_id, uint16_t priority,
+                 const struct minimatch *match)
+{
+    return minimatch_hash(match, ((uint32_t) table_id << 16) | priority);
+}
+
+static struct ofctrl_flow *
+ofctrl_flows_find(const struct ofctrl_flows *flows, uint8_t table_id,
+                  uint16_t priority, const struct minimatch *match)
+{
+    struct ofctrl_flow *f;
+    HMAP_FOR_EACH_WITH_HASH (f, node,
+                             ofctrl_flow_hash(table_id, priority, match),
+                             &flows->flows) {
+        if (f->table_id == table_id && f->priority == priority
+            && minimatch_equal(&f->match, match)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static void
+ofctrl_flow_destroy(struct ofctrl_flow *f)
+{
+    minimatch_destroy(&f->match);
+    free(f->ofpacts);
+    free(f);
+}
+
+static struct ofctrl_flow *
+ofctrl_flow_clone(const struct ofctrl_flow *src)
+{
+    struct ofctrl_flow *f = xmalloc(sizeof *f);
+    f->table_id = src->table_id;
+    f->priority = src->priority;
+    minimatch_clone(&f->match, &src->match);
+    f->cookie = src->cookie;
+    f->ofpacts = xmemdup(src->ofpacts, src->ofpacts_len);
+    f->ofpacts_len = src->ofpacts_len;
+    return f;
+}
+
+static bool
+ofctrl_flow_same_content(const struct ofctrl_flow *a,
+                         const struct ofctrl_flow *b)
+{
+    return a->cookie == b->cookie
+           && ofpacts_equal(a->ofpacts, a->ofpacts_len,
+                            b->ofpacts, b->ofpacts_len);
+}
+
+void
+ofctrl_flows_init(struct ofctrl_flows *flows)
+{
+    hmap_init(&flows->flows);
+}
+
+void
+ofctrl_flows_clear(struct ofctrl_flows *flows)
+{
+    struct ofctrl_flow *f;
+    HMAP_FOR_EACH_POP (f, node, &flows->flows) {
+        ofctrl_flow_destroy(f);
+    }
+}
+
+void
+ofctrl_flows_destroy(struct ofctrl_flows *flows)
+{
+    ofctrl_flows_clear(flows);
+    hmap_destroy(&flows->flows);
+}
+
+void
+ofctrl_flows_swap(struct ofctrl_flows *a, struct ofctrl_flows *b)
+{
+    hmap_swap(&a->flows, &b->flows);
+}
+
+size_t
+ofctrl_flows_count(const struct ofctrl_flows *flows)
+{
+    return hmap_count(&flows->flows);
+}
+
+static void
+ofctrl_flows_insert(struct ofctrl_flows *flows, struct ofctrl_flow *f)
+{
+    hmap_insert(&flows->flows, &f->node,
+                ofctrl_flow_hash(f->table_id, f->priority, &f->match));
+}
+
+/* Parses 'flow', in ovs-ofctl's syntax, into a new struct ofctrl_flow in
+ * '*flowp'.  'command' is OFPFC_ADD for a whole flow, OFPFC_DELETE_STRICT
+ * for one that only names a table, priority and match.  Returns NULL on success, otherwise an error message that the
+ * caller must free. */
+static char *
+ofctrl_flow_parse(const char *flow, int command, struct ofctrl_flow **flowp)
+{
+    struct ofputil_flow_mod fm;
+    enum ofputil_protocol usable;
+    char *error = parse_ofp_flow_mod_str(&fm, flow, NULL, NULL, command,
+                                         &usable);
+    *flowp = NULL;
+    if (error) {
+        return error;
+    }
+    if (!(usable & OFPUTIL_P_OF13_OXM)) {
+        minimatch_destroy(&fm.match);
+        free(fm.ofpacts);
+        return xasprintf("%s: not expressible in OpenFlow 1.3", flow);
+    }
+
+    struct ofctrl_flow *f = xmalloc(sizeof *f);
+    /* A flow without "table=" belongs to table 0. */
+    f->table_id = fm.table_id == OFPTT_ALL ? 0 : fm.table_id;
+    f->priority = fm.priority;
+    f->match = fm.match;
+    f->cookie = fm.new_cookie == OVS_BE64_MAX ? 0 : ntohll(fm.new_cookie);
+    f->ofpacts = fm.ofpacts;
+    f->ofpacts_len = fm.ofpacts_len;
+    *flowp = f;
+    return NULL;
+}
+
+/* Removes and frees the flow in 'flows' with the table, priority and match
+ * of 'key', if there is one.  Returns true if there was. */
+static bool
+ofctrl_flows_remove_key(struct ofctrl_flows *flows,
+                        const struct ofctrl_flow *key)
+{
+    struct ofctrl_flow *old = ofctrl_flows_find(flows, key->table_id,
+                                                key->priority, &key->match);
+    if (old) {
+        hmap_remove(&flows->flows, &old->node);
+        ofctrl_flow_destroy(old);
+    }
+    return old != NULL;
+}
+
+/* Parses 'flow', in ovs-ofctl's syntax ("table=1,priority=10,ip
+ * actions=drop"), and adds it to 'flows', replacing a flow with the same
+ * table, priority and match.  Returns NULL on success, otherwise an error
+ * message that the caller must free. */
+char *
+ofctrl_flows_add(struct ofctrl_flows *flows, const char *flow)
+{
+    struct ofctrl_flow *f;
+    char *error = ofctrl_flow_parse(flow, OFPFC_ADD, &f);
+    if (!error) {
+        ofctrl_flows_remove_key(flows, f);
+        ofctrl_flows_insert(flows, f);
+    }
+    return error;
+}
+
+/* Removes the flow with the table, priority and match of 'flow' (actions
+ * are ignored).  Returns true if there was one. */
+bool
+ofctrl_flows_remove(struct ofctrl_flows *flows, const char *flow)
+{
+    struct ofctrl_flow *key;
+    char *error = ofctrl_flow_parse(flow, OFPFC_DELETE_STRICT, &key);
+    if (error) {
+        free(error);
+        return false;
+    }
+    bool found = ofctrl_flows_remove_key(flows, key);
+    ofctrl_flow_destroy(key);
+    return found;
+}
+
+static void
+ofctrl_flow_format(const struct ofctrl_flow *f, struct ds *s)
+{
+    ds_put_format(s, "table=%"PRIu8", cookie=0x%"PRIx64", ",
+                  f->table_id, f->cookie);
+    minimatch_format(&f->match, NULL, NULL, s, f->priority);
+    ds_put_cstr(s, " actions=");
+    struct ofpact_format_params fp = { .s = s };
+    ofpacts_format(f->ofpacts, f->ofpacts_len, &fp);
+}
+
+static int
+compare_strings(const void *a_, const void *b_)
+{
+    const char *const *a = a_;
+    const char *const *b = b_;
+    return strcmp(*a, *b);
+}
+
+/* Appends 'flows' to 's', one per line, sorted so that the output is
+ * stable. */
+void
+ofctrl_flows_format(const struct ofctrl_flows *flows, struct ds *s)
+{
+    size_t n = hmap_count(&flows->flows);
+    char **lines = xmalloc(n * sizeof *lines);
+    size_t i = 0;
+
+    const struct ofctrl_flow *f;
+    HMAP_FOR_EACH (f, node, &flows->flows) {
+        struct ds line = DS_EMPTY_INITIALIZER;
+        ofctrl_flow_format(f, &line);
+        lines[i++] = ds_steal_cstr(&line);
+    }
+    qsort(lines, n, sizeof *lines, compare_strings);
+    for (i = 0; i < n; i++) {
+        ds_put_format(s, "%s\n", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+}
+
+static void
+ofctrl_flows_copy(struct ofctrl_flows *dst, const struct ofctrl_flows *src)
+{
+    ofctrl_flows_clear(dst);
+    const struct ofctrl_flow *f;
+    HMAP_FOR_EACH (f, node, &src->flows) {
+        ofctrl_flows_insert(dst, ofctrl_flow_clone(f));
+    }
+}
+
+/* Creates the connection to 'bridge', through RUNDIR/BRIDGE.mgmt.  It
+ * starts with an empty desired set: nothing is sent to the switch until
+ * the first ofctrl_put(). */
+struct ofctrl *
+ofctrl_create(const char *bridge, const char *rundir)
+{
+    struct ofctrl *ofctrl = xzalloc(sizeof *ofctrl);
+    ofctrl->bridge = xstrdup(bridge);
+    ofctrl->rconn = rconn_create(5, 4, 0, 1u << OFP13_VERSION);
+    ofctrl_flows_init(&ofctrl->desired);
+    ofctrl_flows_init(&ofctrl->installed);
+    ofctrl->need_full_sync = true;
+    ofctrl->next_bundle_id = 1;
+
+    char *target = xasprintf("unix:%s/%s.mgmt", rundir, bridge);
+    rconn_connect(ofctrl->rconn, target, bridge);
+    VLOG_INFO("%s: connecting to %s", bridge, target);
+    free(target);
+    return ofctrl;
+}
+
+void
+ofctrl_destroy(struct ofctrl *ofctrl)
+{
+    if (ofctrl) {
+        rconn_destroy(ofctrl->rconn);
+        ofctrl_flows_destroy(&ofctrl->desired);
+        ofctrl_flows_destroy(&ofctrl->installed);
+        free(ofctrl->bridge);
+        free(ofctrl);
+    }
+}
+
+const char *
+ofctrl_get_bridge(const struct ofctrl *ofctrl)
+{
+    return ofctrl->bridge;
+}
+
+bool
+ofctrl_is_connected(const struct ofctrl *ofctrl)
+{
+    return rconn_is_connected(ofctrl->rconn);
+}
+
+/* Makes a copy of 'flows' the desired flow table of the bridge and
+ * returns a sequence number: once ofctrl_get_installed_seqno() reaches
+ * it, the switch has confirmed these flows. */
+uint64_t
+ofctrl_put(struct ofctrl *ofctrl, const struct ofctrl_flows *flows)
+{
+    ofctrl_flows_copy(&ofctrl->desired, flows);
+    return ++ofctrl->desired_seqno;
+}
+
+uint64_t
+ofctrl_get_installed_seqno(const struct ofctrl *ofctrl)
+{
+    return ofctrl->installed_seqno;
+}
+
+static enum ofp_version
+ofctrl_version(const struct ofctrl *ofctrl)
+{
+    return rconn_get_version(ofctrl->rconn);
+}
+
+static void
+ofctrl_send(struct ofctrl *ofctrl, struct ofpbuf *msg)
+{
+    rconn_send(ofctrl->rconn, msg, NULL);
+}
+
+static void
+ofctrl_send_bundle_ctrl(struct ofctrl *ofctrl, uint32_t bundle_id,
+                        uint16_t type)
+{
+    struct ofputil_bundle_ctrl_msg bc = {
+        .bundle_id = bundle_id,
+        .type = type,
+        .flags = OFPBF_ORDERED | OFPBF_ATOMIC,
+    };
+    ofctrl_send(ofctrl,
+                ofputil_encode_bundle_ctrl_request(ofctrl_version(ofctrl),
+                                                   &bc));
+}
+
+static void
+ofctrl_bundle_add(struct ofctrl *ofctrl, uint32_t bundle_id,
+                  const struct ofputil_flow_mod *fm)
+{
+    enum ofputil_protocol protocol
+        = ofputil_protocol_from_ofp_version(ofctrl_version(ofctrl));
+    struct ofpbuf *msg = ofputil_encode_flow_mod(fm, protocol);
+    struct ofputil_bundle_add_msg bam = {
+        .bundle_id = bundle_id,
+        .flags = OFPBF_ORDERED | OFPBF_ATOMIC,
+        .msg = msg->data,
+    };
+    ofctrl_send(ofctrl, ofputil_encode_bundle_add(ofctrl_version(ofctrl),
+                                                  &bam));
+    ofpbuf_delete(msg);
+}
+
+static void
+ofctrl_bundle_add_flow(struct ofctrl *ofctrl, uint32_t bundle_id,
+                       const struct ofctrl_flow *f, uint16_t command)
+{
+    struct ofputil_flow_mod fm = {
+        .match = f->match,
+        .priority = f->priority,
+        .new_cookie = command == OFPFC_ADD ? htonll(f->cookie)
+                                           : OVS_BE64_MAX,
+        .table_id = f->table_id,
+        .command = command,
+        .buffer_id = UINT32_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .ofpacts = command == OFPFC_ADD ? f->ofpacts : NULL,
+        .ofpacts_len = command == OFPFC_ADD ? f->ofpacts_len : 0,
+    };
+    ofctrl_bundle_add(ofctrl, bundle_id, &fm);
+}
+
+static void
+ofctrl_bundle_delete_all(struct ofctrl *ofctrl, uint32_t bundle_id)
+{
+    struct ofputil_flow_mod fm = {
+        .table_id = OFPTT_ALL,
+        .command = OFPFC_DELETE,
+        .buffer_id = UINT32_MAX,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .new_cookie = OVS_BE64_MAX,
+    };
+    minimatch_init_catchall(&fm.match);
+    ofctrl_bundle_add(ofctrl, bundle_id, &fm);
+    minimatch_destroy(&fm.match);
+}
+
+/* Sends what the switch lacks: everything after a (re)connection or an
+ * error, otherwise the difference between 'installed' and 'desired'.
+ * Returns the number of flow changes sent. */
+static size_t
+ofctrl_send_batch(struct ofctrl *ofctrl)
+{
+    uint32_t bundle_id = ofctrl->next_bundle_id++;
+    size_t n_changes = 0;
+    const struct ofctrl_flow *f;
+
+    ofctrl_send_bundle_ctrl(ofctrl, bundle_id, OFPBCT_OPEN_REQUEST);
+    if (ofctrl->need_full_sync) {
+        ofctrl_bundle_delete_all(ofctrl, bundle_id);
+        HMAP_FOR_EACH (f, node, &ofctrl->desired.flows) {
+            ofctrl_bundle_add_flow(ofctrl, bundle_id, f, OFPFC_ADD);
+        }
+        n_changes = hmap_count(&ofctrl->desired.flows) + 1;
+        VLOG_INFO("%s: full sync, %"PRIuSIZE" flows",
+                  ofctrl->bridge, hmap_count(&ofctrl->desired.flows));
+    } else {
+        /* Removals first, so that the table never holds a flow of the old
+         * set beside one of the new set that it would shadow. */
+        HMAP_FOR_EACH (f, node, &ofctrl->installed.flows) {
+            if (!ofctrl_flows_find(&ofctrl->desired, f->table_id,
+                                   f->priority, &f->match)) {
+                ofctrl_bundle_add_flow(ofctrl, bundle_id, f,
+                                       OFPFC_DELETE_STRICT);
+                n_changes++;
+            }
+        }
+        HMAP_FOR_EACH (f, node, &ofctrl->desired.flows) {
+            const struct ofctrl_flow *old
+                = ofctrl_flows_find(&ofctrl->installed, f->table_id,
+                                    f->priority, &f->match);
+            /* An ADD replaces a flow with the same match in place, and
+             * unlike a MODIFY it can change the cookie. */
+            if (!old || !ofctrl_flow_same_content(old, f)) {
+                ofctrl_bundle_add_flow(ofctrl, bundle_id, f, OFPFC_ADD);
+                n_changes++;
+            }
+        }
+    }
+    ofctrl_send_bundle_ctrl(ofctrl, bundle_id, OFPBCT_COMMIT_REQUEST);
+
+    struct ofpbuf *barrier
+        = ofputil_encode_barrier_request(ofctrl_version(ofctrl));
+    ofctrl->barrier_xid = ((struct ofp_header *) barrier->data)->xid;
+    ofctrl_send(ofctrl, barrier);
+
+    ofctrl->in_flight = true;
+    ofctrl->batch_failed = false;
+    ofctrl->batch_seqno = ofctrl->desired_seqno;
+    ofctrl->need_full_sync = false;
+    ofctrl_flows_copy(&ofctrl->installed, &ofctrl->desired);
+    return n_changes;
+}
+
+static void
+ofctrl_handle_error(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    char *s = ofp_to_string(oh, ntohs(oh->length), NULL, NULL, 2);
+    VLOG_WARN_RL(&rl, "%s: switch reported an error, will resync: %s",
+                 ofctrl->bridge, s);
+    free(s);
+
+    /* What the switch holds is no longer known. */
+    ofctrl->batch_failed = true;
+    ofctrl->need_full_sync = true;
+    ofctrl->resync_after = time_msec() + OFCTRL_RESYNC_BACKOFF_MSEC;
+}
+
+static void
+ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    enum ofptype type;
+    if (ofptype_decode(&type, oh)) {
+        return;
+    }
+
+    switch ((int) type) {
+    case OFPTYPE_ECHO_REQUEST:
+        ofctrl_send(ofctrl, ofputil_encode_echo_reply(oh));
+        break;
+
+    case OFPTYPE_ERROR:
+        ofctrl_handle_error(ofctrl, oh);
+        break;
+
+    case OFPTYPE_BARRIER_REPLY:
+        if (ofctrl->in_flight && oh->xid == ofctrl->barrier_xid) {
+            ofctrl->in_flight = false;
+            if (!ofctrl->batch_failed) {
+                ofctrl->installed_seqno = ofctrl->batch_seqno;
+            }
+        }
+        break;
+
+    default:
+        break;
+    }
+}
+
+/* Is there a batch of flow changes that can be sent now? */
+static bool
+ofctrl_has_batch_ready(const struct ofctrl *ofctrl)
+{
+    if (!rconn_is_connected(ofctrl->rconn) || ofctrl->in_flight
+        || ofctrl->desired_seqno == 0) {
+        return false;
+    }
+    if (ofctrl->need_full_sync) {
+        return time_msec() >= ofctrl->resync_after;
+    }
+    return ofctrl->installed_seqno != ofctrl->desired_seqno
+           && ofctrl->batch_seqno != ofctrl->desired_seqno;
+}
+
+/* Does the work that is ready: keeps the connection, handles messages
+ * from the switch and sends the next batch of flow changes. */
+void
+ofctrl_run(struct ofctrl *ofctrl)
+{
+    rconn_run(ofctrl->rconn);
+
+    unsigned int seqno = rconn_get_connection_seqno(ofctrl->rconn);
+    if (seqno != ofctrl->conn_seqno) {
+        ofctrl->conn_seqno = seqno;
+        ofctrl->in_flight = false;
+        ofctrl->need_full_sync = true;
+        ofctrl->resync_after = 0;
+        if (rconn_is_connected(ofctrl->rconn)) {
+            VLOG_INFO("%s: connected (OpenFlow 1.3)", ofctrl->bridge);
+        } else {
+            VLOG_INFO("%s: disconnected", ofctrl->bridge);
+        }
+    }
+
+    for (int i = 0; i < 50; i++) {
+        struct ofpbuf *msg = rconn_recv(ofctrl->rconn);
+        if (!msg) {
+            break;
+        }
+        ofctrl_recv(ofctrl, msg->data);
+        ofpbuf_delete(msg);
+    }
+
+    if (ofctrl_has_batch_ready(ofctrl)) {
+        ofctrl_send_batch(ofctrl);
+    }
+}
+
+void
+ofctrl_wait(struct ofctrl *ofctrl)
+{
+    rconn_run_wait(ofctrl->rconn);
+    rconn_recv_wait(ofctrl->rconn);
+    if (ofctrl_has_batch_ready(ofctrl)) {
+        poll_immediate_wake();
+    } else if (ofctrl->need_full_sync && !ofctrl->in_flight
+               && ofctrl->desired_seqno && rconn_is_connected(ofctrl->rconn)) {
+        poll_timer_wait_until(ofctrl->resync_after);
+    }
+}

@@ -1,0 +1,58 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#ifndef OFCTRL_H
+#define OFCTRL_H 1
+
+/* The OpenFlow connection to one bridge, and keeping its flow table equal
+ * to a desired set of flows.
+ *
+ * Each managed bridge has one struct ofctrl, connected to the bridge's
+ * management socket RUNDIR/BRIDGE.mgmt with OpenFlow 1.3.  The owner hands
+ * it complete desired flow sets (ofctrl_put()); ofctrl sends the difference
+ * from what is installed as one ordered, atomic bundle followed by a
+ * barrier, with at most one batch in flight.  On every new connection (the
+ * controller's start, a restart of ovs-vswitchd) and after any error from
+ * the switch it resynchronizes: one atomic bundle deletes every flow and
+ * adds the whole desired set, so the bridge never passes through a state
+ * with partial or no flows.
+ *
+ * ofctrl owns every flow of the bridge: flows it did not install are
+ * removed at the next full resynchronization. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "openvswitch/hmap.h"
+
+struct ofctrl;
+struct ds;
+
+/* A set of flows, built by the owner and handed to ofctrl_put(). */
+struct ofctrl_flows {
+    struct hmap flows;          /* Contains "struct ofctrl_flow"s. */
+};
+
+void ofctrl_flows_init(struct ofctrl_flows *);
+void ofctrl_flows_destroy(struct ofctrl_flows *);
+void ofctrl_flows_clear(struct ofctrl_flows *);
+void ofctrl_flows_swap(struct ofctrl_flows *, struct ofctrl_flows *);
+size_t ofctrl_flows_count(const struct ofctrl_flows *);
+char *ofctrl_flows_add(struct ofctrl_flows *, const char *flow)
+    OVS_WARN_UNUSED_RESULT;
+bool ofctrl_flows_remove(struct ofctrl_flows *, const char *flow);
+void ofctrl_flows_format(const struct ofctrl_flows *, struct ds *);
+
+struct ofctrl *ofctrl_create(const char *bridge, const char *rundir);
+void ofctrl_destroy(struct ofctrl *);
+void ofctrl_run(struct ofctrl *);
+void ofctrl_wait(struct ofctrl *);
+
+const char *ofctrl_get_bridge(const struct ofctrl *);
+bool ofctrl_is_connected(const struct ofctrl *);
+
+uint64_t ofctrl_put(struct ofctrl *, const struct ofctrl_flows *);
+uint64_t ofctrl_get_installed_seqno(const struct ofctrl *);
+
+#endif /* ofctrl.h */

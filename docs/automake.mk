@@ -1,0 +1,3 @@
+# docs/: architecture, format, pipeline and performance notes, man pages.
+EXTRA_DIST += \
+	docs/architecture.md

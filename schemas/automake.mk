@@ -1,0 +1,1 @@
+# schemas/: the RelaxNG schema of the filter format.

@@ -1,0 +1,100 @@
+# Shared helpers for the end-to-end tests: result reporting and clean-up on
+# top of utilities/nwf-netns.sh (a private Open vSwitch, namespace "VMs" on
+# veth ports, nwf-controller).
+#
+# Source it from a test script, then:
+#     e2e_init                     # temp dir, unique names, cleanup trap
+#     sw_start                     # ovsdb-server + ovs-vswitchd, bridge br0
+#     vm_add vm1 02:00:00:00:00:01 10.0.0.1/24
+#     ctl_start                    # nwf-controller on that switch
+#     check "vm1 reaches vm2" vm_exec vm1 ping -c1 -W1 10.0.0.2
+#
+# Every namespace, link and directory name carries a random id, so two runs
+# (or a run and the sandbox) do not collide.
+#
+# Results: each "check" prints "PASS: NAME" or "FAIL: NAME"; the runner
+# counts those lines.  Cleanup runs on exit, failure and interruption.
+
+set -u
+
+SW_ID=
+SW_DIR=
+SW_NS=
+E2E_FAILED=0
+
+top_srcdir=${srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+top_builddir=${builddir:-$top_srcdir}
+NWF_CONTROLLER=$top_builddir/controller/nwf-controller
+NWF_OFCTL=$top_builddir/utilities/nwf-ofctl
+
+. "$top_srcdir/utilities/nwf-netns.sh"
+
+# The Debian python3 has scapy; a python3 earlier in PATH (pyenv) may not.
+PYTHON=/usr/bin/python3
+
+e2e_log() {
+    echo "# $*"
+}
+
+e2e_init() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "FAIL: $(basename "$0"): end-to-end tests need root"
+        exit 1
+    fi
+    SW_ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+    SW_DIR=$(mktemp -d "/tmp/nwf-e2e-$SW_ID.XXXXXX")
+    SW_NS=nwf${SW_ID}sw
+    trap e2e_cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+e2e_cleanup() {
+    local status=$?
+    set +e
+    if [ "$E2E_FAILED" != 0 ] || [ "$status" != 0 ]; then
+        e2e_dump_logs
+    fi
+    sw_destroy
+    if [ "$E2E_FAILED" != 0 ] && [ "$status" = 0 ]; then
+        status=1
+    fi
+    exit "$status"
+}
+
+e2e_dump_logs() {
+    for log in "$SW_DIR"/*.log; do
+        [ -f "$log" ] || continue
+        echo "# ---- last lines of $(basename "$log") ----"
+        tail -n 30 "$log" | sed 's/^/#   /'
+    done
+}
+
+# check NAME COMMAND...: runs COMMAND, reports PASS or FAIL.
+check() {
+    local name=$1
+    shift
+    if "$@" >"$SW_DIR/check.out" 2>&1; then
+        echo "PASS: $name"
+    else
+        echo "FAIL: $name"
+        sed 's/^/#   /' "$SW_DIR/check.out" | tail -n 20
+        E2E_FAILED=$((E2E_FAILED + 1))
+    fi
+}
+
+# check_fails NAME COMMAND...: passes when COMMAND fails.
+check_fails() {
+    local name=$1
+    shift
+    check "$name" sw_not "$@"
+}
+
+
+
+e2e_finish() {
+    if [ "$E2E_FAILED" != 0 ]; then
+        exit 1
+    fi
+    exit 0
+}

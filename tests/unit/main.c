@@ -1,0 +1,116 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+/* The CUnit runner for every unit suite registered with NWF_UNIT_SUITE.
+ *
+ * Usage: nwf-unit-tests [SUITE...]
+ * Runs the named suites, or all of them, and ends with a line
+ * "N passed, N failed" counting individual tests. */
+
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <CUnit/Basic.h>
+
+#include "nwf-unit.h"
+
+static struct nwf_unit_suite *suites;
+static char *srcdir;
+static char *reference_dir;
+
+void
+nwf_unit_register(struct nwf_unit_suite *suite)
+{
+    suite->next = suites;
+    suites = suite;
+}
+
+const char *
+nwf_unit_srcdir(void)
+{
+    return srcdir;
+}
+
+const char *
+nwf_unit_reference_dir(void)
+{
+    return reference_dir;
+}
+
+static char *
+path_join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 1;
+    char *s = malloc(n);
+    if (!s) {
+        abort();
+    }
+    snprintf(s, n, "%s%s", a, b);
+    return s;
+}
+
+/* The tests find their data through $srcdir (the top of the source tree,
+ * set by "make check") and the shared reference data through
+ * $NWF_REFERENCE_DIR, which defaults to ../shared/reference beside the
+ * source tree, where it sits in development and in CI. */
+static void
+find_dirs(void)
+{
+    const char *top = getenv("srcdir") ? getenv("srcdir") : ".";
+    srcdir = path_join(top, "/tests");
+
+    const char *env = getenv("NWF_REFERENCE_DIR");
+    char *dir = env ? path_join(env, "") : path_join(top, "/../shared/reference");
+    if (access(dir, R_OK) == 0) {
+        reference_dir = dir;
+    } else {
+        free(dir);
+    }
+}
+
+static int
+wanted(const char *name, int argc, char *argv[])
+{
+    if (argc <= 1) {
+        return 1;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], name)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+    find_dirs();
+    if (CU_initialize_registry() != CUE_SUCCESS) {
+        fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
+        return EXIT_FAILURE;
+    }
+
+    for (struct nwf_unit_suite *s = suites; s; s = s->next) {
+        if (!wanted(s->name, argc, argv)) {
+            continue;
+        }
+        CU_pSuite suite = CU_add_suite(s->name, NULL, NULL);
+        for (const struct nwf_unit_test *t = s->tests; t->name; t++) {
+            CU_add_test(suite, t->name, t->func);
+        }
+    }
+
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned int run = CU_get_number_of_tests_run();
+    unsigned int failed = CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+
+    printf("\nunit: %u passed, %u failed\n", run - failed, failed);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

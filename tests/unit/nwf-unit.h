@@ -1,0 +1,58 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#ifndef NWF_UNIT_H
+#define NWF_UNIT_H 1
+
+/* Registration of CUnit suites for the single unit-test runner.
+ *
+ * Each tests/unit/test-*.c file declares its suite with NWF_UNIT_SUITE, so
+ * adding a test file means adding it to tests/automake.mk and nothing
+ * else:
+ *
+ *     static void test_foo(void) { CU_ASSERT_EQUAL(1, 1); }
+ *
+ *     static const struct nwf_unit_test foo_tests[] = {
+ *         { "foo", test_foo },
+ *         { NULL, NULL },
+ *     };
+ *     NWF_UNIT_SUITE(foo, foo_tests);
+ */
+
+#include <CUnit/CUnit.h>
+
+struct nwf_unit_test {
+    const char *name;
+    void (*func)(void);
+};
+
+struct nwf_unit_suite {
+    const char *name;
+    const struct nwf_unit_test *tests;
+    struct nwf_unit_suite *next;
+};
+
+void nwf_unit_register(struct nwf_unit_suite *);
+
+#define NWF_UNIT_SUITE(NAME, TESTS)                                     \
+    static struct nwf_unit_suite nwf_unit_suite_##NAME = {              \
+        #NAME, TESTS, NULL                                              \
+    };                                                                  \
+    static void nwf_unit_register_##NAME(void)                          \
+        __attribute__((constructor));                                   \
+    static void                                                         \
+    nwf_unit_register_##NAME(void)                                      \
+    {                                                                   \
+        nwf_unit_register(&nwf_unit_suite_##NAME);                      \
+    }
+
+/* Directory of the source tree's tests/, for tests that read data files
+ * (set by the runner from $srcdir or its own location). */
+const char *nwf_unit_srcdir(void);
+
+/* Directory of the shared reference data (../shared/reference from the
+ * project root), or NULL if it is not present. */
+const char *nwf_unit_reference_dir(void);
+
+#endif /* nwf-unit.h */
