@@ -41,9 +41,11 @@ e2e_init() {
         echo "FAIL: $(basename "$0"): end-to-end tests need root"
         exit 1
     fi
+    e2e_collect_stale
     SW_ID=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
     SW_DIR=$(mktemp -d "/tmp/nwf-e2e-$SW_ID.XXXXXX")
     SW_NS=nwf${SW_ID}sw
+    echo $$ >"$SW_DIR/test.owner"
     trap e2e_cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
@@ -60,6 +62,32 @@ e2e_cleanup() {
         status=1
     fi
     exit "$status"
+}
+
+# Removes what earlier runs left behind if they were killed before their
+# own clean-up (kill -9, a lost CI machine): every /tmp/nwf-e2e-ID.* whose
+# owner process is gone, with its namespaces and daemons.
+e2e_collect_stale() {
+    local dir owner id ns
+    for dir in /tmp/nwf-e2e-*.*; do
+        [ -d "$dir" ] || continue
+        owner=$(cat "$dir/test.owner" 2>/dev/null)
+        if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then
+            continue
+        fi
+        id=${dir#/tmp/nwf-e2e-}
+        id=${id%%.*}
+        (
+            SW_DIR=$dir SW_ID=$id SW_NS=nwf${id}sw SW_VMS=
+            for ns in $(ip netns list | awk '{print $1}'); do
+                case $ns in
+                    nwf${id}sw) ;;
+                    nwf${id}*) SW_VMS="$SW_VMS ${ns#nwf$id}" ;;
+                esac
+            done
+            sw_destroy
+        )
+    done
 }
 
 e2e_dump_logs() {
