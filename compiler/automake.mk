@@ -4,6 +4,16 @@
 noinst_LTLIBRARIES += compiler/libnwfcompiler.la
 compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-diag.c \
-	compiler/nwf-diag.h
+	compiler/nwf-diag.h \
+	compiler/nwf-filter.c \
+	compiler/nwf-filter.h \
+	compiler/nwf-proto.c \
+	compiler/nwf-proto.h \
+	compiler/nwf-xml.c \
+	compiler/nwf-xml.h \
+	compiler/nwf-resolve.c \
+	compiler/nwf-resolve.h \
+	compiler/nwf-vars.c \
+	compiler/nwf-vars.h
 compiler_libnwfcompiler_la_LIBADD = \
 	$(OVS_LIBADD) $(LIBXML2_LIBS) $(JANSSON_LIBS)

@@ -1,1 +1,2 @@
 # schemas/: the RelaxNG schema of the filter format.
+dist_pkgdata_DATA += schemas/nwfilter.rng

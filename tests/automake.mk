@@ -5,25 +5,73 @@ check_PROGRAMS += tests/nwf-unit-tests
 tests_nwf_unit_tests_SOURCES = \
 	tests/unit/main.c \
 	tests/unit/nwf-unit.h \
-	tests/unit/test-diag.c
+	tests/unit/test-diag.c \
+	tests/unit/test-filter.c \
+	tests/unit/test-parse.c \
+	tests/unit/test-proto.c \
+	tests/unit/test-resolve.c \
+	tests/unit/test-vars.c \
+	tests/unit/test-xml2xml.c
 tests_nwf_unit_tests_LDADD = \
 	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
 	$(JANSSON_LIBS) $(LIBPCAP_LIBS) $(CUNIT_LIBS)
 tests_nwf_unit_tests_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 
+# The fuzz target, replayed over its corpus without libFuzzer: the smoke
+# run in "make check".  "make fuzz-run" fuzzes for real (see
+# docs/fuzzing.md).
+check_PROGRAMS += tests/fuzz/fuzz-filter-replay
+tests_fuzz_fuzz_filter_replay_SOURCES = \
+	tests/fuzz/fuzz-filter.c \
+	tests/fuzz/replay.c
+tests_fuzz_fuzz_filter_replay_LDADD = \
+	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
+	$(JANSSON_LIBS)
+
+FUZZ_CC = clang
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined
+FUZZ_SECONDS = 600
+FUZZ_LIBS = \
+	$(OVS_BUILDDIR)/lib/.libs/libopenvswitch.a \
+	$(OVS_BUILDDIR)/lib/.libs/libopenvswitchavx512.a \
+	$(LIBXML2_LIBS) $(JANSSON_LIBS) \
+	-latomic -lcap-ng -lunbound -lunwind -lpthread -lrt -lm
+FUZZ_SRCS = \
+	$(filter %.c,$(compiler_libnwfcompiler_la_SOURCES)) \
+	tests/fuzz/fuzz-filter.c
+
+# Every compiler source is built here with clang's sanitizers, so that
+# libFuzzer sees the coverage of the code under test.
+tests/fuzz/fuzz-filter: $(FUZZ_SRCS)
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) $(AM_CPPFLAGS) $(CPPFLAGS) \
+	  -o $@ $(addprefix $(srcdir)/,$(FUZZ_SRCS)) $(FUZZ_LIBS)
+CLEANFILES += tests/fuzz/fuzz-filter
+
+fuzz: tests/fuzz/fuzz-filter
+fuzz-run: tests/fuzz/fuzz-filter
+	@mkdir -p tests/fuzz/work
+	tests/fuzz/fuzz-filter -max_total_time=$(FUZZ_SECONDS) \
+	  -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+	  tests/fuzz/work $(srcdir)/tests/fuzz/corpus $(srcdir)/filters
+.PHONY: fuzz fuzz-run
+
 EXTRA_DIST += \
 	tests/run-tests.sh \
 	tests/e2e/lib.sh \
-	$(E2E_TESTS)
+	tests/fuzz/corpus \
+	$(nwf_check_list)
 
-E2E_TESTS = \
+# Test scripts that report "PASS: ..." / "FAIL: ..." lines.
+nwf_check_list = \
+	tests/test-fuzz-replay.sh \
 	tests/e2e/test-harness.sh \
 	tests/e2e/test-controller-drop.sh
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
-# with one line "N passed, N failed".  TESTS='...' picks end-to-end tests,
+# with one line "N passed, N failed".  TESTS='...' picks test scripts,
 # UNIT=no skips the unit tests.
 check-local: $(check_PROGRAMS) $(bin_PROGRAMS)
 	@srcdir='$(srcdir)' builddir='$(builddir)' UNIT='$(UNIT)' \
 	  $(SHELL) '$(srcdir)/tests/run-tests.sh' \
-	  $(if $(TESTS),$(TESTS),$(E2E_TESTS))
+	  $(if $(TESTS),$(TESTS),$(nwf_check_list))

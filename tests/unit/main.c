@@ -64,10 +64,16 @@ find_dirs(void)
     srcdir = path_join(top, "/tests");
 
     const char *env = getenv("NWF_REFERENCE_DIR");
-    char *dir = env ? path_join(env, "") : path_join(top, "/../shared/reference");
+    char *dir = (env ? path_join(env, "")
+                 : path_join(top, "/../shared/reference"));
     if (access(dir, R_OK) == 0) {
         reference_dir = dir;
     } else {
+        /* Conformance suites compare against this data; without it they
+         * would prove nothing, so they fail rather than skip. */
+        fprintf(stderr, "warning: libvirt reference data not found at %s "
+                "(set NWF_REFERENCE_DIR); the conformance tests will "
+                "fail\n", dir);
         free(dir);
     }
 }

@@ -1,0 +1,907 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#include <config.h>
+
+#include "nwf-vars.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "sset.h"
+#include "svec.h"
+#include "util.h"
+
+#define VAR_NAME_CHARS \
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
+#define VAR_VALUE_CHARS VAR_NAME_CHARS ".:"
+
+/* Returns true if 's' is a valid variable name: [A-Za-z0-9_]+.  (The model
+ * exports the same test as nwf_var_name_is_valid(); this module keeps its
+ * own copy so that it does not depend on the model.) */
+static bool
+var_name_is_valid(const char *s)
+{
+    return s && s[0] && s[strspn(s, VAR_NAME_CHARS)] == '\0';
+}
+
+/* Returns true if 's' is a valid variable value: [A-Za-z0-9_.:]+.  The
+ * character set keeps values free of anything that could change the
+ * meaning of the place they are substituted into. */
+static bool
+var_value_is_valid(const char *s)
+{
+    return s && s[0] && s[strspn(s, VAR_VALUE_CHARS)] == '\0';
+}
+
+/* Tables. */
+
+/* Initializes 'table' as empty. */
+void
+nwf_var_table_init(struct nwf_var_table *table)
+{
+    shash_init(&table->vars);
+}
+
+static void
+free_values(struct svec *values)
+{
+    if (values) {
+        svec_destroy(values);
+        free(values);
+    }
+}
+
+/* Removes every variable from 'table'. */
+void
+nwf_var_table_clear(struct nwf_var_table *table)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &table->vars) {
+        free_values(node->data);
+    }
+    shash_clear(&table->vars);
+}
+
+/* Frees the contents of 'table'. */
+void
+nwf_var_table_destroy(struct nwf_var_table *table)
+{
+    if (table) {
+        nwf_var_table_clear(table);
+        shash_destroy(&table->vars);
+    }
+}
+
+static struct svec *
+clone_values(const struct svec *src)
+{
+    struct svec *dst = xmalloc(sizeof *dst);
+    svec_clone(dst, src);
+    return dst;
+}
+
+/* Initializes 'dst' as a copy of 'src'. */
+void
+nwf_var_table_clone(struct nwf_var_table *dst,
+                    const struct nwf_var_table *src)
+{
+    nwf_var_table_init(dst);
+    nwf_var_table_overlay(dst, src);
+}
+
+/* Exchanges the contents of 'a' and 'b'. */
+void
+nwf_var_table_swap(struct nwf_var_table *a, struct nwf_var_table *b)
+{
+    shash_swap(&a->vars, &b->vars);
+}
+
+/* Returns true if 'a' and 'b' have the same names with the same values in
+ * the same order.  Order matters because it decides the order in which
+ * rules are expanded. */
+bool
+nwf_var_table_equal(const struct nwf_var_table *a,
+                    const struct nwf_var_table *b)
+{
+    struct shash_node *node;
+
+    if (shash_count(&a->vars) != shash_count(&b->vars)) {
+        return false;
+    }
+    SHASH_FOR_EACH (node, &a->vars) {
+        const struct svec *other = shash_find_data(&b->vars, node->name);
+        if (!other || !svec_equal(node->data, other)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+append_value(struct nwf_var_table *table, const char *name,
+             const char *value)
+{
+    struct svec *values = shash_find_data(&table->vars, name);
+    if (!values) {
+        values = xmalloc(sizeof *values);
+        svec_init(values);
+        shash_add(&table->vars, name, values);
+    }
+    svec_add(values, value);
+}
+
+/* Returns NULL if 'name' = 'value' may go into a table, otherwise an error
+ * message naming the parameter. */
+static char *
+check_param(const char *name, const char *value)
+{
+    if (!name || !name[0]) {
+        return xstrdup("parameter has no name");
+    }
+    if (!var_name_is_valid(name)) {
+        return xasprintf("parameter name '%s' is invalid: only letters, "
+                         "digits and '_' are allowed", name);
+    }
+    if (!value || !value[0]) {
+        return xasprintf("parameter '%s' has an empty value", name);
+    }
+    if (!var_value_is_valid(value)) {
+        return xasprintf("parameter '%s' value '%s' is invalid: only "
+                         "letters, digits, '_', '.' and ':' are allowed",
+                         name, value);
+    }
+    return NULL;
+}
+
+/* Appends 'value' to the list of variable 'name' in 'table', creating the
+ * variable if needed.  Like libvirt's <parameter> parsing, a pair with a
+ * missing or invalid name or value is silently dropped: returns true if
+ * the pair was added, false if it was dropped. */
+bool
+nwf_var_table_add(struct nwf_var_table *table, const char *name,
+                  const char *value)
+{
+    if (!var_name_is_valid(name) || !var_value_is_valid(value)) {
+        return false;
+    }
+    append_value(table, name, value);
+    return true;
+}
+
+/* Like nwf_var_table_add(), but an invalid pair is an error: returns NULL
+ * if the pair was added, otherwise a malloc'd message that names the
+ * parameter (and adds nothing).  For input from an administrator, where a
+ * silently ignored typo would weaken a filter. */
+char *
+nwf_var_table_add_checked(struct nwf_var_table *table, const char *name,
+                          const char *value)
+{
+    char *error = check_param(name, value);
+    if (!error) {
+        append_value(table, name, value);
+    }
+    return error;
+}
+
+/* Appends each value of the comma-separated 'list' to variable 'name', as
+ * OVSDB external_ids carry lists.  Blanks around a value are ignored.
+ *
+ * In lenient mode invalid values (and an invalid name) are dropped and the
+ * result is always NULL.  In strict mode the first problem is returned as
+ * a malloc'd message and nothing is added. */
+char *
+nwf_var_table_add_list(struct nwf_var_table *table, const char *name,
+                       const char *list, enum nwf_var_mode mode)
+{
+    struct svec values = SVEC_EMPTY_INITIALIZER;
+    char *error = NULL;
+    const char *p = list ? list : "";
+
+    for (;;) {
+        size_t len = strcspn(p, ",");
+        const char *start = p;
+        const char *end = p + len;
+
+        while (start < end && isspace((unsigned char) *start)) {
+            start++;
+        }
+        while (end > start && isspace((unsigned char) end[-1])) {
+            end--;
+        }
+
+        char *value = xmemdup0(start, end - start);
+        char *value_error = check_param(name, value);
+        if (!value_error) {
+            svec_add_nocopy(&values, value);
+        } else {
+            free(value);
+            if (mode == NWF_VAR_STRICT && !error) {
+                error = value_error;
+            } else {
+                free(value_error);
+            }
+        }
+
+        if (p[len] == '\0') {
+            break;
+        }
+        p += len + 1;
+    }
+
+    if (!error) {
+        const char *value;
+        size_t i;
+
+        SVEC_FOR_EACH (i, value, &values) {
+            append_value(table, name, value);
+        }
+    }
+    svec_destroy(&values);
+    return error;
+}
+
+/* Parses 'assignment' of the form "NAME=V1,V2,..." and appends the values
+ * to NAME, as nwf_var_table_add_list() does. */
+char *
+nwf_var_table_parse_assignment(struct nwf_var_table *table,
+                               const char *assignment,
+                               enum nwf_var_mode mode)
+{
+    const char *eq = strchr(assignment, '=');
+
+    if (!eq) {
+        return (mode == NWF_VAR_STRICT
+                ? xasprintf("parameter '%s' has no '=' and no value",
+                            assignment)
+                : NULL);
+    }
+
+    const char *start = assignment;
+    const char *end = eq;
+    while (start < end && isspace((unsigned char) *start)) {
+        start++;
+    }
+    while (end > start && isspace((unsigned char) end[-1])) {
+        end--;
+    }
+
+    char *name = xmemdup0(start, end - start);
+    char *error = nwf_var_table_add_list(table, name, eq + 1, mode);
+    free(name);
+    return error;
+}
+
+/* Makes 'value' the only value of variable 'name' (which must be a valid
+ * name; the value is not checked, the caller vouches for it). */
+void
+nwf_var_table_set(struct nwf_var_table *table, const char *name,
+                  const char *value)
+{
+    nwf_var_table_remove(table, name);
+    append_value(table, name, value);
+}
+
+/* Sets variable 'name' to 'value' only if 'table' has no such variable,
+ * the rule for the port's MAC and a learned IP: a value given by the user
+ * wins.  Returns true if it set the value. */
+bool
+nwf_var_table_set_default(struct nwf_var_table *table, const char *name,
+                          const char *value)
+{
+    if (nwf_var_table_contains(table, name)) {
+        return false;
+    }
+    append_value(table, name, value);
+    return true;
+}
+
+/* Removes variable 'name' from 'table'.  Returns true if it was there. */
+bool
+nwf_var_table_remove(struct nwf_var_table *table, const char *name)
+{
+    struct svec *values = shash_find_and_delete(&table->vars, name);
+    free_values(values);
+    return values != NULL;
+}
+
+/* Copies every variable of 'src' into 'dst', replacing the whole list of a
+ * variable that 'dst' already has. */
+void
+nwf_var_table_overlay(struct nwf_var_table *dst,
+                      const struct nwf_var_table *src)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, &src->vars) {
+        free_values(shash_replace(&dst->vars, node->name,
+                                  clone_values(node->data)));
+    }
+}
+
+/* Initializes 'child' as the table seen inside <filterref>: the
+ * filterref's own 'params' overlaid by the 'caller''s table.  The caller
+ * wins, as in libvirt, so the binding's parameters override defaults that
+ * a filter passes down to the filters it references. */
+void
+nwf_var_table_init_overlay(struct nwf_var_table *child,
+                           const struct nwf_var_table *params,
+                           const struct nwf_var_table *caller)
+{
+    nwf_var_table_init(child);
+    if (params) {
+        nwf_var_table_overlay(child, params);
+    }
+    if (caller) {
+        nwf_var_table_overlay(child, caller);
+    }
+}
+
+/* Returns the values of variable 'name', or NULL if there is none. */
+const struct svec *
+nwf_var_table_find(const struct nwf_var_table *table, const char *name)
+{
+    return shash_find_data(&table->vars, name);
+}
+
+/* Returns true if 'table' has variable 'name'. */
+bool
+nwf_var_table_contains(const struct nwf_var_table *table, const char *name)
+{
+    return nwf_var_table_find(table, name) != NULL;
+}
+
+/* Returns the number of values of variable 'name' (0 if absent). */
+size_t
+nwf_var_table_n_values(const struct nwf_var_table *table, const char *name)
+{
+    const struct svec *values = nwf_var_table_find(table, name);
+    return values ? values->n : 0;
+}
+
+/* Returns value 'idx' of variable 'name', or NULL if there is none. */
+const char *
+nwf_var_table_get(const struct nwf_var_table *table, const char *name,
+                  size_t idx)
+{
+    const struct svec *values = nwf_var_table_find(table, name);
+    return values && idx < values->n ? values->names[idx] : NULL;
+}
+
+/* Returns the number of variables in 'table'. */
+size_t
+nwf_var_table_count(const struct nwf_var_table *table)
+{
+    return shash_count(&table->vars);
+}
+
+/* Returns the variables of 'table' sorted by name, in a malloc'd array of
+ * shash_count() nodes whose data are struct svec *. */
+const struct shash_node **
+nwf_var_table_sort(const struct nwf_var_table *table)
+{
+    return shash_sort(&table->vars);
+}
+
+/* Appends 'table' to 's' as "A=1,2 B=x", sorted by name, so equal tables
+ * print identically. */
+void
+nwf_var_table_format(const struct nwf_var_table *table, struct ds *s)
+{
+    const struct shash_node **nodes = nwf_var_table_sort(table);
+    size_t n = nwf_var_table_count(table);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct svec *values = nodes[i]->data;
+        const char *value;
+        size_t j;
+
+        if (i) {
+            ds_put_char(s, ' ');
+        }
+        ds_put_format(s, "%s=", nodes[i]->name);
+        SVEC_FOR_EACH (j, value, values) {
+            ds_put_format(s, "%s%s", j ? "," : "", value);
+        }
+    }
+    free(nodes);
+}
+
+/* Learning mode. */
+
+/* Parses 's' (any, dhcp or none, in any case) into '*mode'.  Returns false
+ * for anything else. */
+bool
+nwf_ip_learning_from_string(const char *s, enum nwf_ip_learning *mode)
+{
+    if (!strcasecmp(s, "any")) {
+        *mode = NWF_IP_LEARNING_ANY;
+    } else if (!strcasecmp(s, "dhcp")) {
+        *mode = NWF_IP_LEARNING_DHCP;
+    } else if (!strcasecmp(s, "none")) {
+        *mode = NWF_IP_LEARNING_NONE;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Returns the lower-case name of 'mode'. */
+const char *
+nwf_ip_learning_to_string(enum nwf_ip_learning mode)
+{
+    switch (mode) {
+    case NWF_IP_LEARNING_ANY:
+        return "any";
+    case NWF_IP_LEARNING_DHCP:
+        return "dhcp";
+    case NWF_IP_LEARNING_NONE:
+        return "none";
+    }
+    return "unknown";
+}
+
+/* Stores in '*mode' the learning mode that CTRL_IP_LEARNING in 'table'
+ * selects ('any' if it is absent; the first value if it is a list).
+ * Returns NULL, or an error message for an unknown mode, which makes the
+ * port fail as it does in libvirt. */
+char *
+nwf_var_table_get_ip_learning(const struct nwf_var_table *table,
+                              enum nwf_ip_learning *mode)
+{
+    const char *value = nwf_var_table_get(table, NWF_VAR_CTRL_IP_LEARNING,
+                                          0);
+
+    *mode = NWF_IP_LEARNING_ANY;
+    if (value && !nwf_ip_learning_from_string(value, mode)) {
+        return xasprintf("learning value '%s' of %s is invalid: use any, "
+                         "dhcp or none", value, NWF_VAR_CTRL_IP_LEARNING);
+    }
+    return NULL;
+}
+
+/* Accesses. */
+
+static const char *
+skip_blanks(const char *p)
+{
+    while (isspace((unsigned char) *p)) {
+        p++;
+    }
+    return p;
+}
+
+/* Parses the variable access 's' ("$X", "$X[@N]" or "$X[N]") into
+ * '*access'.  Returns NULL on success, otherwise a malloc'd error message
+ * (and '*access' is left empty). */
+char *
+nwf_var_access_parse(const char *s, struct nwf_var_access *access)
+{
+    const char *p;
+    size_t len;
+
+    memset(access, 0, sizeof *access);
+    if (!nwf_var_is_reference(s)) {
+        return xasprintf("'%s' is not a variable reference", s ? s : "");
+    }
+
+    p = s + 1;
+    len = strspn(p, VAR_NAME_CHARS);
+    if (!len) {
+        return xasprintf("variable reference '%s' has no name", s);
+    }
+
+    access->type = NWF_VAR_ITERATOR;
+    access->index = 0;
+    const char *after = p + len;
+    const char *q = skip_blanks(after);
+    if (*q == '[') {
+        bool is_iterator;
+        unsigned long int n;
+        char *end;
+
+        q = skip_blanks(q + 1);
+        is_iterator = *q == '@';
+        if (is_iterator) {
+            q = skip_blanks(q + 1);
+        }
+        if (!isdigit((unsigned char) *q)) {
+            goto malformed;
+        }
+        errno = 0;
+        n = strtoul(q, &end, 10);
+        q = skip_blanks(end);
+        if (errno || *q != ']' || n > UINT_MAX) {
+            goto malformed;
+        }
+        q = skip_blanks(q + 1);
+        if (*q) {
+            goto malformed;
+        }
+        if (is_iterator && n > NWF_VAR_MAX_ITER_ID) {
+            return xasprintf("variable reference '%s': iterator id %lu "
+                             "exceeds maximum id of %d",
+                             s, n, NWF_VAR_MAX_ITER_ID);
+        }
+        access->type = is_iterator ? NWF_VAR_ITERATOR : NWF_VAR_ELEMENT;
+        access->index = n;
+    } else if (*q) {
+        goto malformed;
+    }
+
+    access->name = xmemdup0(p, len);
+    return NULL;
+
+malformed:
+    return xasprintf("variable reference '%s' is malformed: use $NAME, "
+                     "$NAME[@ITERATOR] or $NAME[INDEX]", s);
+}
+
+/* Frees the contents of 'access'. */
+void
+nwf_var_access_destroy(struct nwf_var_access *access)
+{
+    if (access) {
+        free(access->name);
+        access->name = NULL;
+    }
+}
+
+/* Initializes 'dst' as a copy of 'src'. */
+void
+nwf_var_access_clone(struct nwf_var_access *dst,
+                     const struct nwf_var_access *src)
+{
+    *dst = *src;
+    dst->name = nullable_xstrdup(src->name);
+}
+
+/* Returns true if 'a' and 'b' access the same variable the same way. */
+bool
+nwf_var_access_equal(const struct nwf_var_access *a,
+                     const struct nwf_var_access *b)
+{
+    return (a->type == b->type && a->index == b->index
+            && !strcmp(a->name, b->name));
+}
+
+static void
+format_access(const struct nwf_var_access *access, bool dollar,
+              struct ds *s)
+{
+    ds_put_format(s, "%s%s", dollar ? "$" : "", access->name);
+    if (access->type == NWF_VAR_ELEMENT) {
+        ds_put_format(s, "[%u]", access->index);
+    } else if (access->index) {
+        ds_put_format(s, "[@%u]", access->index);
+    }
+}
+
+/* Appends 'access' to 's' in canonical form: "$X" for iterator 0, "$X[@N]"
+ * and "$X[N]" otherwise. */
+void
+nwf_var_access_format(const struct nwf_var_access *access, struct ds *s)
+{
+    format_access(access, true, s);
+}
+
+/* Returns 'access' in canonical form, as a malloc'd string. */
+char *
+nwf_var_access_to_string(const struct nwf_var_access *access)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    nwf_var_access_format(access, &s);
+    return ds_steal_cstr(&s);
+}
+
+/* Returns true if 'table' can satisfy 'access': the variable exists and,
+ * for $X[N], has more than N values. */
+bool
+nwf_var_access_is_available(const struct nwf_var_access *access,
+                            const struct nwf_var_table *table)
+{
+    size_t n = nwf_var_table_n_values(table, access->name);
+    return access->type == NWF_VAR_ELEMENT ? access->index < n : n > 0;
+}
+
+/* Missing variables. */
+
+/* Adds to 'missing' each of the 'n_accesses' accesses that 'table' cannot
+ * satisfy, in canonical form without '$' ("A", "B[3]", "C[@1]"). */
+void
+nwf_var_collect_missing(const struct nwf_var_access *const *accesses,
+                        size_t n_accesses, const struct nwf_var_table *table,
+                        struct sset *missing)
+{
+    for (size_t i = 0; i < n_accesses; i++) {
+        if (!nwf_var_access_is_available(accesses[i], table)) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+            format_access(accesses[i], false, &s);
+            sset_add(missing, ds_cstr(&s));
+            ds_destroy(&s);
+        }
+    }
+}
+
+/* Returns the entries of 'missing' sorted and separated by ", ", as a
+ * malloc'd string, for "unresolvable variables: A, B[3]". */
+char *
+nwf_var_missing_to_string(const struct sset *missing)
+{
+    const char **names = sset_sort(missing);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < sset_count(missing); i++) {
+        ds_put_format(&s, "%s%s", i ? ", " : "", names[i]);
+    }
+    free(names);
+    return ds_steal_cstr(&s);
+}
+
+/* Returns true if 'missing' is not empty and every entry is IP in iterator
+ * form ("IP" or "IP[@N]"): then learning the VM's address can make the
+ * filter complete.  libvirt only learns when the sole entry is "IP"; an
+ * extra $IP[@N] would also be satisfied by the learned list, so we accept
+ * it too.  $IP[N] is not accepted: learning yields one address. */
+bool
+nwf_var_missing_only_ip(const struct sset *missing)
+{
+    const char *name;
+
+    if (sset_is_empty(missing)) {
+        return false;
+    }
+    SSET_FOR_EACH (name, missing) {
+        if (strcmp(name, NWF_VAR_IP)
+            && strncmp(name, NWF_VAR_IP "[@", strlen(NWF_VAR_IP "[@"))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Expansion. */
+
+/* One iterator of an expansion: a set of accesses that advance together.
+ * An element access $X[N] gets an iterator of its own that never moves. */
+struct var_iter {
+    bool is_element;
+    unsigned int id;            /* Iterator id (not for elements). */
+    size_t first, last;         /* Positions it walks, inclusive. */
+    size_t cur;                 /* Current position. */
+    const struct svec **lists;  /* Lists of its members. */
+    size_t *members;            /* Indexes into the accesses. */
+    size_t n_members;
+};
+
+static struct var_iter *
+find_iter(struct var_iter *iters, size_t n, unsigned int id)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!iters[i].is_element && iters[i].id == id) {
+            return &iters[i];
+        }
+    }
+    return NULL;
+}
+
+static void
+iter_add_member(struct var_iter *it, size_t access_idx,
+                const struct svec *list)
+{
+    it->members = xrealloc(it->members,
+                           (it->n_members + 1) * sizeof *it->members);
+    it->lists = xrealloc(it->lists, (it->n_members + 1) * sizeof *it->lists);
+    it->members[it->n_members] = access_idx;
+    it->lists[it->n_members] = list;
+    it->n_members++;
+}
+
+/* Returns true if no earlier position of 'it' has the same tuple of values
+ * as its current position. */
+static bool
+iter_position_is_new(const struct var_iter *it)
+{
+    for (size_t p = it->first; p < it->cur; p++) {
+        size_t m;
+
+        for (m = 0; m < it->n_members; m++) {
+            const struct svec *list = it->lists[m];
+            if (strcmp(list->names[p], list->names[it->cur])) {
+                break;
+            }
+        }
+        if (m == it->n_members) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Moves to the next combination, the first iterator fastest.  Returns false
+ * when every combination has been produced. */
+static bool
+iters_next(struct var_iter *iters, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct var_iter *it = &iters[i];
+
+        for (it->cur++; it->cur <= it->last; it->cur++) {
+            if (iter_position_is_new(it)) {
+                return true;
+            }
+        }
+        it->cur = it->first;
+    }
+    return false;
+}
+
+static char *
+cardinality_error(const struct nwf_var_access *const *accesses,
+                  const struct var_iter *it)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ds_put_cstr(&s, "Cardinality of list items must be the same for "
+                "processing them in parallel: ");
+    for (size_t m = 0; m < it->n_members; m++) {
+        const struct svec *list = it->lists[m];
+        if (m) {
+            ds_put_cstr(&s, ", ");
+        }
+        nwf_var_access_format(accesses[it->members[m]], &s);
+        ds_put_format(&s, " has %"PRIuSIZE" value%s",
+                      list->n, list->n == 1 ? "" : "s");
+    }
+    return ds_steal_cstr(&s);
+}
+
+static void
+iters_destroy(struct var_iter *iters, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(iters[i].members);
+        free(iters[i].lists);
+    }
+    free(iters);
+}
+
+/* Builds the iterators for 'accesses'.  Iterator @0 always comes first,
+ * as in libvirt, so "$B" varies faster than "$A[@1]" wherever they appear
+ * in the rule; the others follow in order of first use. */
+static char *
+iters_create(const struct nwf_var_access *const *accesses, size_t n,
+             const struct nwf_var_table *table,
+             struct var_iter **itersp, size_t *n_itersp)
+{
+    struct var_iter *iters = xcalloc(n + 1, sizeof *iters);
+    size_t n_iters = 1;
+
+    iters[0].id = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct nwf_var_access *a = accesses[i];
+        const struct svec *list = nwf_var_table_find(table, a->name);
+        struct var_iter *it;
+
+        ovs_assert(list && list->n);
+        if (a->type == NWF_VAR_ELEMENT) {
+            ovs_assert(a->index < list->n);
+            it = &iters[n_iters++];
+            it->is_element = true;
+            it->first = it->last = it->cur = a->index;
+        } else {
+            it = find_iter(iters, n_iters, a->index);
+            if (!it) {
+                it = &iters[n_iters++];
+                it->id = a->index;
+            }
+            if (!it->n_members) {
+                it->first = it->cur = 0;
+                it->last = list->n - 1;
+            }
+        }
+        iter_add_member(it, i, list);
+    }
+
+    for (size_t i = 0; i < n_iters; i++) {
+        const struct var_iter *it = &iters[i];
+        for (size_t m = 0; !it->is_element && m < it->n_members; m++) {
+            if (it->lists[m]->n != it->last + 1) {
+                char *error = cardinality_error(accesses, it);
+                iters_destroy(iters, n_iters);
+                return error;
+            }
+        }
+    }
+
+    *itersp = iters;
+    *n_itersp = n_iters;
+    return NULL;
+}
+
+/* Enumerates, into 'combos', every combination of values that the
+ * 'n_accesses' accesses take in 'table', in the order libvirt instantiates
+ * them (see the comment at the top of nwf-vars.h).  combos->values point
+ * into 'table', which must outlive 'combos' unchanged.
+ *
+ * Returns NULL on success, otherwise a malloc'd error message ('combos' is
+ * then empty): some variables are missing (listed as "A, B[3]"), lists
+ * sharing an iterator differ in length, or there are more than
+ * NWF_VAR_MAX_COMBINATIONS combinations. */
+char *
+nwf_var_expand(const struct nwf_var_access *const *accesses,
+               size_t n_accesses, const struct nwf_var_table *table,
+               struct nwf_var_combos *combos)
+{
+    struct var_iter *iters = NULL;
+    size_t n_iters = 0;
+    size_t allocated = 0;
+    char *error;
+
+    memset(combos, 0, sizeof *combos);
+    combos->n_vars = n_accesses;
+
+    struct sset missing = SSET_INITIALIZER(&missing);
+    nwf_var_collect_missing(accesses, n_accesses, table, &missing);
+    if (!sset_is_empty(&missing)) {
+        char *list = nwf_var_missing_to_string(&missing);
+        error = xasprintf("unresolvable variables or unavailable list "
+                          "elements: %s", list);
+        free(list);
+        sset_destroy(&missing);
+        return error;
+    }
+    sset_destroy(&missing);
+
+    error = iters_create(accesses, n_accesses, table, &iters, &n_iters);
+    if (error) {
+        return error;
+    }
+
+    do {
+        if (combos->n >= NWF_VAR_MAX_COMBINATIONS) {
+            nwf_var_combos_destroy(combos);
+            iters_destroy(iters, n_iters);
+            return xasprintf("variables expand to more than %d "
+                             "combinations", NWF_VAR_MAX_COMBINATIONS);
+        }
+        if (n_accesses) {
+            size_t needed = (combos->n + 1) * n_accesses;
+            if (needed > allocated) {
+                allocated = MAX(needed, 2 * allocated);
+                combos->values = xrealloc(combos->values,
+                                          allocated
+                                          * sizeof *combos->values);
+            }
+            for (size_t i = 0; i < n_iters; i++) {
+                const struct var_iter *it = &iters[i];
+                for (size_t m = 0; m < it->n_members; m++) {
+                    size_t k = combos->n * n_accesses + it->members[m];
+                    combos->values[k] = it->lists[m]->names[it->cur];
+                }
+            }
+        }
+        combos->n++;
+    } while (iters_next(iters, n_iters));
+
+    iters_destroy(iters, n_iters);
+    return NULL;
+}
+
+/* Frees the contents of 'combos'. */
+void
+nwf_var_combos_destroy(struct nwf_var_combos *combos)
+{
+    if (combos) {
+        free(combos->values);
+        combos->values = NULL;
+        combos->n = 0;
+    }
+}

@@ -1,0 +1,205 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#ifndef NWF_VARS_H
+#define NWF_VARS_H 1
+
+/* Filter variables: parameter tables, variable accesses and the expansion
+ * of one rule over the values of the variables it uses.
+ *
+ * This module works on plain strings and knows nothing about the XML
+ * model, so the parser (for <filterref><parameter>), the controller (for
+ * parameters taken from OVSDB) and the resolver can all share it.
+ *
+ * Tables
+ * ------
+ * A table maps a variable name to an ordered list of values.  Adding a
+ * value under a name that already exists appends to its list, duplicates
+ * included, the way repeated <parameter name='X' value=...> elements build
+ * a list in libvirt.  Names match [A-Za-z0-9_]+ and values
+ * [A-Za-z0-9_.:]+ (nwf_var_name_is_valid() and nwf_var_value_is_valid()
+ * in nwf-filter.h test them).  libvirt silently drops parameters that
+ * break these rules; nwf_var_table_add() does the same,
+ * nwf_var_table_add_checked() reports them instead, for input typed by an
+ * administrator.
+ *
+ * Accesses
+ * --------
+ * An attribute value starting with '$' refers to a variable:
+ *     $X        the same as $X[@0]
+ *     $X[@N]    iterator N (0 to NWF_VAR_MAX_ITER_ID) over the list X
+ *     $X[N]     element N (0-based) of X, a constant
+ * Whitespace is allowed inside the brackets and after them.
+ *
+ * Expansion
+ * ---------
+ * A rule that uses variables is instantiated once per combination of
+ * values: accesses that share an iterator id walk their lists in
+ * lock-step (the lists must be equally long), different iterator ids
+ * multiply, and a position of an iterator whose tuple of values repeats an
+ * earlier position's tuple is skipped.  The first iterator varies fastest;
+ * iterator @0 always comes first, the others follow in the order of their
+ * first use in the rule.  A rule without variables has one combination. */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "openvswitch/compiler.h"
+#include "openvswitch/shash.h"
+
+struct ds;
+struct sset;
+struct svec;
+
+/* Reserved variable names. */
+#define NWF_VAR_MAC "MAC"                 /* Port's MAC, filled in unless
+                                           * the table has one. */
+#define NWF_VAR_IP "IP"                   /* IPv4 addresses; learned when
+                                           * missing. */
+#define NWF_VAR_IPV6 "IPV6"               /* IPv6 addresses; never
+                                           * filled in. */
+#define NWF_VAR_DHCPSERVER "DHCPSERVER"   /* Trusted DHCP servers. */
+#define NWF_VAR_DHCPSERVERV6 "DHCPSERVERV6"
+#define NWF_VAR_CTRL_IP_LEARNING "CTRL_IP_LEARNING"  /* any|dhcp|none. */
+
+/* Largest iterator id in $X[@N]. */
+#define NWF_VAR_MAX_ITER_ID 1000
+
+/* Largest number of combinations one rule may expand to.  libvirt has no
+ * limit; we refuse rather than let a parameter list exhaust memory. */
+#define NWF_VAR_MAX_COMBINATIONS 100000
+
+/* Parameter tables. */
+
+struct nwf_var_table {
+    struct shash vars;          /* Name -> struct svec * of values. */
+};
+
+enum nwf_var_mode {
+    NWF_VAR_LENIENT,            /* Drop invalid parameters, as libvirt. */
+    NWF_VAR_STRICT,             /* Report invalid parameters. */
+};
+
+void nwf_var_table_init(struct nwf_var_table *);
+void nwf_var_table_destroy(struct nwf_var_table *);
+void nwf_var_table_clear(struct nwf_var_table *);
+void nwf_var_table_clone(struct nwf_var_table *dst,
+                         const struct nwf_var_table *src);
+void nwf_var_table_swap(struct nwf_var_table *, struct nwf_var_table *);
+bool nwf_var_table_equal(const struct nwf_var_table *,
+                         const struct nwf_var_table *);
+
+bool nwf_var_table_add(struct nwf_var_table *,
+                       const char *name, const char *value);
+char *nwf_var_table_add_checked(struct nwf_var_table *,
+                                const char *name, const char *value)
+    OVS_WARN_UNUSED_RESULT;
+char *nwf_var_table_add_list(struct nwf_var_table *, const char *name,
+                             const char *list, enum nwf_var_mode)
+    OVS_WARN_UNUSED_RESULT;
+char *nwf_var_table_parse_assignment(struct nwf_var_table *,
+                                     const char *assignment,
+                                     enum nwf_var_mode)
+    OVS_WARN_UNUSED_RESULT;
+
+void nwf_var_table_set(struct nwf_var_table *,
+                       const char *name, const char *value);
+bool nwf_var_table_set_default(struct nwf_var_table *,
+                               const char *name, const char *value);
+bool nwf_var_table_remove(struct nwf_var_table *, const char *name);
+
+void nwf_var_table_overlay(struct nwf_var_table *dst,
+                           const struct nwf_var_table *src);
+void nwf_var_table_init_overlay(struct nwf_var_table *child,
+                                const struct nwf_var_table *params,
+                                const struct nwf_var_table *caller);
+
+const struct svec *nwf_var_table_find(const struct nwf_var_table *,
+                                      const char *name);
+bool nwf_var_table_contains(const struct nwf_var_table *, const char *name);
+size_t nwf_var_table_n_values(const struct nwf_var_table *,
+                              const char *name);
+const char *nwf_var_table_get(const struct nwf_var_table *,
+                              const char *name, size_t idx);
+size_t nwf_var_table_count(const struct nwf_var_table *);
+const struct shash_node **nwf_var_table_sort(const struct nwf_var_table *);
+void nwf_var_table_format(const struct nwf_var_table *, struct ds *);
+
+/* IP address learning mode, from CTRL_IP_LEARNING. */
+
+enum nwf_ip_learning {
+    NWF_IP_LEARNING_ANY,        /* Default: first address the VM uses. */
+    NWF_IP_LEARNING_DHCP,       /* DHCP snooping. */
+    NWF_IP_LEARNING_NONE,       /* No learning: a missing $IP is an error. */
+};
+
+bool nwf_ip_learning_from_string(const char *, enum nwf_ip_learning *);
+const char *nwf_ip_learning_to_string(enum nwf_ip_learning);
+char *nwf_var_table_get_ip_learning(const struct nwf_var_table *,
+                                    enum nwf_ip_learning *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Variable accesses. */
+
+enum nwf_var_access_type {
+    NWF_VAR_ITERATOR,           /* $X or $X[@N]: 'index' is the iterator. */
+    NWF_VAR_ELEMENT,            /* $X[N]: 'index' is the element. */
+};
+
+struct nwf_var_access {
+    char *name;                 /* Variable name, without '$'. */
+    enum nwf_var_access_type type;
+    unsigned int index;         /* Iterator id or element index. */
+};
+
+static inline bool
+nwf_var_is_reference(const char *value)
+{
+    return value && value[0] == '$';
+}
+
+char *nwf_var_access_parse(const char *, struct nwf_var_access *)
+    OVS_WARN_UNUSED_RESULT;
+void nwf_var_access_destroy(struct nwf_var_access *);
+void nwf_var_access_clone(struct nwf_var_access *dst,
+                          const struct nwf_var_access *src);
+bool nwf_var_access_equal(const struct nwf_var_access *,
+                          const struct nwf_var_access *);
+void nwf_var_access_format(const struct nwf_var_access *, struct ds *);
+char *nwf_var_access_to_string(const struct nwf_var_access *);
+bool nwf_var_access_is_available(const struct nwf_var_access *,
+                                 const struct nwf_var_table *);
+
+/* Missing variables. */
+
+void nwf_var_collect_missing(const struct nwf_var_access *const *accesses,
+                             size_t n_accesses,
+                             const struct nwf_var_table *,
+                             struct sset *missing);
+char *nwf_var_missing_to_string(const struct sset *missing);
+bool nwf_var_missing_only_ip(const struct sset *missing);
+
+/* Expansion. */
+
+struct nwf_var_combos {
+    size_t n_vars;              /* Accesses per combination. */
+    size_t n;                   /* Number of combinations. */
+    const char **values;        /* n * n_vars values, combination-major. */
+};
+
+char *nwf_var_expand(const struct nwf_var_access *const *accesses,
+                     size_t n_accesses, const struct nwf_var_table *,
+                     struct nwf_var_combos *)
+    OVS_WARN_UNUSED_RESULT;
+void nwf_var_combos_destroy(struct nwf_var_combos *);
+
+/* Returns the value of access 'var' in combination 'combo'.  The string
+ * belongs to the table given to nwf_var_expand(). */
+static inline const char *
+nwf_var_combos_get(const struct nwf_var_combos *c, size_t combo, size_t var)
+{
+    return c->values[combo * c->n_vars + var];
+}
+
+#endif /* nwf-vars.h */

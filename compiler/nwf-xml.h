@@ -1,0 +1,50 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#ifndef NWF_XML_H
+#define NWF_XML_H 1
+
+/* Filter XML <-> model.
+ *
+ * The parser reads libvirt's <filter> language into a struct nwf_filter,
+ * doing the checks libvirt does in C (chains, priorities, attribute
+ * datatypes and ranges, ports only with tcp/udp/dccp/sctp, ...).  The
+ * formatter prints a filter in libvirt's canonical layout, byte for byte
+ * what "virsh nwfilter-dumpxml" prints for the same input.
+ *
+ * Input is untrusted: the parser never touches the network, does not
+ * expand entities and rejects documents with a DTD, input larger than
+ * NWF_XML_MAX_SIZE, elements nested deeper than NWF_XML_MAX_DEPTH and
+ * text that is not UTF-8.  Every problem is reported through struct
+ * nwf_diag with the file, line, element, attribute and value. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "openvswitch/compiler.h"
+
+struct ds;
+struct nwf_diag;
+struct nwf_filter;
+
+#define NWF_XML_MAX_SIZE (1024 * 1024)  /* Bytes. */
+#define NWF_XML_MAX_DEPTH 16            /* Element nesting. */
+
+struct nwf_filter *nwf_xml_parse_file(const char *file_name,
+                                      struct nwf_diag *)
+    OVS_WARN_UNUSED_RESULT;
+struct nwf_filter *nwf_xml_parse_buffer(const char *buf, size_t len,
+                                        const char *name, struct nwf_diag *)
+    OVS_WARN_UNUSED_RESULT;
+
+void nwf_xml_format(const struct nwf_filter *, struct ds *);
+char *nwf_xml_format_string(const struct nwf_filter *);
+
+/* Full check of a filter file, for "nwf-ofctl validate": safe and
+ * well-formed XML, valid against the RELAX NG schema in 'schema_file'
+ * (schemas/nwfilter.rng; skipped if NULL) and accepted by the parser.
+ * Returns true if valid; otherwise adds one message per problem. */
+bool nwf_xml_validate_file(const char *file_name, const char *schema_file,
+                           struct nwf_diag *);
+
+#endif /* nwf-xml.h */
