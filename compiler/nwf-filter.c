@@ -6,21 +6,14 @@
 
 #include "nwf-filter.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "sset.h"
 #include "svec.h"
 #include "util.h"
 #include "uuid.h"
-
-static const char var_name_chars[] =
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
 
 /* ---- Filters. ---- */
 
@@ -228,7 +221,7 @@ nwf_rule_attr_clear(const struct nwf_attr_desc *desc,
 {
     if (attr->present) {
         if (attr->is_var) {
-            nwf_var_ref_destroy(&attr->var);
+            nwf_var_access_destroy(&attr->var);
         } else {
             nwf_value_destroy(desc, &attr->value);
         }
@@ -269,7 +262,7 @@ nwf_rule_clone(const struct nwf_rule *src)
         }
         *d = *s;
         if (s->is_var) {
-            nwf_var_ref_clone(&d->var, &s->var);
+            nwf_var_access_clone(&d->var, &s->var);
         } else {
             nwf_value_clone(&src->proto->attrs[i], &d->value, &s->value);
         }
@@ -289,7 +282,7 @@ nwf_rule_attr_equal(const struct nwf_attr_desc *desc,
     } else if (a->negated != b->negated || a->is_var != b->is_var) {
         return false;
     } else if (a->is_var) {
-        return nwf_var_ref_equal(&a->var, &b->var);
+        return nwf_var_access_equal(&a->var, &b->var);
     } else {
         return nwf_value_equal(desc, &a->value, &b->value);
     }
@@ -331,7 +324,7 @@ nwf_rule_attr_format(const struct nwf_attr_desc *desc,
                      const struct nwf_rule_attr *attr, struct ds *s)
 {
     if (attr->is_var) {
-        nwf_var_ref_format(&attr->var, s);
+        nwf_var_access_format(&attr->var, s);
     } else {
         nwf_value_format(desc, &attr->value, s);
     }
@@ -387,137 +380,6 @@ nwf_filterref_destroy(struct nwf_filterref *ref)
     shash_destroy(&ref->params);
     free(ref->filter);
     free(ref);
-}
-
-/* ---- Variables. ---- */
-
-/* Returns true if 'name' may name a variable: [A-Za-z0-9_]+. */
-bool
-nwf_var_name_is_valid(const char *name)
-{
-    return name[0] && !name[strspn(name, var_name_chars)];
-}
-
-/* Returns true if 'value' may be the value of a variable: [A-Za-z0-9_.:]+
- * (FACTS 6).  Values are pasted into matches, so nothing else is let in. */
-bool
-nwf_var_value_is_valid(const char *value)
-{
-    static const char chars[] =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:";
-    return value[0] && !value[strspn(value, chars)];
-}
-
-static const char *
-skip_spaces(const char *s)
-{
-    while (isspace((unsigned char) *s)) {
-        s++;
-    }
-    return s;
-}
-
-/* Parses 'text', an attribute value that starts with '$', as a variable
- * reference: "$NAME", "$NAME[@N]" or "$NAME[N]", with white space allowed
- * inside the brackets and after them (libvirt's own tests use
- * "$B[  @0 ] ").  Returns NULL on success, otherwise a malloc()ed message
- * and '*ref' is left empty. */
-char *
-nwf_var_ref_parse(const char *text, struct nwf_var_ref *ref)
-{
-    memset(ref, 0, sizeof *ref);
-    if (text[0] != '$') {
-        return xstrdup("variable reference must start with '$'");
-    }
-
-    const char *p = text + 1;
-    size_t len = strspn(p, var_name_chars);
-    if (!len) {
-        return xstrdup("variable name must consist of letters, digits "
-                       "and '_'");
-    }
-    const char *name_end = p + len;
-    p = name_end;
-
-    bool is_index = false;
-    unsigned long n = 0;
-    if (*p == '[') {
-        p = skip_spaces(p + 1);
-        if (*p == '@') {
-            p++;
-        } else {
-            is_index = true;
-        }
-        p = skip_spaces(p);
-        if (!isdigit((unsigned char) *p)) {
-            goto malformed;
-        }
-
-        char *end;
-        errno = 0;
-        n = strtoul(p, &end, 10);
-        if (errno || n > UINT_MAX) {
-            goto malformed;
-        }
-        p = skip_spaces(end);
-        if (*p != ']') {
-            goto malformed;
-        }
-        p++;
-        if (!is_index && n > NWF_MAX_ITERATOR_ID) {
-            return xasprintf("iterator id %lu exceeds the maximum of %d",
-                             n, NWF_MAX_ITERATOR_ID);
-        }
-    }
-    if (*skip_spaces(p)) {
-        goto malformed;
-    }
-
-    ref->name = xmemdup0(text + 1, name_end - (text + 1));
-    ref->is_index = is_index;
-    ref->n = n;
-    return NULL;
-
-malformed:
-    return xstrdup("malformed variable reference: expected $NAME, "
-                   "$NAME[@ITERATOR] or $NAME[INDEX]");
-}
-
-/* Appends 'ref' to 's' in canonical form: "$NAME" for iterator 0,
- * "$NAME[@N]" and "$NAME[N]" otherwise. */
-void
-nwf_var_ref_format(const struct nwf_var_ref *ref, struct ds *s)
-{
-    ds_put_format(s, "$%s", ref->name);
-    if (ref->is_index) {
-        ds_put_format(s, "[%u]", ref->n);
-    } else if (ref->n) {
-        ds_put_format(s, "[@%u]", ref->n);
-    }
-}
-
-/* Makes 'dst' a deep copy of 'src'. */
-void
-nwf_var_ref_clone(struct nwf_var_ref *dst, const struct nwf_var_ref *src)
-{
-    *dst = *src;
-    dst->name = nullable_xstrdup(src->name);
-}
-
-/* Frees what 'ref' owns. */
-void
-nwf_var_ref_destroy(struct nwf_var_ref *ref)
-{
-    free(ref->name);
-    ref->name = NULL;
-}
-
-/* Returns true if 'a' and 'b' are the same access to the same variable. */
-bool
-nwf_var_ref_equal(const struct nwf_var_ref *a, const struct nwf_var_ref *b)
-{
-    return (!strcmp(a->name, b->name) && a->is_index == b->is_index
-            && a->n == b->n);
 }
 
 /* ---- Chains. ---- */

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "nwf-proto.h"
+#include "nwf-vars.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/uuid.h"
 
@@ -38,9 +39,6 @@ struct svec;
 #define NWF_CHAIN_PRIORITY_MAX 1000
 #define NWF_CHAIN_NAME_MAX 12
 
-/* Highest iterator id in $X[@N] (FACTS 6). */
-#define NWF_MAX_ITERATOR_ID 1000
-
 enum nwf_action {
     NWF_ACTION_DROP,
     NWF_ACTION_ACCEPT,
@@ -56,27 +54,16 @@ enum nwf_direction {
     NWF_DIR_INOUT,
 };
 
-/* A variable reference in an attribute value, without the leading '$':
- *     NAME        iterator 0 (printed as "$NAME")
- *     NAME[@N]    iterator N, 0 <= N <= NWF_MAX_ITERATOR_ID
- *     NAME[N]     fixed element N of the list (0-based)
- * Accesses with the same iterator id advance in lock-step; different ids
- * form a cross product (FACTS 6). */
-struct nwf_var_ref {
-    char *name;                 /* [A-Za-z0-9_]+ */
-    bool is_index;              /* true: NAME[N]; false: iterator. */
-    unsigned int n;             /* Element index or iterator id. */
-};
-
 /* The value of one attribute of a rule: a typed literal or a variable
- * reference.  'negated' is the match='no' of the element the attribute
- * came from, or, for a mask/range end/"-hi" attribute, that of its base
- * attribute (struct nwf_attr_desc's 'base'). */
+ * reference ($X, $X[@N] or $X[N], see nwf-vars.h).  'negated' is the
+ * match='no' of the element the attribute came from, or, for a mask/range
+ * end/"-hi" attribute, that of its base attribute (struct nwf_attr_desc's
+ * 'base'). */
 struct nwf_rule_attr {
     bool present;
     bool negated;
     bool is_var;
-    struct nwf_var_ref var;     /* If is_var. */
+    struct nwf_var_access var;  /* If is_var. */
     struct nwf_value value;     /* If !is_var; typed by the row. */
 };
 
@@ -169,17 +156,6 @@ void nwf_filterref_add_param(struct nwf_filterref *, const char *name,
 const struct svec *nwf_filterref_get_param(const struct nwf_filterref *,
                                            const char *name);
 void nwf_filterref_destroy(struct nwf_filterref *);
-
-/* Variables. */
-char *nwf_var_ref_parse(const char *text, struct nwf_var_ref *)
-    OVS_WARN_UNUSED_RESULT;
-void nwf_var_ref_format(const struct nwf_var_ref *, struct ds *);
-void nwf_var_ref_clone(struct nwf_var_ref *dst, const struct nwf_var_ref *);
-void nwf_var_ref_destroy(struct nwf_var_ref *);
-bool nwf_var_ref_equal(const struct nwf_var_ref *,
-                       const struct nwf_var_ref *);
-bool nwf_var_name_is_valid(const char *);
-bool nwf_var_value_is_valid(const char *);
 
 /* Chains. */
 const char *nwf_chain_prefix(const char *chain);

@@ -141,13 +141,11 @@ new_table(struct resolve_ctx *ctx)
 
 /* The distinct variable accesses of one rule, in the order of its
  * attributes (the descriptor table's order, which is libvirt's, so that
- * iterators advance in libvirt's order).  The accesses borrow their names
- * from the rule. */
+ * iterators advance in libvirt's order).  The accesses are the rule's
+ * own, so they live as long as the rule. */
 struct rule_vars {
-    struct nwf_var_access *accesses;
-    const struct nwf_var_access **ptrs;     /* &accesses[i], for
-                                             * nwf_var_expand(). */
-    size_t *attr_to_access;     /* Attribute index -> access index. */
+    const struct nwf_var_access **ptrs;     /* For nwf_var_expand(). */
+    size_t *attr_to_access;     /* Attribute index -> index in 'ptrs'. */
     size_t n;
 };
 
@@ -156,31 +154,24 @@ rule_vars_init(struct rule_vars *rv, const struct nwf_rule *rule)
 {
     size_t n_attrs = rule->proto->n_attrs;
 
-    rv->accesses = xmalloc((n_attrs + 1) * sizeof *rv->accesses);
     rv->ptrs = xmalloc((n_attrs + 1) * sizeof *rv->ptrs);
     rv->attr_to_access = xmalloc((n_attrs + 1) * sizeof *rv->attr_to_access);
     rv->n = 0;
 
     for (size_t i = 0; i < n_attrs; i++) {
         const struct nwf_rule_attr *attr = &rule->attrs[i];
-        struct nwf_var_access a;
         size_t j;
 
         if (!attr->present || !attr->is_var) {
             continue;
         }
-        a.name = attr->var.name;
-        a.type = attr->var.is_index ? NWF_VAR_ELEMENT : NWF_VAR_ITERATOR;
-        a.index = attr->var.n;
         for (j = 0; j < rv->n; j++) {
-            if (nwf_var_access_equal(&rv->accesses[j], &a)) {
+            if (nwf_var_access_equal(rv->ptrs[j], &attr->var)) {
                 break;
             }
         }
         if (j == rv->n) {
-            rv->accesses[rv->n] = a;
-            rv->ptrs[rv->n] = &rv->accesses[rv->n];
-            rv->n++;
+            rv->ptrs[rv->n++] = &attr->var;
         }
         rv->attr_to_access[i] = j;
     }
@@ -189,7 +180,6 @@ rule_vars_init(struct rule_vars *rv, const struct nwf_rule *rule)
 static void
 rule_vars_destroy(struct rule_vars *rv)
 {
-    free(rv->accesses);
     free(rv->ptrs);
     free(rv->attr_to_access);
 }
@@ -375,7 +365,7 @@ instantiate_rule(struct resolve_ctx *ctx, const struct pending_rule *p,
             struct ds where = DS_EMPTY_INITIALIZER;
 
             ds_put_cstr(&where, "variable ");
-            nwf_var_access_format(&rv->accesses[k], &where);
+            nwf_var_access_format(rv->ptrs[k], &where);
             ds_put_cstr(&where, " in ");
             format_rule_origin(p, &where);
             report(ctx, &loc, "%s: %s", ds_cstr(&where), error);

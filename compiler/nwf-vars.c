@@ -22,20 +22,20 @@
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_"
 #define VAR_VALUE_CHARS VAR_NAME_CHARS ".:"
 
-/* Returns true if 's' is a valid variable name: [A-Za-z0-9_]+.  (The model
- * exports the same test as nwf_var_name_is_valid(); this module keeps its
- * own copy so that it does not depend on the model.) */
-static bool
-var_name_is_valid(const char *s)
+/* Names and values. */
+
+/* Returns true if 's' may name a variable: [A-Za-z0-9_]+. */
+bool
+nwf_var_name_is_valid(const char *s)
 {
     return s && s[0] && s[strspn(s, VAR_NAME_CHARS)] == '\0';
 }
 
-/* Returns true if 's' is a valid variable value: [A-Za-z0-9_.:]+.  The
- * character set keeps values free of anything that could change the
- * meaning of the place they are substituted into. */
-static bool
-var_value_is_valid(const char *s)
+/* Returns true if 's' may be the value of a variable: [A-Za-z0-9_.:]+
+ * (FACTS 6).  Values are pasted into matches, so nothing that could change
+ * the meaning of the place they are substituted into is let in. */
+bool
+nwf_var_value_is_valid(const char *s)
 {
     return s && s[0] && s[strspn(s, VAR_VALUE_CHARS)] == '\0';
 }
@@ -146,14 +146,14 @@ check_param(const char *name, const char *value)
     if (!name || !name[0]) {
         return xstrdup("parameter has no name");
     }
-    if (!var_name_is_valid(name)) {
+    if (!nwf_var_name_is_valid(name)) {
         return xasprintf("parameter name '%s' is invalid: only letters, "
                          "digits and '_' are allowed", name);
     }
     if (!value || !value[0]) {
         return xasprintf("parameter '%s' has an empty value", name);
     }
-    if (!var_value_is_valid(value)) {
+    if (!nwf_var_value_is_valid(value)) {
         return xasprintf("parameter '%s' value '%s' is invalid: only "
                          "letters, digits, '_', '.' and ':' are allowed",
                          name, value);
@@ -169,7 +169,7 @@ bool
 nwf_var_table_add(struct nwf_var_table *table, const char *name,
                   const char *value)
 {
-    if (!var_name_is_valid(name) || !var_value_is_valid(value)) {
+    if (!nwf_var_name_is_valid(name) || !nwf_var_value_is_valid(value)) {
         return false;
     }
     append_value(table, name, value);
@@ -478,70 +478,69 @@ skip_blanks(const char *p)
     return p;
 }
 
-/* Parses the variable access 's' ("$X", "$X[@N]" or "$X[N]") into
- * '*access'.  Returns NULL on success, otherwise a malloc'd error message
- * (and '*access' is left empty). */
+/* Parses the variable access 's' ("$X", "$X[@N]" or "$X[N]", see the
+ * comment at the top of nwf-vars.h) into '*access'.  Returns NULL on
+ * success, otherwise a malloc'd error message (and '*access' is left
+ * empty).  The message does not quote 's': the XML parser, its caller,
+ * already reports the attribute and its value next to it. */
 char *
 nwf_var_access_parse(const char *s, struct nwf_var_access *access)
 {
-    const char *p;
-    size_t len;
-
     memset(access, 0, sizeof *access);
     if (!nwf_var_is_reference(s)) {
-        return xasprintf("'%s' is not a variable reference", s ? s : "");
+        return xstrdup("variable reference must start with '$'");
     }
 
-    p = s + 1;
-    len = strspn(p, VAR_NAME_CHARS);
+    const char *name = s + 1;
+    size_t len = strspn(name, VAR_NAME_CHARS);
     if (!len) {
-        return xasprintf("variable reference '%s' has no name", s);
+        return xstrdup("variable name must consist of letters, digits "
+                       "and '_'");
     }
 
-    access->type = NWF_VAR_ITERATOR;
-    access->index = 0;
-    const char *after = p + len;
-    const char *q = skip_blanks(after);
-    if (*q == '[') {
-        bool is_iterator;
-        unsigned long int n;
-        char *end;
+    const char *p = name + len;
+    enum nwf_var_access_type type = NWF_VAR_ITERATOR;
+    unsigned long int n = 0;
+    /* No blanks before '[': libvirt does not allow them either. */
+    if (*p == '[') {
+        p = skip_blanks(p + 1);
+        if (*p == '@') {
+            p = skip_blanks(p + 1);
+        } else {
+            type = NWF_VAR_ELEMENT;
+        }
+        /* strtoul() would also take a sign or more blanks. */
+        if (!isdigit((unsigned char) *p)) {
+            goto malformed;
+        }
 
-        q = skip_blanks(q + 1);
-        is_iterator = *q == '@';
-        if (is_iterator) {
-            q = skip_blanks(q + 1);
-        }
-        if (!isdigit((unsigned char) *q)) {
-            goto malformed;
-        }
+        char *end;
         errno = 0;
-        n = strtoul(q, &end, 10);
-        q = skip_blanks(end);
-        if (errno || *q != ']' || n > UINT_MAX) {
+        n = strtoul(p, &end, 10);
+        p = skip_blanks(end);
+        if (errno || n > UINT_MAX || *p != ']') {
             goto malformed;
         }
-        q = skip_blanks(q + 1);
-        if (*q) {
-            goto malformed;
+        p++;
+        if (type == NWF_VAR_ITERATOR && n > NWF_VAR_MAX_ITER_ID) {
+            return xasprintf("iterator id %lu exceeds the maximum of %d",
+                             n, NWF_VAR_MAX_ITER_ID);
         }
-        if (is_iterator && n > NWF_VAR_MAX_ITER_ID) {
-            return xasprintf("variable reference '%s': iterator id %lu "
-                             "exceeds maximum id of %d",
-                             s, n, NWF_VAR_MAX_ITER_ID);
-        }
-        access->type = is_iterator ? NWF_VAR_ITERATOR : NWF_VAR_ELEMENT;
-        access->index = n;
-    } else if (*q) {
+    }
+    /* libvirt ignores anything after ']'; we accept only blanks, so that
+     * a typo cannot silently change what a rule matches. */
+    if (*skip_blanks(p)) {
         goto malformed;
     }
 
-    access->name = xmemdup0(p, len);
+    access->name = xmemdup0(name, len);
+    access->type = type;
+    access->index = n;
     return NULL;
 
 malformed:
-    return xasprintf("variable reference '%s' is malformed: use $NAME, "
-                     "$NAME[@ITERATOR] or $NAME[INDEX]", s);
+    return xstrdup("malformed variable reference: expected $NAME, "
+                   "$NAME[@ITERATOR] or $NAME[INDEX]");
 }
 
 /* Frees the contents of 'access'. */

@@ -19,18 +19,20 @@
  * included, the way repeated <parameter name='X' value=...> elements build
  * a list in libvirt.  Names match [A-Za-z0-9_]+ and values
  * [A-Za-z0-9_.:]+ (nwf_var_name_is_valid() and nwf_var_value_is_valid()
- * in nwf-filter.h test them).  libvirt silently drops parameters that
- * break these rules; nwf_var_table_add() does the same,
- * nwf_var_table_add_checked() reports them instead, for input typed by an
- * administrator.
+ * test them).  libvirt silently drops parameters that break these rules;
+ * nwf_var_table_add() does the same, nwf_var_table_add_checked() reports
+ * them instead, for input typed by an administrator.
  *
  * Accesses
  * --------
  * An attribute value starting with '$' refers to a variable:
- *     $X        the same as $X[@0]
+ *     $X        the same as $X[@0] (and printed as "$X")
  *     $X[@N]    iterator N (0 to NWF_VAR_MAX_ITER_ID) over the list X
  *     $X[N]     element N (0-based) of X, a constant
- * Whitespace is allowed inside the brackets and after them.
+ * Whitespace is allowed inside the brackets and after them (libvirt's own
+ * tests use "$B[  @0 ] "), not between the name and '[', which libvirt
+ * rejects too.  The filter model (nwf-filter.h) keeps a rule attribute
+ * that refers to a variable as a struct nwf_var_access.
  *
  * Expansion
  * ---------
@@ -63,12 +65,17 @@ struct svec;
 #define NWF_VAR_DHCPSERVERV6 "DHCPSERVERV6"
 #define NWF_VAR_CTRL_IP_LEARNING "CTRL_IP_LEARNING"  /* any|dhcp|none. */
 
-/* Largest iterator id in $X[@N]. */
+/* Largest iterator id in $X[@N] (FACTS 6). */
 #define NWF_VAR_MAX_ITER_ID 1000
 
 /* Largest number of combinations one rule may expand to.  libvirt has no
  * limit; we refuse rather than let a parameter list exhaust memory. */
 #define NWF_VAR_MAX_COMBINATIONS 100000
+
+/* Names and values. */
+
+bool nwf_var_name_is_valid(const char *);
+bool nwf_var_value_is_valid(const char *);
 
 /* Parameter tables. */
 

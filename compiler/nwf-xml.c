@@ -24,6 +24,7 @@
 #include "nwf-diag.h"
 #include "nwf-filter.h"
 #include "nwf-proto.h"
+#include "nwf-vars.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/util.h"
@@ -431,7 +432,7 @@ parse_proto_element(struct parse_ctx *ctx, const xmlNode *node,
         char *error;
         if (text[0] == '$') {
             attr.is_var = true;
-            error = nwf_var_ref_parse(text, &attr.var);
+            error = nwf_var_access_parse(text, &attr.var);
         } else {
             error = nwf_value_parse(desc, text, &attr.value);
         }

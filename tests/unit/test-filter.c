@@ -3,7 +3,8 @@
  */
 
 /* The filter model (compiler/nwf-filter.c): clone, compare, references,
- * chains, variable references. */
+ * chains.  Variable references are struct nwf_var_access, tested with the
+ * rest of compiler/nwf-vars.c in test-vars.c. */
 
 #include <config.h>
 
@@ -15,7 +16,6 @@
 #include "nwf-filter.h"
 #include "nwf-unit.h"
 #include "nwf-xml.h"
-#include "openvswitch/dynamic-string.h"
 #include "sset.h"
 #include "svec.h"
 #include "util.h"
@@ -77,8 +77,8 @@ test_model_fields(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     CU_ASSERT_TRUE(a->is_var);
     CU_ASSERT_STRING_EQUAL(a->var.name, "IP");
-    CU_ASSERT_FALSE(a->var.is_index);
-    CU_ASSERT_EQUAL(a->var.n, 0);
+    CU_ASSERT_EQUAL(a->var.type, NWF_VAR_ITERATOR);
+    CU_ASSERT_EQUAL(a->var.index, 0);
 
     a = nwf_rule_get(r, NWF_ATTR_DSTPORTSTART);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -240,65 +240,6 @@ test_chains(void)
 }
 
 static void
-check_var(const char *text, const char *expected)
-{
-    struct nwf_var_ref ref;
-    char *error = nwf_var_ref_parse(text, &ref);
-    if (!expected) {
-        CU_ASSERT_PTR_NOT_NULL(error);
-        free(error);
-        return;
-    }
-    CU_ASSERT_PTR_NULL_FATAL(error);
-
-    struct ds s = DS_EMPTY_INITIALIZER;
-    nwf_var_ref_format(&ref, &s);
-    CU_ASSERT_STRING_EQUAL(ds_cstr(&s), expected);
-
-    struct nwf_var_ref copy;
-    nwf_var_ref_clone(&copy, &ref);
-    CU_ASSERT_TRUE(nwf_var_ref_equal(&copy, &ref));
-    nwf_var_ref_destroy(&copy);
-    nwf_var_ref_destroy(&ref);
-    ds_destroy(&s);
-}
-
-static void
-test_var_refs(void)
-{
-    check_var("$IP", "$IP");
-    check_var("$IP[@0]", "$IP");
-    check_var("$IP[0]", "$IP[0]");
-    check_var("$A_1[ @ 7 ] ", "$A_1[@7]");
-    check_var("$A[\t12\t]", "$A[12]");
-    check_var("$A[@1000]", "$A[@1000]");
-    check_var("$A[@1001]", NULL);
-    check_var("$A[1001]", "$A[1001]");
-    check_var("$", NULL);
-    check_var("IP", NULL);
-    check_var("$A[]", NULL);
-    check_var("$A[@]", NULL);
-    check_var("$A[-1]", NULL);
-    check_var("$A[1]x", NULL);
-    check_var("$A.B", NULL);
-
-    struct nwf_var_ref a, b;
-    CU_ASSERT_PTR_NULL(nwf_var_ref_parse("$A[1]", &a));
-    CU_ASSERT_PTR_NULL(nwf_var_ref_parse("$A[@1]", &b));
-    CU_ASSERT_FALSE(nwf_var_ref_equal(&a, &b));
-    nwf_var_ref_destroy(&a);
-    nwf_var_ref_destroy(&b);
-
-    CU_ASSERT_TRUE(nwf_var_name_is_valid("CTRL_IP_LEARNING"));
-    CU_ASSERT_FALSE(nwf_var_name_is_valid("bad-name"));
-    CU_ASSERT_FALSE(nwf_var_name_is_valid(""));
-    CU_ASSERT_TRUE(nwf_var_value_is_valid("fe80::1"));
-    CU_ASSERT_TRUE(nwf_var_value_is_valid("10.0.0.1"));
-    CU_ASSERT_FALSE(nwf_var_value_is_valid("a/b"));
-    CU_ASSERT_FALSE(nwf_var_value_is_valid(""));
-}
-
-static void
 test_names(void)
 {
     enum nwf_action action;
@@ -319,7 +260,6 @@ static const struct nwf_unit_test filter_tests[] = {
     { "clone and equal", test_model_clone_equal },
     { "building in code", test_model_build },
     { "chains", test_chains },
-    { "variable references", test_var_refs },
     { "action and direction names", test_names },
     { NULL, NULL },
 };

@@ -252,7 +252,8 @@ test_vars_missing(void)
     nwf_var_table_destroy(&t);
 }
 
-/* Parses 's' and returns its canonical form, or "ERROR: ...". */
+/* Parses 's' and returns its canonical form, or "ERROR: ...".  Also
+ * checks that a copy of what was parsed equals the original. */
 static char *
 reformat(const char *s)
 {
@@ -261,8 +262,15 @@ reformat(const char *s)
     if (error) {
         char *r = xasprintf("ERROR: %s", error);
         free(error);
+        CU_ASSERT_PTR_NULL(a.name);
         return r;
     }
+
+    struct nwf_var_access copy;
+    nwf_var_access_clone(&copy, &a);
+    CU_ASSERT_TRUE(nwf_var_access_equal(&copy, &a));
+    nwf_var_access_destroy(&copy);
+
     char *r = nwf_var_access_to_string(&a);
     nwf_var_access_destroy(&a);
     return r;
@@ -285,19 +293,34 @@ test_vars_access_syntax(void)
     CHECK_REFORMAT("$B[  @0 ] ", "$B");
     CHECK_REFORMAT("$A[ 0]", "$A[0]");
     CHECK_REFORMAT("$A[ 1 ] ", "$A[1]");
+    CHECK_REFORMAT("$A_1[ @ 7 ] ", "$A_1[@7]");
+    CHECK_REFORMAT("$A[\t12\t]", "$A[12]");
     CHECK_REFORMAT("$X_1[17]", "$X_1[17]");
     CHECK_REFORMAT("$A[@1000]", "$A[@1000]");
+    /* The limit is on iterator ids only. */
+    CHECK_REFORMAT("$A[1001]", "$A[1001]");
+    CHECK_REFORMAT("$A[4294967295]", "$A[4294967295]");
+
+    /* Messages do not quote the reference: the XML parser reports it
+     * with the attribute. */
     CHECK_REFORMAT("$A[@1001]",
-                   "ERROR: variable reference '$A[@1001]': iterator id "
-                   "1001 exceeds maximum id of 1000");
+                   "ERROR: iterator id 1001 exceeds the maximum of 1000");
+    /* The limit is checked before what follows ']'. */
+    CHECK_REFORMAT("$A[@1001]x",
+                   "ERROR: iterator id 1001 exceeds the maximum of 1000");
     CHECK_REFORMAT("$A[@99999999999999999999]",
-                   "ERROR: variable reference '$A[@99999999999999999999]' "
-                   "is malformed: use $NAME, $NAME[@ITERATOR] or "
-                   "$NAME[INDEX]");
+                   "ERROR: malformed variable reference: expected $NAME, "
+                   "$NAME[@ITERATOR] or $NAME[INDEX]");
+    CHECK_REFORMAT("$", "ERROR: variable name must consist of letters, "
+                   "digits and '_'");
+    CHECK_REFORMAT("A", "ERROR: variable reference must start with '$'");
 
     static const char *bad[] = {
-        "$", "$[1]", "$A[", "$A[]", "$A[@]", "$A[-1]", "$A[1", "$A[x]",
-        "$A[1]x", "$A-B", "$A[@1][2]",
+        "$[1]", "$A[", "$A[]", "$A[@]", "$A[-1]", "$A[+1]", "$A[@ -1]",
+        "$A[1", "$A[x]", "$A[1]x", "$A-B", "$A.B", "$A[@1][2]",
+        "$A[4294967296]",
+        /* libvirt, too, allows no blanks between the name and '['. */
+        "$A [1]", "$A [@1]",
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         char *got = reformat(bad[i]);
@@ -309,7 +332,7 @@ test_vars_access_syntax(void)
     }
 
     struct nwf_var_access a;
-    char *error = nwf_var_access_parse("A", &a);
+    char *error = nwf_var_access_parse(NULL, &a);
     CU_ASSERT_PTR_NOT_NULL(error);
     free(error);
     CU_ASSERT_TRUE(nwf_var_is_reference("$A"));
@@ -328,6 +351,32 @@ test_vars_access_syntax(void)
     CU_ASSERT_TRUE(nwf_var_access_equal(&x, &y));
     nwf_var_access_destroy(&x);
     nwf_var_access_destroy(&y);
+}
+
+static void
+test_vars_names_values(void)
+{
+    static const struct {
+        const char *s;
+        bool name;              /* Valid as a name? */
+        bool value;             /* Valid as a value? */
+    } cases[] = {
+        { "CTRL_IP_LEARNING", true, true },
+        { "a_1", true, true },
+        { "10.0.0.1", false, true },
+        { "fe80::1", false, true },
+        { "bad-name", false, false },
+        { "a/b", false, false },
+        { "1 2", false, false },
+        { "", false, false },
+        { NULL, false, false },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        CU_ASSERT_EQUAL(nwf_var_name_is_valid(cases[i].s), cases[i].name);
+        CU_ASSERT_EQUAL(nwf_var_value_is_valid(cases[i].s),
+                        cases[i].value);
+    }
 }
 
 static char *
@@ -557,6 +606,7 @@ static const struct nwf_unit_test vars_tests[] = {
     { "lock-step lists of different length", test_vars_cardinality },
     { "missing variables and elements", test_vars_missing },
     { "access syntax, limits, canonical form", test_vars_access_syntax },
+    { "valid names and values", test_vars_names_values },
     { "overlay: the caller wins", test_vars_overlay },
     { "lenient and strict parameters", test_vars_lenient_strict },
     { "CTRL_IP_LEARNING", test_vars_ip_learning },
