@@ -64,6 +64,7 @@ EXTRA_DIST += \
 
 # Test scripts that report "PASS: ..." / "FAIL: ..." lines.
 nwf_check_list = \
+	tests/schema-check.sh \
 	tests/test-ofctl-offline.sh \
 	tests/test-fuzz-replay.sh \
 	tests/e2e/test-harness.sh \
