@@ -13,6 +13,8 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-xml.h \
 	compiler/nwf-resolve.c \
 	compiler/nwf-resolve.h \
+	compiler/nwf-store.c \
+	compiler/nwf-store.h \
 	compiler/nwf-vars.c \
 	compiler/nwf-vars.h
 compiler_libnwfcompiler_la_LIBADD = \

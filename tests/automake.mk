@@ -10,6 +10,7 @@ tests_nwf_unit_tests_SOURCES = \
 	tests/unit/test-parse.c \
 	tests/unit/test-proto.c \
 	tests/unit/test-resolve.c \
+	tests/unit/test-store.c \
 	tests/unit/test-vars.c \
 	tests/unit/test-xml2xml.c
 tests_nwf_unit_tests_LDADD = \
@@ -68,7 +69,8 @@ nwf_check_list = \
 	tests/test-ofctl-offline.sh \
 	tests/test-fuzz-replay.sh \
 	tests/e2e/test-harness.sh \
-	tests/e2e/test-controller-drop.sh
+	tests/e2e/test-controller-drop.sh \
+	tests/e2e/test-controller-store.sh
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
 # with one line "N passed, N failed".  TESTS='...' picks test scripts,
