@@ -15,11 +15,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "command-line.h"
 #include "daemon.h"
 #include "dirs.h"
 #include "fatal-signal.h"
+#include "nwf-diag.h"
+#include "nwf-store.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
@@ -38,6 +42,7 @@ VLOG_DEFINE_THIS_MODULE(nwf_controller);
 static char *db_remote;
 static char *ovs_rundir_opt;
 static char *filter_dir;
+static char *builtin_dir;
 static char *state_dir;
 static char *unixctl_path;
 
@@ -53,6 +58,7 @@ struct nwf_bridge {
 
 static struct shash bridges = SHASH_INITIALIZER(&bridges);
 
+static struct nwf_store *filter_store_open(void);
 static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
 static void bridges_update(const struct ovsdb_idl *);
@@ -101,6 +107,7 @@ main(int argc, char *argv[])
     VLOG_INFO("ovs-nwfilter %s starting: database %s, OVS run directory %s, "
               "filter directory %s, state directory %s", NWF_VERSION,
               db_remote, ovs_rundir_opt, filter_dir, state_dir);
+    struct nwf_store *store = filter_store_open();
 
     bool db_connected = false;
     unsigned int idl_seqno = 0;
@@ -133,9 +140,50 @@ main(int argc, char *argv[])
 
     VLOG_INFO("exiting; installed flows stay in place");
     bridges_destroy();
+    nwf_store_destroy(store);
     ovsdb_idl_destroy(idl);
     unixctl_server_destroy(unixctl);
     return 0;
+}
+
+static void
+log_diag(const struct nwf_diag *diag)
+{
+    const char *text = nwf_diag_text(diag);
+    while (*text) {
+        size_t len = strcspn(text, "\n");
+        VLOG_ERR("%.*s", (int) len, text);
+        text += len + (text[len] == '\n');
+    }
+}
+
+/* Loads the filter directory, creating it if needed, and defines every
+ * built-in filter that it lacks (an administrator's filter of the same
+ * name is never replaced).  A bad file is logged and skipped: the other
+ * filters still load. */
+static struct nwf_store *
+filter_store_open(void)
+{
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+
+    int error = mkdir(filter_dir, 0755);
+    if (error && errno != EEXIST) {
+        VLOG_ERR("%s: cannot create filter directory (%s)", filter_dir,
+                 ovs_strerror(errno));
+    }
+    struct nwf_store *store = nwf_store_create(filter_dir);
+    unsigned int n_bad = nwf_store_load(store, &diag);
+
+    struct sset added = SSET_INITIALIZER(&added);
+    n_bad += nwf_store_install_builtins(store, builtin_dir, &added, &diag);
+    log_diag(&diag);
+    VLOG_INFO("%s: %"PRIuSIZE" filters loaded (%"PRIuSIZE" built-in filters "
+              "added from %s), %u files with errors", filter_dir,
+              nwf_store_count(store), sset_count(&added), builtin_dir, n_bad);
+    sset_destroy(&added);
+    nwf_diag_destroy(&diag);
+    return store;
 }
 
 static struct nwf_bridge *
@@ -307,6 +355,7 @@ parse_options(int argc, char *argv[])
         OPT_DB = UCHAR_MAX + 1,
         OPT_OVS_RUNDIR,
         OPT_FILTER_DIR,
+        OPT_BUILTIN_DIR,
         OPT_STATE_DIR,
         OPT_UNIXCTL,
         OPT_VERSION,
@@ -317,6 +366,7 @@ parse_options(int argc, char *argv[])
         {"db", required_argument, NULL, OPT_DB},
         {"ovs-rundir", required_argument, NULL, OPT_OVS_RUNDIR},
         {"filter-dir", required_argument, NULL, OPT_FILTER_DIR},
+        {"builtin-dir", required_argument, NULL, OPT_BUILTIN_DIR},
         {"state-dir", required_argument, NULL, OPT_STATE_DIR},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
         {"help", no_argument, NULL, 'h'},
@@ -346,6 +396,11 @@ parse_options(int argc, char *argv[])
         case OPT_FILTER_DIR:
             free(filter_dir);
             filter_dir = xstrdup(optarg);
+            break;
+
+        case OPT_BUILTIN_DIR:
+            free(builtin_dir);
+            builtin_dir = xstrdup(optarg);
             break;
 
         case OPT_STATE_DIR:
@@ -392,6 +447,9 @@ parse_options(int argc, char *argv[])
     if (!filter_dir) {
         filter_dir = xstrdup(NWF_SYSCONFDIR "/ovs-nwfilter/filters");
     }
+    if (!builtin_dir) {
+        builtin_dir = xstrdup(NWF_PKGDATADIR "/filters");
+    }
     if (!state_dir) {
         state_dir = xstrdup(NWF_LOCALSTATEDIR "/lib/ovs-nwfilter");
     }
@@ -408,11 +466,14 @@ usage(void)
            "  --ovs-rundir=DIR        where BRIDGE.mgmt sockets live "
            "(default: %s)\n"
            "  --filter-dir=DIR        filter store (default: %s)\n"
+           "  --builtin-dir=DIR       built-in filters to add to the store "
+           "(default: %s)\n"
            "  --state-dir=DIR         learned state (default: %s)\n"
            "  --unixctl=PATH          control socket (default: "
            "OVS_RUNDIR/%s.PID.ctl)\n",
            program_name, program_name, ovs_rundir(),
            NWF_SYSCONFDIR "/ovs-nwfilter/filters",
+           NWF_PKGDATADIR "/filters",
            NWF_LOCALSTATEDIR "/lib/ovs-nwfilter", program_name);
     daemon_usage();
     vlog_usage();

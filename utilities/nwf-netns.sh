@@ -18,6 +18,7 @@
 SW_BRIDGE=${SW_BRIDGE:-br0}
 SW_VMS=${SW_VMS:-}
 : "${NWF_CONTROLLER:=nwf-controller}"
+: "${NWF_BUILTIN_DIR:=/usr/local/share/ovs-nwfilter/filters}"
 
 sw_not() {
     ! "$@"
@@ -157,6 +158,7 @@ ctl_start() {
     "$NWF_CONTROLLER" --db="unix:$SW_DIR/db.sock" \
         --ovs-rundir="$SW_DIR" --unixctl="$SW_DIR/nwf-controller.ctl" \
         --filter-dir="$SW_DIR/filters" --state-dir="$SW_DIR/state" \
+        --builtin-dir="$NWF_BUILTIN_DIR" \
         --pidfile="$SW_DIR/nwf-controller.pid" \
         --log-file="$SW_DIR/nwf-controller.log" --detach --no-chdir \
         -vconsole:off "$@" 2>>"$SW_DIR/daemons.stderr"

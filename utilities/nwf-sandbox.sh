@@ -19,6 +19,7 @@ SW_ID=sb
 SW_BRIDGE=br-sandbox
 SW_VMS="vm1 vm2"
 NWF_CONTROLLER=$top/controller/nwf-controller
+NWF_BUILTIN_DIR=$top/filters
 . "$top/utilities/nwf-netns.sh"
 
 sandbox_stop() {

@@ -26,6 +26,7 @@ top_srcdir=${srcdir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 top_builddir=${builddir:-$top_srcdir}
 NWF_CONTROLLER=$top_builddir/controller/nwf-controller
 NWF_OFCTL=$top_builddir/utilities/nwf-ofctl
+NWF_BUILTIN_DIR=$top_srcdir/filters
 
 . "$top_srcdir/utilities/nwf-netns.sh"
 
