@@ -951,7 +951,12 @@ nwf_xml_format(const struct nwf_filter *filter, struct ds *out)
     ds_put_cstr(out, "' chain='");
     put_escaped(out, filter->chain);
     ds_put_char(out, '\'');
-    if (filter->chain_priority) {
+    /* libvirt prints the priority only when it is not 0, so that a chain
+     * such as 'mac' given priority 0 came back with its default -800 after
+     * dumpxml and define.  Printing it whenever the default differs keeps
+     * the formatted filter meaning the same. */
+    if (filter->chain_priority
+        || nwf_chain_default_priority(filter->chain) != 0) {
         ds_put_format(out, " priority='%d'", filter->chain_priority);
     }
     ds_put_cstr(out, ">\n");

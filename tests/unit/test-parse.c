@@ -239,8 +239,13 @@ test_filter_chain(void)
     check_filter(" chain='stp'", "", "<filter name='t' chain='stp'>", "");
     check_filter(" chain='mac' priority='-10'", "",
                  "<filter name='t' chain='mac' priority='-10'>", "");
+    /* An explicit 0 is kept where the chain's default is not 0, so that
+     * formatting and parsing again does not change the priority (libvirt
+     * drops it and the chain falls back to -400). */
     check_filter(" chain='rarp' priority='0'", "",
-                 "<filter name='t' chain='rarp'>", "");
+                 "<filter name='t' chain='rarp' priority='0'>", "");
+    check_filter(" chain='stp' priority='0'", "",
+                 "<filter name='t' chain='stp'>", "");
     check_filter(" chain=''", "", "<filter name='t' chain='root'>", "");
 
     char *xml = filter_xml(" chain='ipv4-abcdefgh'", "");
