@@ -5,7 +5,9 @@ bin_PROGRAMS += controller/nwf-controller
 controller_nwf_controller_SOURCES = \
 	controller/nwf-controller.c \
 	controller/ofctrl.c \
-	controller/ofctrl.h
+	controller/ofctrl.h \
+	controller/pinctrl.c \
+	controller/pinctrl.h
 controller_nwf_controller_LDADD = \
 	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
 	$(JANSSON_LIBS) $(LIBPCAP_LIBS)

@@ -31,6 +31,7 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "ofctrl.h"
+#include "pinctrl.h"
 #include "stream.h"
 #include "unixctl.h"
 #include "util.h"
@@ -214,6 +215,7 @@ bridges_update(const struct ovsdb_idl *idl)
         if (!bridge_find(row->name)) {
             struct nwf_bridge *br = xzalloc(sizeof *br);
             br->ofctrl = ofctrl_create(row->name, ovs_rundir_opt);
+            ofctrl_set_packet_in_cb(br->ofctrl, pinctrl_handle_packet_in);
             ofctrl_flows_init(&br->debug_flows);
             br->node = shash_add(&bridges, row->name, br);
         }

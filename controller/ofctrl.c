@@ -14,7 +14,10 @@
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-meter.h"
 #include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofp-packet.h"
+#include "openvswitch/ofp-switch.h"
 #include "openvswitch/ofp-print.h"
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/ofp-util.h"
@@ -22,6 +25,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/rconn.h"
 #include "openvswitch/vlog.h"
+#include "nwf-pipeline.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -66,7 +70,15 @@ struct ofctrl {
     uint64_t installed_seqno;   /* Highest seqno confirmed on the switch. */
 
     uint32_t next_bundle_id;
+
+    ofctrl_packet_in_cb *packet_in_cb;
+    ovs_be32 meter_xid;         /* Of the last meter mod sent. */
 };
+
+/* The punt meter: packets a guest can make the pipeline send to the
+ * controller (rejects) are limited to this rate per bridge. */
+#define OFCTRL_PUNT_RATE 100    /* Packets per second. */
+#define OFCTRL_PUNT_BURST 50
 
 static uint32_t
 ofctrl_flow_hash(uint8_t table_id, uint16_t priority,
@@ -434,6 +446,93 @@ ofctrl_bundle_delete_all(struct ofctrl *ofctrl, uint32_t bundle_id)
     minimatch_destroy(&fm.match);
 }
 
+/* Asks the switch for packet-ins on this connection, in the format that
+ * carries the controller() action's userdata.  A management connection
+ * gets none until it sets a nonzero miss_send_len. */
+static void
+ofctrl_send_connection_setup(struct ofctrl *ofctrl)
+{
+    enum ofp_version version = ofctrl_version(ofctrl);
+    struct ofputil_switch_config config = {
+        .frag = OFPUTIL_FRAG_NORMAL,
+        .invalid_ttl_to_controller = -1,
+        .miss_send_len = UINT16_MAX,
+    };
+    ofctrl_send(ofctrl, ofputil_encode_set_config(&config, version));
+    ofctrl_send(ofctrl, ofputil_encode_set_packet_in_format(
+                            version, OFPUTIL_PACKET_IN_NXT2));
+}
+
+/* Adds the punt meter.  Meter mods cannot go in a bundle, so it is sent
+ * before the first full sync; if the meter exists already (the
+ * controller restarted), the switch's error is expected and ignored. */
+static void
+ofctrl_send_meter(struct ofctrl *ofctrl)
+{
+    struct ofputil_meter_band band = {
+        .type = OFPMBT13_DROP,
+        .rate = OFCTRL_PUNT_RATE,
+        .burst_size = OFCTRL_PUNT_BURST,
+    };
+    struct ofputil_meter_mod mm = {
+        .command = OFPMC13_ADD,
+        .meter = {
+            .meter_id = NWF_METER_PUNT,
+            .flags = OFPMF13_PKTPS | OFPMF13_BURST,
+            .n_bands = 1,
+            .bands = &band,
+        },
+    };
+    struct ofpbuf *msg = ofputil_encode_meter_mod(ofctrl_version(ofctrl),
+                                                  &mm);
+    ofctrl->meter_xid = ((struct ofp_header *) msg->data)->xid;
+    ofctrl_send(ofctrl, msg);
+}
+
+void
+ofctrl_set_packet_in_cb(struct ofctrl *ofctrl, ofctrl_packet_in_cb *cb)
+{
+    ofctrl->packet_in_cb = cb;
+}
+
+/* Sends 'packet' to the switch to be processed by 'actions' (ovs-ofctl
+ * syntax), as if it came from the controller. */
+void
+ofctrl_send_packet_out(struct ofctrl *ofctrl, const void *packet,
+                       size_t size, const char *actions)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    struct ofpact_parse_params pp = { .ofpacts = &ofpacts };
+
+    if (!rconn_is_connected(ofctrl->rconn)) {
+        return;
+    }
+    char *error = ofpacts_parse_actions(actions, &pp);
+    if (error) {
+        VLOG_WARN_RL(&rl, "%s: bad packet-out actions: %s",
+                     ofctrl->bridge, error);
+        free(error);
+        ofpbuf_uninit(&ofpacts);
+        return;
+    }
+
+    struct ofputil_packet_out po = {
+        .packet = packet,
+        .packet_len = size,
+        .buffer_id = UINT32_MAX,
+        .ofpacts = ofpacts.data,
+        .ofpacts_len = ofpacts.size,
+    };
+    match_init_catchall(&po.flow_metadata);
+    match_set_in_port(&po.flow_metadata, OFPP_CONTROLLER);
+    enum ofputil_protocol protocol
+        = ofputil_protocol_from_ofp_version(ofctrl_version(ofctrl));
+    ofctrl_send(ofctrl, ofputil_encode_packet_out(&po, protocol));
+    ofpbuf_uninit(&ofpacts);
+}
+
 /* Sends what the switch lacks: everything after a (re)connection or an
  * error, otherwise the difference between 'installed' and 'desired'.
  * Returns the number of flow changes sent. */
@@ -444,6 +543,9 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
     size_t n_changes = 0;
     const struct ofctrl_flow *f;
 
+    if (ofctrl->need_full_sync) {
+        ofctrl_send_meter(ofctrl);
+    }
     ofctrl_send_bundle_ctrl(ofctrl, bundle_id, OFPBCT_OPEN_REQUEST);
     if (ofctrl->need_full_sync) {
         ofctrl_bundle_delete_all(ofctrl, bundle_id);
@@ -520,7 +622,15 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
         break;
 
     case OFPTYPE_ERROR:
-        ofctrl_handle_error(ofctrl, oh);
+        if (oh->xid != ofctrl->meter_xid) {
+            ofctrl_handle_error(ofctrl, oh);
+        }
+        break;
+
+    case OFPTYPE_PACKET_IN:
+        if (ofctrl->packet_in_cb) {
+            ofctrl->packet_in_cb(ofctrl, oh);
+        }
         break;
 
     case OFPTYPE_BARRIER_REPLY:
@@ -567,6 +677,7 @@ ofctrl_run(struct ofctrl *ofctrl)
         ofctrl->resync_after = 0;
         if (rconn_is_connected(ofctrl->rconn)) {
             VLOG_INFO("%s: connected (OpenFlow 1.3)", ofctrl->bridge);
+            ofctrl_send_connection_setup(ofctrl);
         } else {
             VLOG_INFO("%s: disconnected", ofctrl->bridge);
         }

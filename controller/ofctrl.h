@@ -27,6 +27,7 @@
 #include "openvswitch/hmap.h"
 
 struct ofctrl;
+struct ofp_header;
 struct ds;
 
 /* A set of flows, built by the owner and handed to ofctrl_put(). */
@@ -54,5 +55,12 @@ bool ofctrl_is_connected(const struct ofctrl *);
 
 uint64_t ofctrl_put(struct ofctrl *, const struct ofctrl_flows *);
 uint64_t ofctrl_get_installed_seqno(const struct ofctrl *);
+
+/* Packets the pipeline sends to the controller, and packets it sends
+ * back. */
+typedef void ofctrl_packet_in_cb(struct ofctrl *, const struct ofp_header *);
+void ofctrl_set_packet_in_cb(struct ofctrl *, ofctrl_packet_in_cb *);
+void ofctrl_send_packet_out(struct ofctrl *, const void *packet, size_t size,
+                            const char *actions);
 
 #endif /* ofctrl.h */

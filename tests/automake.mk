@@ -8,11 +8,16 @@ tests_nwf_unit_tests_SOURCES = \
 	tests/unit/test-diag.c \
 	tests/unit/test-filter.c \
 	tests/unit/test-parse.c \
+	tests/unit/test-pinctrl.c \
 	tests/unit/test-proto.c \
 	tests/unit/test-resolve.c \
 	tests/unit/test-store.c \
 	tests/unit/test-vars.c \
 	tests/unit/test-xml2xml.c
+# The controller modules that are pure enough to test in-process.
+tests_nwf_unit_tests_SOURCES += \
+	controller/ofctrl.c \
+	controller/pinctrl.c
 tests_nwf_unit_tests_LDADD = \
 	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
 	$(JANSSON_LIBS) $(LIBPCAP_LIBS) $(CUNIT_LIBS)

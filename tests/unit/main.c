@@ -10,6 +10,7 @@
 
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,17 @@ main(int argc, char *argv[])
     if (CU_initialize_registry() != CUE_SUCCESS) {
         fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
         return EXIT_FAILURE;
+    }
+
+    for (int i = 1; i < argc; i++) {
+        bool found = false;
+        for (struct nwf_unit_suite *s = suites; s; s = s->next) {
+            found = found || !strcmp(s->name, argv[i]);
+        }
+        if (!found) {
+            fprintf(stderr, "%s: no such suite\n", argv[i]);
+            return EXIT_FAILURE;
+        }
     }
 
     for (struct nwf_unit_suite *s = suites; s; s = s->next) {

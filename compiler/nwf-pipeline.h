@@ -1,0 +1,112 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#ifndef NWF_PIPELINE_H
+#define NWF_PIPELINE_H 1
+
+/* The OpenFlow pipeline of a managed bridge: tables, registers, cookies,
+ * priorities and conntrack zones, defined here and nowhere else.
+ * docs/pipeline.md explains the same layout in prose; keep them in step.
+ *
+ * A managed bridge does its own L2 forwarding (MAC learning with "learn",
+ * flooding by explicit port lists) instead of NORMAL, because every copy
+ * of a frame delivered to a bound port, flood copies included, must pass
+ * that port's "in" rules, and NORMAL's output cannot be intercepted.
+ *
+ * The path of a frame from port X to port Y:
+ *
+ *   CLASSIFY ---- X bound ---> ETH_OUT --> IP_OUT_CT --> IP_OUT --+
+ *      |                       (X's Ethernet   (X's zone)  (X's IP |
+ *      | X not bound            rules, out)                 rules) |
+ *      v                                                           v
+ *   VLAN_IN <------------------------------------------------------+
+ *      v
+ *   L2_LEARN --> L2_LOOKUP --(known)--> OUTPUT (Y) ----------------+
+ *                   |                                              |
+ *                   +--(flood)--> FLOOD -- one copy per port ----> |
+ *                                                                  v
+ *   OUTPUT: Y not bound ------------------------------> output:Y
+ *           Y bound ----> IP_IN_CT --> IP_IN --> ETH_IN --> output:Y
+ *                         (Y's zone)  (Y's IP    (Y's Ethernet
+ *                                      rules)     rules, in)
+ *
+ * The Ethernet layer sees the frame as the VM sends or receives it (tags
+ * included); the IP layer sees untagged IPv4 and IPv6 only, as libvirt's
+ * br_netfilter does.  Inside the forwarding tables a frame is untagged
+ * and its VLAN is in NWF_REG_VLAN. */
+
+#include <stdint.h>
+
+/* Tables. */
+enum nwf_table {
+    NWF_TABLE_CLASSIFY = 0,     /* in_port: bound ports to ETH_OUT, others
+                                 * to VLAN_IN; anything else dropped. */
+    NWF_TABLE_ETH_OUT = 10,     /* Ethernet-layer rules, from the VM. */
+    NWF_TABLE_IP_OUT_CT = 11,   /* Untagged IP to conntrack, others on. */
+    NWF_TABLE_IP_OUT = 12,      /* IP-layer rules, from the VM. */
+    NWF_TABLE_VLAN_IN = 20,     /* Port VLAN configuration -> NWF_REG_VLAN. */
+    NWF_TABLE_L2_LEARN = 21,    /* Learns (VLAN, source MAC) -> in_port. */
+    NWF_TABLE_L2_LOOKUP = 22,   /* Learned flows: destination -> port. */
+    NWF_TABLE_FLOOD = 23,       /* Per VLAN: one copy to each member port. */
+    NWF_TABLE_OUTPUT = 30,      /* Per destination port (NWF_REG_OUT). */
+    NWF_TABLE_IP_IN_CT = 31,    /* Untagged IP to conntrack, others on. */
+    NWF_TABLE_IP_IN = 32,       /* IP-layer rules, to the VM. */
+    NWF_TABLE_ETH_IN = 33,      /* Ethernet-layer rules, to the VM. */
+};
+
+/* Registers, as ovs-ofctl names them. */
+#define NWF_REG_SEG "reg0"      /* Ethernet layer: which segment of the
+                                 * port's root chain is being walked (see
+                                 * docs/pipeline.md, "Chains"). */
+#define NWF_REG_OUT "reg1"      /* Output stage: destination ofport. */
+#define NWF_REG_VLAN "reg2"     /* Forwarding: VLAN id, 0 for untagged. */
+#define NWF_REG_ZONE "reg3"     /* Conntrack zone of the port whose rules
+                                 * are being applied. */
+#define NWF_REG_ZONE_FIELD "NXM_NX_REG3[0..15]"
+#define NWF_REG_OUT_FIELD "NXM_NX_REG1[0..15]"
+#define NWF_REG_VLAN_FIELD "NXM_NX_REG2[0..11]"
+
+/* Cookies.  A flow's cookie says where it came from, so that
+ * "ovs-ofctl dump-flows" output maps back to filters and rules:
+ *
+ *   bits 63..32  first 32 bits of the filter's UUID (0: pipeline flow)
+ *   bits 31..16  index of the <rule> in that filter, plus 1 (0: none)
+ *   bits 15..0   ofport of the bound port the flow belongs to
+ *                (0: a bridge-wide flow)
+ */
+#define NWF_COOKIE(FILTER_ID, RULE_INDEX, OFPORT)                       \
+    (((uint64_t) (FILTER_ID) << 32)                                     \
+     | ((uint64_t) ((RULE_INDEX) + 1) << 16)                            \
+     | (uint64_t) ((OFPORT) & 0xffff))
+#define NWF_COOKIE_PORT(OFPORT) ((uint64_t) ((OFPORT) & 0xffff))
+#define NWF_COOKIE_PORT_MASK UINT64_C(0xffff)
+
+/* Priorities.  Within a table, a port's rule flows count down from
+ * NWF_PRIO_RULES in evaluation order; the port's fixed flows sit above
+ * and below them, and bridge-wide defaults lowest. */
+#define NWF_PRIO_PORT_FIRST 65000   /* Fixed per-port flows, checked first. */
+#define NWF_PRIO_RULES 60000        /* First rule flow of a port. */
+#define NWF_PRIO_RULES_MIN 1000     /* Below this a port has too many. */
+#define NWF_PRIO_PORT_LAST 500      /* Per-port fall-through. */
+#define NWF_PRIO_DEFAULT 0          /* Bridge-wide defaults. */
+
+/* Conntrack zones: one per bound port, so that overlapping guest addresses
+ * stay apart (OVN's choice).  The controller allocates them; the compiler
+ * takes the zone as an input.  Zones are shared by every bridge of the
+ * userspace datapath, so a zone must be unique across bridges. */
+#define NWF_ZONE_MIN 1
+#define NWF_ZONE_MAX 65535
+
+/* Why a flow sends a packet to the controller: the first byte of its
+ * controller() action's userdata ("controller(userdata=01,...)"). */
+enum nwf_punt_reason {
+    NWF_PUNT_REJECT = 1,        /* Answer with ICMP/ICMPv6 port unreachable
+                                 * (controller/pinctrl.c). */
+};
+
+/* Meter for packets sent to the controller (reject replies, learning), so
+ * that a guest cannot flood it. */
+#define NWF_METER_PUNT 1
+
+#endif /* nwf-pipeline.h */
