@@ -40,7 +40,7 @@ retry() {
 # sw_destroy: stops every daemon with a pidfile in SW_DIR, deletes the
 # VMs' and the switch's namespaces (and so their links) and SW_DIR.
 sw_destroy() {
-    local pidfile vm
+    local pidfile ns
     for pidfile in "$SW_DIR"/*.pid; do
         [ -f "$pidfile" ] || continue
         kill "$(cat "$pidfile")" 2>/dev/null
@@ -50,10 +50,12 @@ sw_destroy() {
         [ -f "$pidfile" ] || continue
         kill -9 "$(cat "$pidfile")" 2>/dev/null
     done
-    for vm in $SW_VMS; do
-        ip netns del "$(vm_ns "$vm")" 2>/dev/null
+    # Whatever still runs inside a namespace (a listener's children) would
+    # keep it alive after "ip netns del".
+    for ns in $(for vm in $SW_VMS; do vm_ns "$vm"; done) $SW_NS; do
+        ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+        ip netns del "$ns" 2>/dev/null
     done
-    [ -n "$SW_NS" ] && ip netns del "$SW_NS" 2>/dev/null
     [ -n "$SW_DIR" ] && rm -rf "$SW_DIR"
     return 0
 }

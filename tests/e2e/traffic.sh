@@ -1,0 +1,71 @@
+# Real packets between namespace VMs, for end-to-end filter tests.
+# Source after lib.sh.
+#
+#   frame_arrives FROM TO BPF 'SCAPY-FRAME'
+#       sends the frame (a scapy expression) out of FROM's eth0 and
+#       succeeds if a frame matching the tcpdump filter BPF arrives on TO's
+#       eth0 within a second.
+#   frame_blocked FROM TO BPF 'SCAPY-FRAME'   the opposite.
+#   tcp_connects FROM TO_IP PORT              a real TCP connection (nc).
+#   udp_arrives FROM TO TO_IP PORT            a real UDP datagram (nc -u).
+#
+# In scapy expressions, $VM_MAC_<name> and $VM_IP_<name> expand in the
+# shell as usual; keep frames small.
+
+frame_arrives() {
+    local from=$1 to=$2 bpf=$3 frame=$4
+    local out="$SW_DIR/sniff.$$.$RANDOM"
+    vm_exec "$to" timeout 2 tcpdump -i eth0 -c 1 -n -U -p "$bpf" \
+        >"$out" 2>/dev/null &
+    local sniffer=$!
+    # tcpdump needs a moment before it captures.
+    sleep 0.3
+    vm_exec "$from" "$PYTHON" - "$frame" <<'PY'
+import sys
+from scapy.all import *
+conf.verb = 0
+sendp(eval(sys.argv[1]), iface="eth0")
+PY
+    wait "$sniffer"
+    local got
+    got=$(grep -c . "$out" 2>/dev/null)
+    rm -f "$out"
+    [ "${got:-0}" -gt 0 ]
+}
+
+frame_blocked() {
+    ! frame_arrives "$@"
+}
+
+tcp_connects() {
+    local from=$1 ip=$2 port=$3
+    vm_exec "$from" timeout 3 nc -z -w 2 "$ip" "$port"
+}
+
+# tcp_listen VM PORT: a TCP listener in VM that accepts repeatedly, until
+# the test ends.
+tcp_listen() {
+    local vm=$1 port=$2
+    # exec, so that the pid recorded (and killed at clean-up) is the
+    # listener's own, and no descriptor of the test's output stays open.
+    (exec ip netns exec "$(vm_ns "$vm")" sh -c "while :; do \
+        nc -l -p $port -q 0 || sleep 0.1; done") \
+        </dev/null >/dev/null 2>&1 &
+    echo $! >"$SW_DIR/listener-$vm-$port.pid"
+    sleep 0.3
+}
+
+udp_arrives() {
+    local from=$1 to=$2 ip=$3 port=$4
+    local out="$SW_DIR/udp.$$.$RANDOM"
+    vm_exec "$to" timeout 2 nc -u -l -p "$port" -W 1 >"$out" 2>/dev/null &
+    local listener=$!
+    sleep 0.3
+    echo "nwf-udp-probe" | vm_exec "$from" timeout 1 nc -u -w 1 -q 1 \
+        "$ip" "$port" 2>/dev/null
+    wait "$listener"
+    local ok=1
+    grep -q nwf-udp-probe "$out" && ok=0
+    rm -f "$out"
+    return $ok
+}
