@@ -7,6 +7,9 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-diag.h \
 	compiler/nwf-filter.c \
 	compiler/nwf-filter.h \
+	compiler/nwf-flows.h \
+	compiler/nwf-match.c \
+	compiler/nwf-match.h \
 	compiler/nwf-proto.c \
 	compiler/nwf-proto.h \
 	compiler/nwf-xml.c \

@@ -41,16 +41,36 @@ enum nwf_match_orient {
     NWF_MATCH_MIRRORED,
 };
 
+/* Most OpenFlow matches one copy of a rule may expand to: its
+ * alternatives, and the strings of each negation.  Beyond it the rule is an
+ * error (e.g. an arbitrary IPv6 source range with an arbitrary destination
+ * range). */
+#define NWF_MATCH_MAX_MATCHES 4096
+
 struct nwf_rule_match {
     /* The rule applies to frames matching any one of these.  Each is a
-     * complete ovs-ofctl match ("ip,nw_src=10.0.0.0/24,tcp,tp_dst=80"),
-     * possibly "" for a rule that matches every frame. */
+     * complete ovs-ofctl match
+     * ("tcp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.0/24,tcp_dst=80"),
+     * possibly "" for a rule that matches every frame.  No alternatives at
+     * all: the rule matches no frame (e.g. tcp flags 'SYN/ALL', which
+     * iptables never matches either); the caller emits no flow for it.
+     *
+     * Fields come in a fixed order: the protocol keyword (ip, tcp6, arp,
+     * ...) or dl_type, vlan_tci or dl_vlan, then the order of enum
+     * nwf_field.  Alternatives are in a fixed order too. */
     struct svec alternatives;
 
-    /* One entry per negated attribute: the rule does not apply to a frame
-     * that matches any string of any entry (each string already includes
-     * the protocol prerequisites and may be combined with an alternative
-     * by joining them with ','). */
+    /* At most one entry per negated attribute (an address with its mask,
+     * a range with its end count as one; a negated ICMP type with its
+     * code too): the rule does not apply to a frame that matches any
+     * string of any entry.  Each string already includes the protocol
+     * prerequisites and is combined with an alternative by appending it:
+     * ALTERNATIVE + "," + NEGATION, in that order (ovs-ofctl lets a later
+     * field overwrite an earlier one; a negation string only ever refines
+     * what the alternative says about a field).  A negated attribute that
+     * excludes nothing the rule matches has no entry, and one that only
+     * narrows a range the rule matches anyway is folded into the
+     * alternatives. */
     struct svec *negations;
     size_t n_negations;
 };

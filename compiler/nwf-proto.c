@@ -85,151 +85,167 @@ static const char *const attr_names[NWF_N_ATTRS] = {
     [NWF_ATTR_COMMENT] = "comment",
 };
 
-/* Row builders.  ROW(ID, TYPE, FLAGS, MIN, MAX, PAIR, NEG_FROM); the name
- * comes from attr_names[] so a row cannot misspell it. */
-#define ROW(ID, TYPE, FLAGS, MIN, MAX, PAIR, NEG)                       \
+/* Row builders.  ROW(ID, TYPE, FLAGS, MIN, MAX, PAIR, NEG_FROM, FIELD);
+ * the name comes from attr_names[] so a row cannot misspell it. */
+#define ROW(ID, TYPE, FLAGS, MIN, MAX, PAIR, NEG, FIELD)                \
     { NWF_ATTR_##ID, NULL, NWF_TYPE_##TYPE, FLAGS, MIN, MAX,            \
-      NWF_ATTR_##PAIR, NWF_ATTR_##NEG, NULL }
+      NWF_ATTR_##PAIR, NWF_ATTR_##NEG, NWF_FIELD_##FIELD }
 
 /* Plain values that stand alone. */
-#define U8(ID) ROW(ID, UINT8, NWF_AF_HEX, 0, UINT8_MAX, NONE, NONE)
-#define U16(ID) ROW(ID, UINT16, NWF_AF_HEX, 0, UINT16_MAX, NONE, NONE)
-#define U32(ID) ROW(ID, UINT32, NWF_AF_HEX, 0, UINT32_MAX, NONE, NONE)
-#define MAC(ID) ROW(ID, MAC, 0, 0, 0, NONE, NONE)
+#define U8(ID, FIELD) \
+    ROW(ID, UINT8, NWF_AF_HEX, 0, UINT8_MAX, NONE, NONE, FIELD)
+#define U16(ID, FIELD) \
+    ROW(ID, UINT16, NWF_AF_HEX, 0, UINT16_MAX, NONE, NONE, FIELD)
+#define U32(ID, FIELD) \
+    ROW(ID, UINT32, NWF_AF_HEX, 0, UINT32_MAX, NONE, NONE, FIELD)
+#define MAC(ID, FIELD) ROW(ID, MAC, 0, 0, 0, NONE, NONE, FIELD)
 
-/* A value completing another one, taking over its negation. */
-#define U8_OF(ID, BASE) ROW(ID, UINT8, NWF_AF_HEX, 0, UINT8_MAX, BASE, BASE)
-#define U16_OF(ID, BASE) \
-    ROW(ID, UINT16, NWF_AF_HEX, 0, UINT16_MAX, BASE, BASE)
-#define U32_OF(ID, BASE) \
-    ROW(ID, UINT32, NWF_AF_HEX, 0, UINT32_MAX, BASE, BASE)
-#define MACMASK_OF(ID, BASE) ROW(ID, MAC_MASK, 0, 0, 0, BASE, BASE)
+/* A value completing another one, taking over its negation.  It is
+ * matched with the value it completes, so it has no field of its own
+ * (FIELD is for attributes that cannot be matched at all). */
+#define U8_OF(ID, BASE, FIELD) \
+    ROW(ID, UINT8, NWF_AF_HEX, 0, UINT8_MAX, BASE, BASE, FIELD)
+#define U16_OF(ID, BASE, FIELD) \
+    ROW(ID, UINT16, NWF_AF_HEX, 0, UINT16_MAX, BASE, BASE, FIELD)
+#define U32_OF(ID, BASE, FIELD) \
+    ROW(ID, UINT32, NWF_AF_HEX, 0, UINT32_MAX, BASE, BASE, FIELD)
+#define MACMASK_OF(ID, BASE, FIELD) \
+    ROW(ID, MAC_MASK, 0, 0, 0, BASE, BASE, FIELD)
 
-#define COMMENT_ROW ROW(COMMENT, COMMENT, 0, 0, 0, NONE, NONE)
+#define COMMENT_ROW ROW(COMMENT, COMMENT, 0, 0, 0, NONE, NONE, NONE)
 
 /* Ethernet addresses of mac, vlan and ip/ipv6 (masks follow addresses). */
 #define MAC4_ROWS                                                       \
-    MAC(SRCMACADDR),                                                    \
-    MACMASK_OF(SRCMACMASK, SRCMACADDR),                                 \
-    MAC(DSTMACADDR),                                                    \
-    MACMASK_OF(DSTMACMASK, DSTMACADDR)
+    MAC(SRCMACADDR, ETH_SRC),                                           \
+    MACMASK_OF(SRCMACMASK, SRCMACADDR, NONE),                           \
+    MAC(DSTMACADDR, ETH_DST),                                           \
+    MACMASK_OF(DSTMACMASK, DSTMACADDR, NONE)
 
 /* The same for arp/rarp and ip/ipv6, where libvirt's fix-up ties no
  * negation together. */
 #define MAC4_ROWS_NONEG                                                 \
-    MAC(SRCMACADDR),                                                    \
-    ROW(SRCMACMASK, MAC_MASK, 0, 0, 0, SRCMACADDR, NONE),               \
-    MAC(DSTMACADDR),                                                    \
-    ROW(DSTMACMASK, MAC_MASK, 0, 0, 0, DSTMACADDR, NONE)
+    MAC(SRCMACADDR, ETH_SRC),                                           \
+    ROW(SRCMACMASK, MAC_MASK, 0, 0, 0, SRCMACADDR, NONE, NONE),         \
+    MAC(DSTMACADDR, ETH_DST),                                           \
+    ROW(DSTMACMASK, MAC_MASK, 0, 0, 0, DSTMACADDR, NONE, NONE)
 
 #define PORT_ROWS_NONEG                                                 \
-    U16(SRCPORTSTART),                                                  \
+    U16(SRCPORTSTART, L4_SRC),                                          \
     ROW(SRCPORTEND, UINT16, NWF_AF_HEX, 0, UINT16_MAX,                  \
-        SRCPORTSTART, NONE),                                            \
-    U16(DSTPORTSTART),                                                  \
+        SRCPORTSTART, NONE, NONE),                                      \
+    U16(DSTPORTSTART, L4_DST),                                          \
     ROW(DSTPORTEND, UINT16, NWF_AF_HEX, 0, UINT16_MAX,                  \
-        DSTPORTSTART, NONE)
+        DSTPORTSTART, NONE, NONE)
 
 /* libvirt ties all port negations to srcportstart in tcp/udp/sctp. */
 #define PORT_ROWS                                                       \
-    U16(SRCPORTSTART),                                                  \
+    U16(SRCPORTSTART, L4_SRC),                                          \
     ROW(SRCPORTEND, UINT16, NWF_AF_HEX, 0, UINT16_MAX,                  \
-        SRCPORTSTART, SRCPORTSTART),                                    \
+        SRCPORTSTART, SRCPORTSTART, NONE),                              \
     ROW(DSTPORTSTART, UINT16, NWF_AF_HEX, 0, UINT16_MAX,                \
-        NONE, SRCPORTSTART),                                            \
+        NONE, SRCPORTSTART, L4_DST),                                    \
     ROW(DSTPORTEND, UINT16, NWF_AF_HEX, 0, UINT16_MAX,                  \
-        DSTPORTSTART, SRCPORTSTART)
+        DSTPORTSTART, SRCPORTSTART, NONE)
 
-#define DSCP_ROW ROW(DSCP, UINT8, NWF_AF_HEX, 0, 63, NONE, NONE)
-#define IP_PROTOCOL_ROW \
-    ROW(PROTOCOL, IP_PROTOCOL, NWF_AF_HEX, 0, UINT8_MAX, NONE, NONE)
+#define DSCP_ROW ROW(DSCP, UINT8, NWF_AF_HEX, 0, 63, NONE, NONE, IP_DSCP)
+#define IP_PROTOCOL_ROW                                                 \
+    ROW(PROTOCOL, IP_PROTOCOL, NWF_AF_HEX, 0, UINT8_MAX, NONE, NONE,    \
+        IP_PROTO)
+
+/* An address with its prefix length, and an address range. */
+#define IPADDR_ROWS(ADDR, MASK, TYPE, MASKTYPE, NEG, FIELD)             \
+    ROW(ADDR, TYPE, 0, 0, 0, NONE, NONE, FIELD),                        \
+    ROW(MASK, MASKTYPE, 0, 0, 0, ADDR, NEG, NONE)
+#define IPRANGE_ROWS(FROM, TO, TYPE, FIELD)                             \
+    ROW(FROM, TYPE, 0, 0, 0, NONE, NONE, FIELD),                        \
+    ROW(TO, TYPE, 0, 0, 0, FROM, FROM, NONE)
 
 /* Attributes common to the IP-layer elements.  libvirt parses dstipto as
  * IPv4 even in the IPv6 elements; we use the element's family. */
 #define IPCOMMON_ROWS(ADDR, MASK)                                       \
-    MAC(SRCMACADDR),                                                    \
-    ROW(SRCIPADDR, ADDR, 0, 0, 0, NONE, NONE),                          \
-    ROW(SRCIPMASK, MASK, 0, 0, 0, SRCIPADDR, SRCIPADDR),                \
-    ROW(DSTIPADDR, ADDR, 0, 0, 0, NONE, NONE),                          \
-    ROW(DSTIPMASK, MASK, 0, 0, 0, DSTIPADDR, DSTIPADDR),                \
-    ROW(SRCIPFROM, ADDR, 0, 0, 0, NONE, NONE),                          \
-    ROW(SRCIPTO, ADDR, 0, 0, 0, SRCIPFROM, SRCIPFROM),                  \
-    ROW(DSTIPFROM, ADDR, 0, 0, 0, NONE, NONE),                          \
-    ROW(DSTIPTO, ADDR, 0, 0, 0, DSTIPFROM, DSTIPFROM),                  \
+    MAC(SRCMACADDR, ETH_SRC),                                           \
+    IPADDR_ROWS(SRCIPADDR, SRCIPMASK, ADDR, MASK, SRCIPADDR, IP_SRC),   \
+    IPADDR_ROWS(DSTIPADDR, DSTIPMASK, ADDR, MASK, DSTIPADDR, IP_DST),   \
+    IPRANGE_ROWS(SRCIPFROM, SRCIPTO, ADDR, IP_SRC),                     \
+    IPRANGE_ROWS(DSTIPFROM, DSTIPTO, ADDR, IP_DST),                     \
     DSCP_ROW,                                                           \
     ROW(CONNLIMIT_ABOVE, UINT16, NWF_AF_DEC_ONLY, 0, UINT16_MAX,        \
-        NONE, NONE),                                                    \
-    ROW(STATE, STATE, 0, 0, 0, NONE, NONE),                             \
-    ROW(IPSET, IPSET, 0, 0, 0, NONE, NONE),                             \
-    ROW(IPSETFLAGS, IPSETFLAGS, 0, 0, 0, IPSET, NONE)
+        NONE, NONE, NO_CONNLIMIT),                                      \
+    ROW(STATE, STATE, 0, 0, 0, NONE, NONE, CT_STATE),                   \
+    ROW(IPSET, IPSET, 0, 0, 0, NONE, NONE, NO_IPSET),                   \
+    ROW(IPSETFLAGS, IPSETFLAGS, 0, 0, 0, IPSET, NONE, NO_IPSET)
 
 #define IPCOMMON4_ROWS IPCOMMON_ROWS(IPV4, IPV4_MASK)
 #define IPCOMMON6_ROWS IPCOMMON_ROWS(IPV6, IPV6_MASK)
 
+/* ICMP type and code.  A negated code is excluded together with its
+ * type (libvirt's "! --icmp-type T/C"): see nwf-match.c. */
+#define ICMP_ROWS                                                       \
+    U8(TYPE, ICMP_TYPE),                                                \
+    ROW(CODE, UINT8, NWF_AF_HEX, 0, UINT8_MAX, NONE, TYPE, ICMP_CODE)
+
 static struct nwf_attr_desc mac_attrs[] = {
     MAC4_ROWS,
-    ROW(PROTOCOLID, ETHERTYPE, NWF_AF_HEX, 0x600, UINT16_MAX, NONE, NONE),
+    ROW(PROTOCOLID, ETHERTYPE, NWF_AF_HEX, 0x600, UINT16_MAX, NONE, NONE,
+        ETHERTYPE),
     COMMENT_ROW,
 };
 
 static struct nwf_attr_desc vlan_attrs[] = {
     MAC4_ROWS,
-    ROW(VLANID, UINT16, NWF_AF_HEX, 0, 4095, NONE, NONE),
+    ROW(VLANID, UINT16, NWF_AF_HEX, 0, 4095, NONE, NONE, VLAN_TCI),
     ROW(ENCAP_PROTOCOL, ETHERTYPE, NWF_AF_HEX, 0x3c, UINT16_MAX,
-        NONE, NONE),
+        NONE, NONE, ETHERTYPE),
     COMMENT_ROW,
 };
 
-/* Spanning tree frames go to 01:80:c2:00:00:00, so there is no dst MAC. */
+/* Spanning tree frames go to 01:80:c2:00:00:00, so there is no dst MAC.
+ * OpenFlow has no fields for the BPDU: its values and their "-hi" range
+ * ends, addresses and their masks. */
+#define STP_RANGE(BITS, ID)                                             \
+    U##BITS(ID, NO_STP_BPDU),                                           \
+    U##BITS##_OF(ID##_HI, ID, NO_STP_BPDU)
+#define STP_ADDRESS(ID)                                                 \
+    MAC(ID, NO_STP_BPDU),                                               \
+    MACMASK_OF(ID##_MASK, ID, NO_STP_BPDU)
+
 static struct nwf_attr_desc stp_attrs[] = {
-    MAC(SRCMACADDR),
-    MACMASK_OF(SRCMACMASK, SRCMACADDR),
-    U8(TYPE),
-    U8(FLAGS),
-    U16(ROOT_PRIORITY),
-    U16_OF(ROOT_PRIORITY_HI, ROOT_PRIORITY),
-    MAC(ROOT_ADDRESS),
-    MACMASK_OF(ROOT_ADDRESS_MASK, ROOT_ADDRESS),
-    U32(ROOT_COST),
-    U32_OF(ROOT_COST_HI, ROOT_COST),
-    U16(SENDER_PRIORITY),
-    U16_OF(SENDER_PRIORITY_HI, SENDER_PRIORITY),
-    MAC(SENDER_ADDRESS),
-    MACMASK_OF(SENDER_ADDRESS_MASK, SENDER_ADDRESS),
-    U16(PORT),
-    U16_OF(PORT_HI, PORT),
-    U16(AGE),
-    U16_OF(AGE_HI, AGE),
-    U16(MAX_AGE),
-    U16_OF(MAX_AGE_HI, MAX_AGE),
-    U16(HELLO_TIME),
-    U16_OF(HELLO_TIME_HI, HELLO_TIME),
-    U16(FORWARD_DELAY),
-    U16_OF(FORWARD_DELAY_HI, FORWARD_DELAY),
+    MAC(SRCMACADDR, ETH_SRC),
+    MACMASK_OF(SRCMACMASK, SRCMACADDR, NONE),
+    U8(TYPE, NO_STP_BPDU),
+    U8(FLAGS, NO_STP_BPDU),
+    STP_RANGE(16, ROOT_PRIORITY),
+    STP_ADDRESS(ROOT_ADDRESS),
+    STP_RANGE(32, ROOT_COST),
+    STP_RANGE(16, SENDER_PRIORITY),
+    STP_ADDRESS(SENDER_ADDRESS),
+    STP_RANGE(16, PORT),
+    STP_RANGE(16, AGE),
+    STP_RANGE(16, MAX_AGE),
+    STP_RANGE(16, HELLO_TIME),
+    STP_RANGE(16, FORWARD_DELAY),
     COMMENT_ROW,
 };
 
 static struct nwf_attr_desc arp_attrs[] = {
     MAC4_ROWS_NONEG,
-    U16(HWTYPE),
-    U16(PROTOCOLTYPE),
-    ROW(OPCODE, ARP_OPCODE, NWF_AF_HEX, 0, UINT16_MAX, NONE, NONE),
-    MAC(ARPSRCMACADDR),
-    MAC(ARPDSTMACADDR),
-    ROW(ARPSRCIPADDR, IPV4, 0, 0, 0, NONE, NONE),
-    ROW(ARPSRCIPMASK, IPV4_MASK, 0, 0, 0, ARPSRCIPADDR, NONE),
-    ROW(ARPDSTIPADDR, IPV4, 0, 0, 0, NONE, NONE),
-    ROW(ARPDSTIPMASK, IPV4_MASK, 0, 0, 0, ARPDSTIPADDR, NONE),
-    ROW(GRATUITOUS, BOOLEAN, 0, 0, 0, NONE, NONE),
+    U16(HWTYPE, ARP_HTYPE),
+    U16(PROTOCOLTYPE, ARP_PTYPE),
+    ROW(OPCODE, ARP_OPCODE, NWF_AF_HEX, 0, UINT16_MAX, NONE, NONE, ARP_OP),
+    MAC(ARPSRCMACADDR, ARP_SHA),
+    MAC(ARPDSTMACADDR, ARP_THA),
+    IPADDR_ROWS(ARPSRCIPADDR, ARPSRCIPMASK, IPV4, IPV4_MASK, NONE,
+                ARP_SPA),
+    IPADDR_ROWS(ARPDSTIPADDR, ARPDSTIPMASK, IPV4, IPV4_MASK, NONE,
+                ARP_TPA),
+    ROW(GRATUITOUS, BOOLEAN, 0, 0, 0, NONE, NONE, ARP_GRATUITOUS),
     COMMENT_ROW,
 };
 
 static struct nwf_attr_desc ip_attrs[] = {
     MAC4_ROWS_NONEG,
-    ROW(SRCIPADDR, IPV4, 0, 0, 0, NONE, NONE),
-    ROW(SRCIPMASK, IPV4_MASK, 0, 0, 0, SRCIPADDR, SRCIPADDR),
-    ROW(DSTIPADDR, IPV4, 0, 0, 0, NONE, NONE),
-    ROW(DSTIPMASK, IPV4_MASK, 0, 0, 0, DSTIPADDR, DSTIPADDR),
+    IPADDR_ROWS(SRCIPADDR, SRCIPMASK, IPV4, IPV4_MASK, SRCIPADDR, IP_SRC),
+    IPADDR_ROWS(DSTIPADDR, DSTIPMASK, IPV4, IPV4_MASK, DSTIPADDR, IP_DST),
     IP_PROTOCOL_ROW,
     PORT_ROWS_NONEG,
     DSCP_ROW,
@@ -238,24 +254,22 @@ static struct nwf_attr_desc ip_attrs[] = {
 
 static struct nwf_attr_desc ipv6_attrs[] = {
     MAC4_ROWS_NONEG,
-    ROW(SRCIPADDR, IPV6, 0, 0, 0, NONE, NONE),
-    ROW(SRCIPMASK, IPV6_MASK, 0, 0, 0, SRCIPADDR, SRCIPADDR),
-    ROW(DSTIPADDR, IPV6, 0, 0, 0, NONE, NONE),
-    ROW(DSTIPMASK, IPV6_MASK, 0, 0, 0, DSTIPADDR, DSTIPADDR),
+    IPADDR_ROWS(SRCIPADDR, SRCIPMASK, IPV6, IPV6_MASK, SRCIPADDR, IP_SRC),
+    IPADDR_ROWS(DSTIPADDR, DSTIPMASK, IPV6, IPV6_MASK, DSTIPADDR, IP_DST),
     IP_PROTOCOL_ROW,
     PORT_ROWS_NONEG,
-    U8(TYPE),
-    U8_OF(TYPEEND, TYPE),
-    ROW(CODE, UINT8, NWF_AF_HEX, 0, UINT8_MAX, NONE, TYPE),
-    ROW(CODEEND, UINT8, NWF_AF_HEX, 0, UINT8_MAX, CODE, TYPE),
+    U8(TYPE, ICMP_TYPE),
+    U8_OF(TYPEEND, TYPE, NONE),
+    ROW(CODE, UINT8, NWF_AF_HEX, 0, UINT8_MAX, NONE, TYPE, ICMP_CODE),
+    ROW(CODEEND, UINT8, NWF_AF_HEX, 0, UINT8_MAX, CODE, TYPE, NONE),
     COMMENT_ROW,
 };
 
 static struct nwf_attr_desc tcp_attrs[] = {
     IPCOMMON4_ROWS,
     PORT_ROWS,
-    U8(OPTION),
-    ROW(FLAGS, TCP_FLAGS, 0, 0, 0, NONE, NONE),
+    U8(OPTION, NO_TCP_OPTION),
+    ROW(FLAGS, TCP_FLAGS, 0, 0, 0, NONE, NONE, TCP_FLAGS),
     COMMENT_ROW,
 };
 
@@ -272,8 +286,7 @@ static struct nwf_attr_desc ipcommon4_attrs[] = {
 
 static struct nwf_attr_desc icmp_attrs[] = {
     IPCOMMON4_ROWS,
-    U8(TYPE),
-    ROW(CODE, UINT8, NWF_AF_HEX, 0, UINT8_MAX, NONE, TYPE),
+    ICMP_ROWS,
     COMMENT_ROW,
 };
 
@@ -281,7 +294,7 @@ static struct nwf_attr_desc icmp_attrs[] = {
 static struct nwf_attr_desc tcp6_attrs[] = {
     IPCOMMON6_ROWS,
     PORT_ROWS,
-    U8(OPTION),
+    U8(OPTION, NO_TCP_OPTION),
     COMMENT_ROW,
 };
 
@@ -298,17 +311,20 @@ static struct nwf_attr_desc ipcommon6_attrs[] = {
 
 static struct nwf_attr_desc icmp6_attrs[] = {
     IPCOMMON6_ROWS,
-    U8(TYPE),
-    ROW(CODE, UINT8, NWF_AF_HEX, 0, UINT8_MAX, NONE, TYPE),
+    ICMP_ROWS,
     COMMENT_ROW,
 };
 
-#define PROTO(ID, NAME, LAYER, ETH, IPP, PORTS, ATTRS)                  \
+#define PROTO_DST(ID, NAME, LAYER, ETH, IPP, PORTS, ATTRS, DST)         \
     [NWF_PROTO_##ID] = { NWF_PROTO_##ID, NAME, NWF_LAYER_##LAYER, ETH,  \
-                         IPP, PORTS, ATTRS, ARRAY_SIZE(ATTRS) }
+                         IPP, PORTS, ATTRS, ARRAY_SIZE(ATTRS), DST }
+#define PROTO(ID, NAME, LAYER, ETH, IPP, PORTS, ATTRS)                  \
+    PROTO_DST(ID, NAME, LAYER, ETH, IPP, PORTS, ATTRS,                  \
+              ETH_ADDR_C(00,00,00,00,00,00))
 #define PROTO_NOATTRS(ID, NAME, LAYER)                                  \
     [NWF_PROTO_##ID] = { NWF_PROTO_##ID, NAME, NWF_LAYER_##LAYER, 0,    \
-                         0, false, NULL, 0 }
+                         0, false, NULL, 0,                             \
+                         ETH_ADDR_C(00,00,00,00,00,00) }
 
 /* The IP protocol numbers used below. */
 enum {
@@ -321,7 +337,8 @@ static const struct nwf_proto protos[NWF_N_PROTOS] = {
     PROTO(MAC, "mac", ETH, 0, 0, false, mac_attrs),
     PROTO(VLAN, "vlan", ETH, ETH_TYPE_VLAN_8021Q, 0, false,
           vlan_attrs),
-    PROTO(STP, "stp", ETH, 0, 0, false, stp_attrs),
+    PROTO_DST(STP, "stp", ETH, 0, 0, false, stp_attrs,
+              ETH_ADDR_C(01,80,c2,00,00,00)),
     PROTO(ARP, "arp", ETH, ETH_TYPE_ARP, 0, false, arp_attrs),
     PROTO(RARP, "rarp", ETH, ETH_TYPE_RARP, 0, false, arp_attrs),
     PROTO(IP, "ip", ETH, ETH_TYPE_IP, 0, true, ip_attrs),

@@ -199,6 +199,56 @@ enum {
     NWF_AF_DEC_ONLY = 1 << 1,   /* Documentation only: decimal on purpose. */
 };
 
+/* How the flow compiler (nwf-match.c) matches an attribute: the OpenFlow
+ * field its value goes into, or another treatment.  The OpenFlow names of
+ * the fields, which depend on the address family and the transport
+ * protocol, their widths and which field takes a field's place in a
+ * mirrored copy are in nwf-match.c's field table.
+ *
+ * OpenFlow fields are listed in the order in which a match prints them. */
+enum nwf_field {
+    NWF_FIELD_NONE,             /* Nothing of its own: a mask or range end
+                                 * (matched with its 'pair'), a comment. */
+
+    /* OpenFlow fields. */
+    NWF_FIELD_ETH_TYPE,         /* dl_type. */
+    NWF_FIELD_VLAN_TCI,         /* 802.1Q tag present and VLAN id. */
+    NWF_FIELD_ETH_SRC,          /* dl_src. */
+    NWF_FIELD_ETH_DST,          /* dl_dst. */
+    NWF_FIELD_ARP_OP,           /* arp_op. */
+    NWF_FIELD_ARP_SPA,          /* arp_spa. */
+    NWF_FIELD_ARP_TPA,          /* arp_tpa. */
+    NWF_FIELD_ARP_SHA,          /* arp_sha. */
+    NWF_FIELD_ARP_THA,          /* arp_tha. */
+    NWF_FIELD_IP_SRC,           /* nw_src, ipv6_src. */
+    NWF_FIELD_IP_DST,           /* nw_dst, ipv6_dst. */
+    NWF_FIELD_IP_PROTO,         /* nw_proto. */
+    NWF_FIELD_IP_DSCP,          /* ip_dscp. */
+    NWF_FIELD_L4_SRC,           /* tcp_src, udp_src, sctp_src. */
+    NWF_FIELD_L4_DST,           /* tcp_dst, udp_dst, sctp_dst. */
+    NWF_FIELD_TCP_FLAGS,        /* tcp_flags. */
+    NWF_FIELD_ICMP_TYPE,        /* icmp_type, icmpv6_type. */
+    NWF_FIELD_ICMP_CODE,        /* icmp_code, icmpv6_code. */
+
+    /* Other treatments. */
+    NWF_FIELD_ETHERTYPE,        /* An ethertype: dl_type, and whether the
+                                 * frame is tagged (as ebtables -p). */
+    NWF_FIELD_ARP_HTYPE,        /* Must be 1 (Ethernet) ... */
+    NWF_FIELD_ARP_PTYPE,        /* ... and 0x800 (IPv4), the only ARP that
+                                 * Open vSwitch parses. */
+    NWF_FIELD_ARP_GRATUITOUS,   /* Sender IP address = target IP address. */
+    NWF_FIELD_CT_STATE,         /* Connection state: the flow compiler
+                                 * matches ct_state itself. */
+
+    /* Nothing in OpenFlow matches these: an error. */
+    NWF_FIELD_NO_IPSET,
+    NWF_FIELD_NO_CONNLIMIT,
+    NWF_FIELD_NO_STP_BPDU,
+    NWF_FIELD_NO_TCP_OPTION,
+
+    NWF_N_FIELDS
+};
+
 /* One attribute of one protocol element. */
 struct nwf_attr_desc {
     enum nwf_attr_id id;
@@ -221,9 +271,11 @@ struct nwf_attr_desc {
      * attribute is absent ends up not negated. */
     enum nwf_attr_id neg_from;
 
-    /* OpenFlow field this attribute matches on; filled in by the flow
-     * compiler's work (NULL where no direct field applies). */
-    const char *field;
+    /* What the flow compiler matches this attribute with (see enum
+     * nwf_field).  Rows that complete another one ('pair' set) are matched
+     * together with it and have NWF_FIELD_NONE, unless the attribute
+     * cannot be matched at all. */
+    enum nwf_field field;
 };
 
 /* One protocol element. */
@@ -240,6 +292,8 @@ struct nwf_proto {
                                  * protocol tcp/udp/dccp/sctp. */
     const struct nwf_attr_desc *attrs;  /* Output order. */
     size_t n_attrs;
+    struct eth_addr eth_dst;    /* Destination MAC this element implies
+                                 * (stp), all-zeros if none. */
 };
 
 /* A parsed literal value.  Which member is valid depends on the row's type

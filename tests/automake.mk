@@ -7,6 +7,7 @@ tests_nwf_unit_tests_SOURCES = \
 	tests/unit/nwf-unit.h \
 	tests/unit/test-diag.c \
 	tests/unit/test-filter.c \
+	tests/unit/test-match.c \
 	tests/unit/test-parse.c \
 	tests/unit/test-pinctrl.c \
 	tests/unit/test-proto.c \
@@ -75,7 +76,7 @@ nwf_check_list = \
 	tests/test-fuzz-replay.sh \
 	tests/e2e/test-harness.sh \
 	tests/e2e/test-controller-drop.sh \
-	tests/e2e/test-controller-store.sh
+	tests/e2e/test-controller-store.sh \
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
 # with one line "N passed, N failed".  TESTS='...' picks test scripts,
