@@ -7,6 +7,7 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-diag.h \
 	compiler/nwf-filter.c \
 	compiler/nwf-filter.h \
+	compiler/nwf-flows.c \
 	compiler/nwf-flows.h \
 	compiler/nwf-match.c \
 	compiler/nwf-match.h \

@@ -69,8 +69,21 @@ struct nwf_port {
 /* The flows of one bound port: its entries in CLASSIFY and OUTPUT and its
  * rules in the ETH and IP tables, from the port's resolved rule instances.
  * 'filter_id' gives the first 32 bits of a filter's UUID by name, for the
- * cookies.  Returns false, with messages in 'diag', if a rule cannot be
- * expressed; then nothing is added. */
+ * cookies ('filter_id' may be NULL: 0).  Returns false, with messages in
+ * 'diag' naming the filter, rule and attribute, if a rule cannot be
+ * expressed or the port needs more than NWF_MAX_SEGMENTS segments or more
+ * than the rule priorities of one table (nwf-pipeline.h); then nothing is
+ * added.
+ *
+ * The port's flows, all with the port's ofport in their cookie:
+ *   - CLASSIFY, in_port: zone into NWF_REG_ZONE, NWF_REG_SEG = 0, on to
+ *     ETH_OUT;
+ *   - OUTPUT, NWF_REG_OUT: zone, NWF_REG_SEG and NWF_REG_IP_SEG = 0, on to
+ *     IP_IN_CT (a trunk pushes the tag of a VLAN other than 0 first);
+ *   - ETH_OUT, ETH_IN, IP_OUT and IP_IN: the rules in segments, each
+ *     segment ending with a flow at NWF_PRIO_PORT_LAST that goes on with
+ *     the next one or, in the last, accepts (docs/pipeline.md).
+ * Everything else, conntrack in IP_*_CT included, is bridge-wide. */
 bool nwf_flows_for_port(const struct nwf_port *, const struct nwf_resolved *,
                         uint32_t (*filter_id)(const char *name, void *aux),
                         void *aux, struct nwf_flow_set *, struct nwf_diag *)
@@ -78,7 +91,13 @@ bool nwf_flows_for_port(const struct nwf_port *, const struct nwf_resolved *,
 
 /* The bridge-wide flows: table defaults, VLAN input and output, MAC
  * learning, flood lists, and the CLASSIFY and OUTPUT entries of unbound
- * ports.  They depend on every port of the bridge and its VLANs. */
+ * ports.  They depend on every port of the bridge and its VLANs.  They
+ * also hold, for bound ports too, what is not one port's: IP_OUT_CT's and
+ * IP_IN_CT's conntrack flows (zone from NWF_REG_ZONE; IP_IN_CT does
+ * ct_clear first), each port's VLAN_IN entries and flood list membership,
+ * and the OUTPUT flow that drops a copy for its input port, above any
+ * port's own OUTPUT entries.  All have cookie 0 (compiler/
+ * nwf-bridge-flows.c). */
 void nwf_flows_for_bridge(const struct nwf_port *ports, size_t n_ports,
                           struct nwf_flow_set *);
 

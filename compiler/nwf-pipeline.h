@@ -63,6 +63,10 @@ enum nwf_table {
 #define NWF_REG_VLAN "reg2"     /* Forwarding: VLAN id, 0 for untagged. */
 #define NWF_REG_ZONE "reg3"     /* Conntrack zone of the port whose rules
                                  * are being applied. */
+#define NWF_REG_IP_SEG "reg4"   /* IP layer: which segment of the port's
+                                 * IP rules is being walked.  Its own
+                                 * register, so that IP_IN does not disturb
+                                 * NWF_REG_SEG on the way to ETH_IN. */
 #define NWF_REG_ZONE_FIELD "NXM_NX_REG3[0..15]"
 #define NWF_REG_OUT_FIELD "NXM_NX_REG1[0..15]"
 #define NWF_REG_VLAN_FIELD "NXM_NX_REG2[0..11]"
@@ -90,6 +94,20 @@ enum nwf_table {
 #define NWF_PRIO_RULES_MIN 1000     /* Below this a port has too many. */
 #define NWF_PRIO_PORT_LAST 500      /* Per-port fall-through. */
 #define NWF_PRIO_DEFAULT 0          /* Bridge-wide defaults. */
+
+/* Segments.  A port's rules in ETH_OUT, ETH_IN, IP_OUT and IP_IN are cut
+ * into segments where evaluation must go on after an earlier point: after
+ * a sub-chain that has a "return", and after a rule with negated
+ * attributes (its exclusion flows continue with the rest of the chain).
+ * Moving from one segment to the next is a resubmit to the same table,
+ * which Open vSwitch counts against its translation depth of 64 for one
+ * packet.  One translation walks at most two such tables (ETH_OUT then
+ * ETH_IN for non-IP frames, IP_IN then ETH_IN after conntrack's
+ * recirculation), so at most 2 * (NWF_MAX_SEGMENTS - 1) = 46 levels go to
+ * segments and 18 stay for the forwarding tables, which only resubmit
+ * forward (resubmits and goto_table to a higher table do not deepen).
+ * A port needing more segments in one table is an error. */
+#define NWF_MAX_SEGMENTS 24
 
 /* Conntrack zones: one per bound port, so that overlapping guest addresses
  * stay apart (OVN's choice).  The controller allocates them; the compiler

@@ -7,6 +7,7 @@ tests_nwf_unit_tests_SOURCES = \
 	tests/unit/nwf-unit.h \
 	tests/unit/test-diag.c \
 	tests/unit/test-filter.c \
+	tests/unit/test-flows.c \
 	tests/unit/test-match.c \
 	tests/unit/test-parse.c \
 	tests/unit/test-pinctrl.c \

@@ -1,0 +1,1149 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#include <config.h>
+
+#include "nwf-flows.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "nwf-diag.h"
+#include "nwf-filter.h"
+#include "nwf-match.h"
+#include "nwf-pipeline.h"
+#include "nwf-proto.h"
+#include "nwf-resolve.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-parse.h"
+#include "openvswitch/ofp-protocol.h"
+#include "sset.h"
+#include "svec.h"
+#include "util.h"
+
+/* How a port's rules become flows (docs/pipeline.md has the prose):
+ *
+ * Each of the port's four rule tables (ETH_OUT, ETH_IN, IP_OUT, IP_IN) is
+ * first built as a list of steps in evaluation order: one per rule that
+ * decides something, plus, at the Ethernet layer, one per sub-chain for
+ * its fall-through.  A step has the matches of its flows (already joined
+ * with the jump condition inside a sub-chain, and with ct_state at the IP
+ * layer), the matches of its exclusion flows (negated attributes) and a
+ * verdict.  The steps are then cut into segments and emitted with
+ * priorities counting down; see emit_chain(). */
+
+/* ---- Flow sets. ---- */
+
+void
+nwf_flow_set_init(struct nwf_flow_set *set)
+{
+    set->flows = NULL;
+    set->n = set->allocated = 0;
+}
+
+void
+nwf_flow_set_destroy(struct nwf_flow_set *set)
+{
+    if (set) {
+        nwf_flow_set_clear(set);
+        free(set->flows);
+    }
+}
+
+/* Removes every flow from 'set'. */
+void
+nwf_flow_set_clear(struct nwf_flow_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        free(set->flows[i].match);
+        free(set->flows[i].actions);
+    }
+    set->n = 0;
+}
+
+/* Adds a flow that takes over 'match' and 'actions'. */
+static void
+flow_set_add_nocopy(struct nwf_flow_set *set, uint8_t table,
+                    uint16_t priority, uint64_t cookie, char *match,
+                    char *actions)
+{
+    if (set->n >= set->allocated) {
+        set->flows = x2nrealloc(set->flows, &set->allocated,
+                                sizeof *set->flows);
+    }
+    set->flows[set->n++] = (struct nwf_flow) {
+        .table = table,
+        .priority = priority,
+        .cookie = cookie,
+        .match = match,
+        .actions = actions,
+    };
+}
+
+/* Adds a flow with copies of 'match' ("" for all packets) and 'actions'
+ * (ovs-ofctl syntax) to 'set'. */
+void
+nwf_flow_set_add(struct nwf_flow_set *set, uint8_t table, uint16_t priority,
+                 uint64_t cookie, const char *match, const char *actions)
+{
+    flow_set_add_nocopy(set, table, priority, cookie, xstrdup(match),
+                        xstrdup(actions));
+}
+
+/* Like nwf_flow_set_add(), with the match given by a printf format. */
+void
+nwf_flow_set_add_format(struct nwf_flow_set *set, uint8_t table,
+                        uint16_t priority, uint64_t cookie,
+                        const char *actions, const char *match_fmt, ...)
+{
+    va_list args;
+
+    va_start(args, match_fmt);
+    char *match = xvasprintf(match_fmt, args);
+    va_end(args);
+    flow_set_add_nocopy(set, table, priority, cookie, match,
+                        xstrdup(actions));
+}
+
+/* Moves every flow of 'src' to the end of 'dst'. */
+static void
+flow_set_move(struct nwf_flow_set *dst, struct nwf_flow_set *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const struct nwf_flow *f = &src->flows[i];
+        flow_set_add_nocopy(dst, f->table, f->priority, f->cookie, f->match,
+                            f->actions);
+    }
+    src->n = 0;
+}
+
+static int
+compare_flows(const void *a_, const void *b_)
+{
+    const struct nwf_flow *a = a_;
+    const struct nwf_flow *b = b_;
+
+    if (a->table != b->table) {
+        return a->table < b->table ? -1 : 1;
+    }
+    if (a->priority != b->priority) {
+        return a->priority > b->priority ? -1 : 1;
+    }
+    int cmp = strcmp(a->match, b->match);
+    if (!cmp) {
+        cmp = strcmp(a->actions, b->actions);
+    }
+    if (!cmp && a->cookie != b->cookie) {
+        cmp = a->cookie < b->cookie ? -1 : 1;
+    }
+    return cmp;
+}
+
+/* Sorts 'set' by table, then priority from high to low, then match (then
+ * actions and cookie, so that the order is total). */
+void
+nwf_flow_set_sort(struct nwf_flow_set *set)
+{
+    if (set->n > 1) {
+        qsort(set->flows, set->n, sizeof *set->flows, compare_flows);
+    }
+}
+
+/* Appends 'flow' to 's' as "table=T,priority=P,cookie=0xC,MATCH
+ * actions=ACTIONS", which "ovs-ofctl add-flow" accepts. */
+void
+nwf_flow_format(const struct nwf_flow *flow, struct ds *s)
+{
+    ds_put_format(s, "table=%"PRIu8",priority=%"PRIu16",cookie=0x%"PRIx64,
+                  flow->table, flow->priority, flow->cookie);
+    if (flow->match[0]) {
+        ds_put_format(s, ",%s", flow->match);
+    }
+    ds_put_format(s, " actions=%s", flow->actions);
+}
+
+/* Appends every flow of 'set' to 's', one per line. */
+void
+nwf_flow_set_format(const struct nwf_flow_set *set, struct ds *s)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        nwf_flow_format(&set->flows[i], s);
+        ds_put_char(s, '\n');
+    }
+}
+
+/* ---- Matches as text. ---- */
+
+/* Returns "A,B", or just one of them if the other is empty. */
+static char *
+join_matches(const char *a, const char *b)
+{
+    return (!*a ? xstrdup(b)
+            : !*b ? xstrdup(a)
+            : xasprintf("%s,%s", a, b));
+}
+
+static bool
+parse_match(const char *s, struct match *match)
+{
+    struct ofputil_flow_mod fm;
+    enum ofputil_protocol usable;
+    char *error = parse_ofp_str(&fm, OFPFC_DELETE, s, NULL, NULL, &usable);
+
+    if (error) {
+        free(error);
+        return false;
+    }
+    minimatch_expand(&fm.match, match);
+    minimatch_destroy(&fm.match);
+    return true;
+}
+
+/* Sets 'both' to the packets that match both 'a' and 'b'.  Returns false
+ * if there are none. */
+static bool
+intersect(const struct match *a, const struct match *b, struct match *both)
+{
+    *both = *a;
+
+    uint64_t *f = (uint64_t *) &both->flow;
+    uint64_t *w = (uint64_t *) &both->wc.masks;
+    const uint64_t *fb = (const uint64_t *) &b->flow;
+    const uint64_t *wb = (const uint64_t *) &b->wc.masks;
+    for (size_t i = 0; i < FLOW_U64S; i++) {
+        if ((f[i] ^ fb[i]) & w[i] & wb[i]) {
+            return false;
+        }
+        f[i] = (f[i] & w[i]) | (fb[i] & wb[i]);
+        w[i] |= wb[i];
+    }
+    return true;
+}
+
+/* Returns a match for the packets that match both 'a', a jump condition,
+ * and 'b', a rule's match (ovs-ofctl syntax), or NULL if there are none.
+ *
+ * Normally that is 'b' with the tokens of 'a' that 'b' does not imply
+ * after its protocol keyword ("arp,vlan_tci=0x0000/0x1000,arp_spa=..."
+ * from "arp,vlan_tci=0x0000/0x1000" and "arp,arp_spa=...").  But
+ * ovs-ofctl reads a field given twice as its last value, so when both
+ * constrain one field differently ("dl_dst=01:80:c2:00:00:00" and
+ * "dl_dst=01:00:00:00:00:00/ff:00:00:00:00:00") the result is the
+ * conjunction in Open vSwitch's own format, and NULL when the two cannot
+ * both hold (an "arp" rule in an "ipv4" sub-chain). */
+static char *
+match_and(const char *a, const char *b)
+{
+    struct match ma, mb;
+
+    if (!*a || !*b || !parse_match(a, &ma) || !parse_match(b, &mb)) {
+        /* An unparsable match is not for us to judge: whoever installs the
+         * flow reports it. */
+        return join_matches(a, b);
+    }
+
+    struct match both;
+    if (!intersect(&ma, &mb, &both)) {
+        return NULL;
+    }
+
+    /* 'b''s protocol keyword, then what 'a' adds, then the rest of 'b'. */
+    struct ds joined = DS_EMPTY_INITIALIZER;
+    const struct ofp_protocol *p;
+    size_t proto_len = strcspn(b, ",");
+    char *proto = xmemdup0(b, proto_len);
+    if (ofp_parse_protocol(proto, &p)) {
+        ds_put_cstr(&joined, proto);
+        b += proto_len + (b[proto_len] == ',');
+    }
+    free(proto);
+
+    char *copy = xstrdup(a);
+    char *token, *save_ptr = NULL;
+    for (token = strtok_r(copy, ",", &save_ptr); token;
+         token = strtok_r(NULL, ",", &save_ptr)) {
+        struct match mt, mbt;
+        if (!parse_match(token, &mt) || !intersect(&mb, &mt, &mbt)
+            || !match_equal(&mbt, &mb)) {
+            ds_put_format(&joined, "%s%s", joined.length ? "," : "", token);
+        }
+    }
+    free(copy);
+    if (*b) {
+        ds_put_format(&joined, "%s%s", joined.length ? "," : "", b);
+    }
+
+    struct match mj;
+    if (parse_match(ds_cstr(&joined), &mj) && match_equal(&mj, &both)) {
+        return ds_steal_cstr(&joined);
+    }
+    ds_destroy(&joined);
+    return match_to_string(&both, NULL, OFP_DEFAULT_PRIORITY);
+}
+
+/* ---- Building one table of one port. ---- */
+
+enum verdict {
+    V_ACCEPT,                   /* On to the next stage. */
+    V_DROP,
+    V_REJECT,                   /* IP layer: answered by the controller. */
+    V_RETURN,                   /* Sub-chain: on after the jump. */
+};
+
+/* One rule, or a sub-chain's fall-through, in evaluation order. */
+struct step {
+    const struct nwf_rule_inst *inst;   /* NULL for a fall-through. */
+    size_t chain;               /* Index in 'chains', or SIZE_MAX. */
+    enum verdict verdict;
+    struct svec conds;          /* One flow each; "" matches all. */
+    struct svec excls;          /* Exclusion flows: on to the next
+                                 * segment, above 'conds'. */
+    int seg;                    /* Segment, set by cut_segments(). */
+};
+
+/* A sub-chain of the Ethernet layer in one direction. */
+struct subchain {
+    const char *name;
+    int priority;               /* Chain priority: where its jump goes. */
+    size_t first;               /* Its first instance, to order ties. */
+    const char *cond;           /* The jump's condition. */
+    bool has_return;            /* Some rule of it returns. */
+    int return_seg;             /* Segment after its fall-through. */
+};
+
+/* One port's rules in one table. */
+struct chain {
+    uint8_t table;
+    const char *table_name;     /* For messages. */
+    char *port_match;           /* "in_port=3" or "reg1=3". */
+    const char *seg_reg;        /* NWF_REG_SEG or NWF_REG_IP_SEG. */
+    char *accept;               /* Actions of an accepting verdict. */
+    char *accept_uncommitted;   /* For ct_state=+inv (NULL: 'accept'). */
+    char *reject;               /* Actions of "reject". */
+    bool split_last;            /* IP: the final accept commits, and
+                                 * ct() needs ip or ipv6 in the match. */
+
+    struct step *steps;
+    size_t n_steps, allocated_steps;
+    struct subchain *chains;
+    size_t n_chains, allocated_chains;
+    int n_segs;
+};
+
+struct port_ctx {
+    const struct nwf_port *port;
+    uint16_t ofport;
+    const struct nwf_resolved *resolved;
+    uint32_t (*filter_id)(const char *name, void *aux);
+    void *aux;
+    struct nwf_diag *diag;
+    struct sset reported;       /* Messages already in 'diag'. */
+    struct nwf_flow_set flows;  /* Added to the caller's set on success. */
+};
+
+static void
+chain_init(struct chain *c, uint8_t table, const char *table_name,
+           char *port_match, const char *seg_reg)
+{
+    *c = (struct chain) {
+        .table = table,
+        .table_name = table_name,
+        .port_match = port_match,
+        .seg_reg = seg_reg,
+    };
+}
+
+static void
+chain_destroy(struct chain *c)
+{
+    for (size_t i = 0; i < c->n_steps; i++) {
+        svec_destroy(&c->steps[i].conds);
+        svec_destroy(&c->steps[i].excls);
+    }
+    free(c->steps);
+    free(c->chains);
+    free(c->port_match);
+    free(c->accept);
+    free(c->accept_uncommitted);
+    free(c->reject);
+}
+
+static struct step *
+chain_add_step(struct chain *c, const struct nwf_rule_inst *inst,
+               size_t subchain, enum verdict verdict)
+{
+    if (c->n_steps >= c->allocated_steps) {
+        c->steps = x2nrealloc(c->steps, &c->allocated_steps,
+                              sizeof *c->steps);
+    }
+    struct step *step = &c->steps[c->n_steps++];
+    *step = (struct step) {
+        .inst = inst,
+        .chain = subchain,
+        .verdict = verdict,
+    };
+    svec_init(&step->conds);
+    svec_init(&step->excls);
+    return step;
+}
+
+/* Appends 'text' to ctx's diagnostics, each line once: a rule expanded
+ * into several instances, or matched in two orientations, would otherwise
+ * repeat its message. */
+static void
+report_lines(struct port_ctx *ctx, const char *text)
+{
+    char *copy = xstrdup(text);
+    char *line, *save_ptr = NULL;
+
+    for (line = strtok_r(copy, "\n", &save_ptr); line;
+         line = strtok_r(NULL, "\n", &save_ptr)) {
+        if (sset_add(&ctx->reported, line)) {
+            nwf_diag_error(ctx->diag, NULL, "%s", line);
+        }
+    }
+    free(copy);
+}
+
+/* Where 'inst' comes from, as a diagnostic location: "filter 'F' rule N"
+ * as the file, the rule's line and element.  Free 'loc->file'. */
+static void
+inst_loc(const struct nwf_rule_inst *inst, struct nwf_diag_loc *loc)
+{
+    const struct nwf_rule *rule = inst->rule;
+
+    *loc = (struct nwf_diag_loc) {
+        .file = xasprintf("filter '%s' rule %"PRIuSIZE, inst->filter,
+                          inst->rule_index + 1),
+        .line = rule->line,
+        .element = (rule->proto->id != NWF_PROTO_NONE
+                    ? rule->proto->name : NULL),
+    };
+}
+
+/* Reports a problem of port ctx->port, at 'inst' if nonnull. */
+static void OVS_PRINTF_FORMAT(3, 4)
+report_inst(struct port_ctx *ctx, const struct nwf_rule_inst *inst,
+            const char *format, ...)
+{
+    struct nwf_diag_loc loc = { .file = NULL };
+    struct ds text = DS_EMPTY_INITIALIZER;
+    struct nwf_diag diag;
+    va_list args;
+
+    if (inst) {
+        inst_loc(inst, &loc);
+    }
+    if (ctx->port->name) {
+        ds_put_format(&text, "port %s: ", ctx->port->name);
+    }
+    va_start(args, format);
+    ds_put_format_valist(&text, format, args);
+    va_end(args);
+
+    nwf_diag_init(&diag);
+    nwf_diag_error(&diag, &loc, "%s", ds_cstr(&text));
+    report_lines(ctx, nwf_diag_text(&diag));
+    nwf_diag_destroy(&diag);
+    ds_destroy(&text);
+    free(CONST_CAST(char *, loc.file));
+}
+
+/* Matches 'inst' in 'orient' into 'm' with the match module.  On failure
+ * reports why and returns false. */
+static bool
+match_inst(struct port_ctx *ctx, const struct nwf_rule_inst *inst,
+           enum nwf_match_orient orient, bool with_srcmac,
+           struct nwf_rule_match *m)
+{
+    struct nwf_match_options options = {
+        .orient = orient,
+        .with_srcmac = with_srcmac,
+    };
+    struct nwf_diag_loc loc;
+    struct nwf_diag diag;
+
+    inst_loc(inst, &loc);
+    nwf_diag_init(&diag);
+    nwf_rule_match_init(m);
+    bool ok = nwf_match_rule(inst->rule, &options, m, &loc, &diag);
+    if (!ok) {
+        if (nwf_diag_has_errors(&diag)) {
+            report_lines(ctx, nwf_diag_text(&diag));
+        } else {
+            report_inst(ctx, inst, "rule cannot be expressed in OpenFlow");
+        }
+    }
+    nwf_diag_destroy(&diag);
+    free(CONST_CAST(char *, loc.file));
+    return ok;
+}
+
+/* Adds to 'out' each of 'matches' joined with 'cond' (a jump condition,
+ * "" for none), leaving out those no packet can match. */
+static void
+add_conds(struct svec *out, const char *cond, const struct svec *matches)
+{
+    for (size_t i = 0; i < matches->n; i++) {
+        char *m = match_and(cond, matches->names[i]);
+        if (m) {
+            svec_add_nocopy(out, m);
+        }
+    }
+}
+
+/* Adds to 'out' each of 'matches' followed by 'ct' (a ct_state match or
+ * ""), which no match of a rule constrains. */
+static void
+add_ct_conds(struct svec *out, const char *ct, const struct svec *matches)
+{
+    for (size_t i = 0; i < matches->n; i++) {
+        svec_add_nocopy(out, join_matches(matches->names[i], ct));
+    }
+}
+
+/* Fills in 'step''s exclusions from 'm' (each joined with 'cond'), then
+ * sorts and de-duplicates both lists; a rule that produces no flow needs
+ * no exclusion either. */
+static void
+finish_step(struct step *step, const char *cond,
+            const struct nwf_rule_match *m)
+{
+    if (step->conds.n) {
+        for (size_t i = 0; i < m->n_negations; i++) {
+            add_conds(&step->excls, cond, &m->negations[i]);
+        }
+    }
+    svec_sort_unique(&step->conds);
+    svec_sort_unique(&step->excls);
+}
+
+/* ---- The Ethernet layer. ---- */
+
+/* The condition of a jump into a sub-chain, by the chain's prefix
+ * (FACTS 11): ebtables' "-p TYPE" sees the frame's outer ethertype, so
+ * the ethertypes match untagged frames only and "vlan" tagged ones. */
+static const char *
+jump_cond(const char *chain)
+{
+    static const struct {
+        const char *prefix;
+        const char *cond;
+    } conds[] = {
+        { "mac", "" },
+        { "vlan", "vlan_tci=0x1000/0x1000" },
+        { "stp", "dl_dst=01:80:c2:00:00:00" },
+        { "arp", "arp,vlan_tci=0x0000/0x1000" },
+        { "rarp", "rarp,vlan_tci=0x0000/0x1000" },
+        { "ipv4", "ip,vlan_tci=0x0000/0x1000" },
+        { "ipv6", "ipv6,vlan_tci=0x0000/0x1000" },
+    };
+    const char *prefix = nwf_chain_prefix(chain);
+
+    for (size_t i = 0; prefix && i < ARRAY_SIZE(conds); i++) {
+        if (!strcmp(prefix, conds[i].prefix)) {
+            return conds[i].cond;
+        }
+    }
+    OVS_NOT_REACHED();
+}
+
+static bool
+eth_applies(const struct nwf_rule_inst *inst, bool from_vm)
+{
+    const struct nwf_rule *rule = inst->rule;
+    return (rule->proto->layer == NWF_LAYER_ETH
+            && rule->direction != (from_vm ? NWF_DIR_IN : NWF_DIR_OUT));
+}
+
+/* Adds the step of Ethernet-layer rule 'inst', in sub-chain 'sc' (NULL
+ * for the root chain). */
+static void
+eth_add_rule(struct port_ctx *ctx, struct chain *c, bool from_vm,
+             const struct nwf_rule_inst *inst, struct subchain *sc)
+{
+    const struct nwf_rule *rule = inst->rule;
+    enum verdict verdict;
+
+    switch (rule->action) {
+    case NWF_ACTION_ACCEPT:
+        verdict = V_ACCEPT;
+        break;
+    case NWF_ACTION_DROP:
+    case NWF_ACTION_REJECT:
+        verdict = V_DROP;
+        break;
+    case NWF_ACTION_RETURN:
+        verdict = sc ? V_RETURN : V_ACCEPT;
+        break;
+    case NWF_ACTION_CONTINUE:
+    default:
+        return;
+    }
+
+    /* From the VM, an inout rule is read with source and destination
+     * swapped (FACTS 15.8). */
+    enum nwf_match_orient orient = (from_vm
+                                    && rule->direction == NWF_DIR_INOUT
+                                    ? NWF_MATCH_MIRRORED
+                                    : NWF_MATCH_AS_WRITTEN);
+    struct nwf_rule_match m;
+    if (match_inst(ctx, inst, orient, true, &m)) {
+        const char *cond = sc ? sc->cond : "";
+        struct step *step = chain_add_step(c, inst,
+                                           sc ? sc - c->chains : SIZE_MAX,
+                                           verdict);
+        add_conds(&step->conds, cond, &m.alternatives);
+        finish_step(step, cond, &m);
+        if (sc && verdict == V_RETURN && step->conds.n) {
+            sc->has_return = true;
+        }
+    }
+    nwf_rule_match_destroy(&m);
+}
+
+static int
+compare_subchains(const void *a_, const void *b_)
+{
+    const struct subchain *a = a_;
+    const struct subchain *b = b_;
+
+    if (a->priority != b->priority) {
+        return a->priority < b->priority ? -1 : 1;
+    }
+    return a->first < b->first ? -1 : a->first > b->first;
+}
+
+/* The sub-chain named 'name' in 'c', or NULL. */
+static struct subchain *
+find_subchain(struct chain *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_chains; i++) {
+        if (!strcmp(c->chains[i].name, name)) {
+            return &c->chains[i];
+        }
+    }
+    return NULL;
+}
+
+/* Adds the steps of sub-chain 'sc': its rules, then its fall-through,
+ * which accepts what the jump took and no rule decided (FACTS 15.1.2). */
+static void
+eth_add_subchain(struct port_ctx *ctx, struct chain *c, bool from_vm,
+                 struct subchain *sc)
+{
+    const struct nwf_resolved *r = ctx->resolved;
+
+    for (size_t i = sc->first; i < r->n_insts; i++) {
+        const struct nwf_rule_inst *inst = &r->insts[i];
+        if (eth_applies(inst, from_vm) && !strcmp(inst->chain, sc->name)) {
+            eth_add_rule(ctx, c, from_vm, inst, sc);
+        }
+    }
+    struct step *step = chain_add_step(c, NULL, sc - c->chains, V_ACCEPT);
+    svec_add(&step->conds, sc->cond);
+}
+
+/* Builds the steps of one direction's Ethernet-layer chain: the root
+ * chain's rules with the jumps into sub-chains interleaved by priority,
+ * a jump before a root rule of the same priority (FACTS 5), each
+ * sub-chain inlined at its jump. */
+static void
+eth_build(struct port_ctx *ctx, struct chain *c, bool from_vm)
+{
+    const struct nwf_resolved *r = ctx->resolved;
+
+    /* The sub-chains that have rules in this direction, in jump order.
+     * Filters that share a chain name may give it different priorities:
+     * as in libvirt, the last rule's counts. */
+    for (size_t i = 0; i < r->n_insts; i++) {
+        const struct nwf_rule_inst *inst = &r->insts[i];
+        if (!eth_applies(inst, from_vm) || nwf_rule_inst_is_root(inst)) {
+            continue;
+        }
+
+        struct subchain *sc = find_subchain(c, inst->chain);
+        if (!sc) {
+            if (c->n_chains >= c->allocated_chains) {
+                c->chains = x2nrealloc(c->chains, &c->allocated_chains,
+                                       sizeof *c->chains);
+            }
+            sc = &c->chains[c->n_chains++];
+            *sc = (struct subchain) {
+                .name = inst->chain,
+                .first = i,
+                .cond = jump_cond(inst->chain),
+            };
+        }
+        sc->priority = inst->chain_priority;
+    }
+    if (c->n_chains > 1) {
+        qsort(c->chains, c->n_chains, sizeof *c->chains, compare_subchains);
+    }
+
+    size_t next = 0;
+    for (size_t i = 0; i < r->n_insts; i++) {
+        const struct nwf_rule_inst *inst = &r->insts[i];
+        if (eth_applies(inst, from_vm) && nwf_rule_inst_is_root(inst)) {
+            while (next < c->n_chains
+                   && c->chains[next].priority <= inst->priority) {
+                eth_add_subchain(ctx, c, from_vm, &c->chains[next++]);
+            }
+            eth_add_rule(ctx, c, from_vm, inst, NULL);
+        }
+    }
+    while (next < c->n_chains) {
+        eth_add_subchain(ctx, c, from_vm, &c->chains[next++]);
+    }
+}
+
+/* ---- The IP layer. ---- */
+
+/* Adds to 'out' one ct_state match per state in 'bits' (NWF_STATE_*);
+ * none for NONE. */
+static void
+state_conds(uint32_t bits, struct svec *out)
+{
+    static const struct {
+        uint32_t bit;
+        const char *cond;
+    } states[] = {
+        { NWF_STATE_NEW, "ct_state=+new" },
+        { NWF_STATE_ESTABLISHED, "ct_state=+est" },
+        { NWF_STATE_RELATED, "ct_state=+rel" },
+        { NWF_STATE_INVALID, "ct_state=+inv" },
+    };
+
+    if (!(bits & NWF_STATE_NONE)) {
+        for (size_t i = 0; i < ARRAY_SIZE(states); i++) {
+            if (bits & states[i].bit) {
+                svec_add(out, states[i].cond);
+            }
+        }
+    }
+}
+
+static bool
+has_icmp_type(const struct nwf_rule *rule)
+{
+    return ((rule->proto->id == NWF_PROTO_ICMP
+             || rule->proto->id == NWF_PROTO_ICMPV6)
+            && nwf_rule_get(rule, NWF_ATTR_TYPE));
+}
+
+/* Adds the step of IP-layer rule 'inst' to the IP table of one direction,
+ * if the rule has a copy there (docs/pipeline.md, "The IP layer"). */
+static void
+ip_add_rule(struct port_ctx *ctx, struct chain *c, bool from_vm,
+            const struct nwf_rule_inst *inst)
+{
+    const struct nwf_rule *rule = inst->rule;
+    const struct nwf_rule_attr *state = nwf_rule_get(rule, NWF_ATTR_STATE);
+    enum verdict verdict;
+
+    switch (rule->action) {
+    case NWF_ACTION_ACCEPT:
+    case NWF_ACTION_RETURN:
+        verdict = V_ACCEPT;
+        break;
+    case NWF_ACTION_DROP:
+        verdict = V_DROP;
+        break;
+    case NWF_ACTION_REJECT:
+        verdict = V_REJECT;
+        break;
+    case NWF_ACTION_CONTINUE:
+    default:
+        /* libvirt fails the port here (FACTS 15.11); we decide nothing. */
+        return;
+    }
+
+    /* The copy as written is in the rule's own direction: IP_OUT for
+     * "out", IP_IN for "in" and "inout"; the other one is mirrored. */
+    bool as_written = (rule->direction == NWF_DIR_OUT) == from_vm;
+    bool inout = rule->direction == NWF_DIR_INOUT;
+    bool statematch = (rule->statematch && !inout
+                       && rule->action == NWF_ACTION_ACCEPT);
+    struct svec cts = SVEC_EMPTY_INITIALIZER;
+    struct svec ct_excls = SVEC_EMPTY_INITIALIZER;
+
+    if (state) {
+        /* An explicit state: only the rule's own direction (both for
+         * inout), exactly those states, no direction (FACTS 11). */
+        if (!as_written && !inout) {
+            return;
+        }
+        state_conds(state->value.u32, state->negated ? &ct_excls : &cts);
+    } else if (has_icmp_type(rule) && !inout) {
+        /* ICMP with a type: no mirrored copy.  (inout: libvirt makes no
+         * rule at all, we make both copies, see docs/pipeline.md.) */
+        if (!as_written) {
+            return;
+        }
+        if (statematch) {
+            svec_add(&cts, "ct_state=+new");
+            svec_add(&cts, "ct_state=+est");
+        }
+    } else if (statematch) {
+        /* New connections in the rule's direction and their
+         * continuation; in the mirrored copy only their replies. */
+        if (as_written) {
+            svec_add(&cts, "ct_state=+new");
+            svec_add(&cts, "ct_state=+est-rpl");
+        } else {
+            svec_add(&cts, "ct_state=+est+rpl");
+        }
+    }
+    if (!cts.n) {
+        svec_add(&cts, "");
+    }
+
+    struct nwf_rule_match m;
+    if (match_inst(ctx, inst,
+                   as_written ? NWF_MATCH_AS_WRITTEN : NWF_MATCH_MIRRORED,
+                   as_written, &m)) {
+        struct step *step = chain_add_step(c, inst, SIZE_MAX, verdict);
+        for (size_t i = 0; i < cts.n; i++) {
+            add_ct_conds(&step->conds, cts.names[i], &m.alternatives);
+        }
+        if (step->conds.n) {
+            svec_append(&step->excls, &ct_excls);
+        }
+        finish_step(step, "", &m);
+    }
+    nwf_rule_match_destroy(&m);
+    svec_destroy(&cts);
+    svec_destroy(&ct_excls);
+}
+
+static void
+ip_build(struct port_ctx *ctx, struct chain *c, bool from_vm)
+{
+    const struct nwf_resolved *r = ctx->resolved;
+
+    for (size_t i = 0; i < r->n_insts; i++) {
+        const struct nwf_rule_inst *inst = &r->insts[i];
+        if (inst->rule->proto->layer != NWF_LAYER_ETH) {
+            ip_add_rule(ctx, c, from_vm, inst);
+        }
+    }
+}
+
+/* ---- Segments and flows. ---- */
+
+/* Assigns each step of 'c' its segment: a new one starts after a rule
+ * with exclusion flows and after the fall-through of a sub-chain that has
+ * a "return".  Returns false, after reporting, if 'c' needs more than
+ * NWF_MAX_SEGMENTS. */
+static bool
+cut_segments(struct port_ctx *ctx, struct chain *c)
+{
+    int seg = 0;
+
+    for (size_t i = 0; i < c->n_steps; i++) {
+        struct step *step = &c->steps[i];
+        struct subchain *sc = (step->chain != SIZE_MAX
+                               ? &c->chains[step->chain] : NULL);
+
+        step->seg = seg;
+        if (step->inst ? step->excls.n > 0 : sc->has_return) {
+            if (seg + 1 >= NWF_MAX_SEGMENTS) {
+                report_inst(ctx, step->inst,
+                            "table %s needs more than %d segments%s%s "
+                            "(each rule with match='no' and each sub-chain "
+                            "with a 'return' starts one)", c->table_name,
+                            NWF_MAX_SEGMENTS,
+                            step->inst ? "" : " at the end of sub-chain ",
+                            step->inst ? "" : sc->name);
+                return false;
+            }
+            seg++;
+            if (!step->inst) {
+                sc->return_seg = seg;
+            }
+        }
+    }
+    c->n_segs = seg + 1;
+    return true;
+}
+
+/* Actions that go on with segment 'seg' of 'c'. */
+static char *
+goto_segment(const struct chain *c, int seg)
+{
+    return xasprintf("set_field:%d->%s,resubmit(,%d)", seg, c->seg_reg,
+                     c->table);
+}
+
+static char *
+verdict_actions(const struct chain *c, const struct step *step,
+                const char *cond)
+{
+    switch (step->verdict) {
+    case V_ACCEPT:
+        return xstrdup(c->accept_uncommitted && strstr(cond, "ct_state=+inv")
+                       ? c->accept_uncommitted : c->accept);
+    case V_DROP:
+        return xstrdup("drop");
+    case V_REJECT:
+        return xstrdup(c->reject);
+    case V_RETURN:
+        return goto_segment(c, c->chains[step->chain].return_seg);
+    }
+    OVS_NOT_REACHED();
+}
+
+static void
+add_seg_flow(struct port_ctx *ctx, const struct chain *c, int seg,
+             uint16_t priority, uint64_t cookie, const char *cond,
+             char *actions)
+{
+    char *prefix = xasprintf("%s,%s=%d", c->port_match, c->seg_reg, seg);
+    flow_set_add_nocopy(&ctx->flows, c->table, priority, cookie,
+                        join_matches(prefix, cond), actions);
+    free(prefix);
+}
+
+static uint64_t
+step_cookie(const struct port_ctx *ctx, const struct step *step)
+{
+    if (!step->inst) {
+        return NWF_COOKIE_PORT(ctx->ofport);
+    }
+    uint32_t id = (ctx->filter_id
+                   ? ctx->filter_id(step->inst->filter, ctx->aux) : 0);
+    return NWF_COOKIE(id, step->inst->rule_index, ctx->ofport);
+}
+
+/* Emits the flows of 'c' into ctx's flows.
+ *
+ * Segment k's flows match NWF_REG_SEG (or NWF_REG_IP_SEG) = k, with
+ * priorities counting down from NWF_PRIO_RULES in evaluation order over
+ * the whole table.  A step with exclusion flows gets two priorities:
+ * exclusions, which go on with segment k + 1, then its own flows.
+ * Each segment ends with a flow at NWF_PRIO_PORT_LAST that goes on with
+ * the next segment, or accepts in the last one.
+ *
+ * Flows that cannot be reached are left out: those after a flow that
+ * matches everything in the same segment (after the "mac" sub-chain's
+ * fall-through, say), the rest of a sub-chain after a flow that matches
+ * all it takes (its final "drop", say), and whole segments that nothing
+ * goes to. */
+static bool
+emit_chain(struct port_ctx *ctx, struct chain *c)
+{
+    if (!cut_segments(ctx, c)) {
+        return false;
+    }
+
+    bool *reachable = xcalloc(c->n_segs, sizeof *reachable);
+    bool *covered = xcalloc(c->n_chains + 1, sizeof *covered);
+    int priority = NWF_PRIO_RULES;
+    size_t i = 0;
+    bool ok = true;
+
+    reachable[0] = true;
+    for (int seg = 0; seg < c->n_segs; seg++) {
+        bool live = reachable[seg];
+
+        for (; i < c->n_steps && c->steps[i].seg == seg; i++) {
+            const struct step *step = &c->steps[i];
+            const struct subchain *sc = (step->chain != SIZE_MAX
+                                         ? &c->chains[step->chain] : NULL);
+            if (!live || !step->conds.n || (sc && covered[step->chain])) {
+                continue;
+            }
+            if (priority - (step->excls.n > 0) < NWF_PRIO_RULES_MIN) {
+                report_inst(ctx, step->inst, "table %s needs more than %d "
+                            "priorities (one per rule, two with "
+                            "match='no')", c->table_name,
+                            NWF_PRIO_RULES - NWF_PRIO_RULES_MIN + 1);
+                ok = false;
+                break;
+            }
+
+            uint64_t cookie = step_cookie(ctx, step);
+            if (step->excls.n) {
+                for (size_t j = 0; j < step->excls.n; j++) {
+                    add_seg_flow(ctx, c, seg, priority, cookie,
+                                 step->excls.names[j],
+                                 goto_segment(c, seg + 1));
+                }
+                reachable[seg + 1] = true;
+                priority--;
+            }
+            for (size_t j = 0; j < step->conds.n; j++) {
+                const char *cond = step->conds.names[j];
+                add_seg_flow(ctx, c, seg, priority, cookie, cond,
+                             verdict_actions(c, step, cond));
+                if (!*cond) {
+                    live = false;
+                }
+                if (sc && !strcmp(cond, sc->cond) && !step->excls.n) {
+                    /* (Frames that a rule excludes go on with the rest of
+                     * its sub-chain, in the next segment.) */
+                    covered[step->chain] = true;
+                }
+            }
+            if (step->verdict == V_RETURN) {
+                reachable[c->chains[step->chain].return_seg] = true;
+            }
+            priority--;
+        }
+        if (!ok) {
+            break;
+        }
+
+        if (live) {
+            uint64_t cookie = NWF_COOKIE_PORT(ctx->ofport);
+            if (seg + 1 < c->n_segs) {
+                add_seg_flow(ctx, c, seg, NWF_PRIO_PORT_LAST, cookie, "",
+                             goto_segment(c, seg + 1));
+                reachable[seg + 1] = true;
+            } else if (c->split_last) {
+                add_seg_flow(ctx, c, seg, NWF_PRIO_PORT_LAST, cookie, "ip",
+                             xstrdup(c->accept));
+                add_seg_flow(ctx, c, seg, NWF_PRIO_PORT_LAST, cookie, "ipv6",
+                             xstrdup(c->accept));
+            } else {
+                add_seg_flow(ctx, c, seg, NWF_PRIO_PORT_LAST, cookie, "",
+                             xstrdup(c->accept));
+            }
+        }
+    }
+    free(covered);
+    free(reachable);
+    return ok;
+}
+
+/* ---- Ports. ---- */
+
+/* The port's entries in CLASSIFY (frames from it) and OUTPUT (frames to
+ * it).  nwf_flows_for_bridge() drops a copy for the input port above
+ * these, and ct_clear()s before IP_IN_CT's conntrack. */
+static void
+port_entries(struct port_ctx *ctx)
+{
+    const struct nwf_port *port = ctx->port;
+    uint64_t cookie = NWF_COOKIE_PORT(ctx->ofport);
+    uint16_t ofport = ctx->ofport;
+
+    flow_set_add_nocopy(&ctx->flows, NWF_TABLE_CLASSIFY,
+                        NWF_PRIO_PORT_FIRST, cookie,
+                        xasprintf("in_port=%"PRIu16, ofport),
+                        xasprintf("set_field:%"PRIu16"->"NWF_REG_ZONE","
+                                  "set_field:0->"NWF_REG_SEG","
+                                  "goto_table:%d", port->zone,
+                                  NWF_TABLE_ETH_OUT));
+
+    /* NWF_REG_IP_SEG may still hold the sender's IP_OUT segment. */
+    char *enter = xasprintf("set_field:%"PRIu16"->"NWF_REG_ZONE","
+                            "set_field:0->"NWF_REG_SEG","
+                            "set_field:0->"NWF_REG_IP_SEG",goto_table:%d",
+                            port->zone, NWF_TABLE_IP_IN_CT);
+    if (port->tag < 0) {
+        /* A trunk: VLAN 0 leaves untagged, the others with their tag, and
+         * the rules see the frame as the VM will. */
+        char *tagged = xasprintf("push_vlan:0x8100,"
+                                 "move:"NWF_REG_VLAN_FIELD
+                                 "->NXM_OF_VLAN_TCI[0..11],%s", enter);
+        nwf_flow_set_add_format(&ctx->flows, NWF_TABLE_OUTPUT,
+                                NWF_PRIO_PORT_FIRST + 1, cookie, enter,
+                                NWF_REG_OUT"=%"PRIu16","NWF_REG_VLAN"=0",
+                                ofport);
+        nwf_flow_set_add_format(&ctx->flows, NWF_TABLE_OUTPUT,
+                                NWF_PRIO_PORT_FIRST, cookie, tagged,
+                                NWF_REG_OUT"=%"PRIu16, ofport);
+        free(tagged);
+    } else {
+        nwf_flow_set_add_format(&ctx->flows, NWF_TABLE_OUTPUT,
+                                NWF_PRIO_PORT_FIRST, cookie, enter,
+                                NWF_REG_OUT"=%"PRIu16, ofport);
+    }
+    free(enter);
+}
+
+/* The flows of one bound port: see nwf-flows.h. */
+bool
+nwf_flows_for_port(const struct nwf_port *port,
+                   const struct nwf_resolved *resolved,
+                   uint32_t (*filter_id)(const char *name, void *aux),
+                   void *aux, struct nwf_flow_set *flows,
+                   struct nwf_diag *diag)
+{
+    struct port_ctx ctx = {
+        .port = port,
+        .ofport = ofp_to_u16(port->ofport),
+        .resolved = resolved,
+        .filter_id = filter_id,
+        .aux = aux,
+        .diag = diag,
+    };
+    sset_init(&ctx.reported);
+    nwf_flow_set_init(&ctx.flows);
+
+    port_entries(&ctx);
+
+    /* The four rule tables: from the VM, ETH_OUT then IP_OUT; to it,
+     * IP_IN then ETH_IN. */
+    struct chain chains[4];
+    chain_init(&chains[0], NWF_TABLE_ETH_OUT, "ETH_OUT",
+               xasprintf("in_port=%"PRIu16, ctx.ofport), NWF_REG_SEG);
+    chains[0].accept = xasprintf("goto_table:%d", NWF_TABLE_IP_OUT_CT);
+    chains[0].reject = xstrdup("drop");
+
+    chain_init(&chains[1], NWF_TABLE_ETH_IN, "ETH_IN",
+               xasprintf(NWF_REG_OUT"=%"PRIu16, ctx.ofport), NWF_REG_SEG);
+    chains[1].accept = xasprintf("output:%"PRIu16, ctx.ofport);
+    chains[1].reject = xstrdup("drop");
+
+    static const struct {
+        uint8_t table;
+        const char *name;
+        const char *port_field;
+        uint8_t next;
+    } ip_tables[2] = {
+        { NWF_TABLE_IP_OUT, "IP_OUT", "in_port", NWF_TABLE_VLAN_IN },
+        { NWF_TABLE_IP_IN, "IP_IN", NWF_REG_OUT, NWF_TABLE_ETH_IN },
+    };
+    for (size_t i = 0; i < 2; i++) {
+        struct chain *c = &chains[2 + i];
+        chain_init(c, ip_tables[i].table, ip_tables[i].name,
+                   xasprintf("%s=%"PRIu16, ip_tables[i].port_field,
+                             ctx.ofport),
+                   NWF_REG_IP_SEG);
+        c->accept = xasprintf("ct(commit,zone="NWF_REG_ZONE_FIELD"),"
+                              "goto_table:%d", ip_tables[i].next);
+        c->accept_uncommitted = xasprintf("goto_table:%d",
+                                          ip_tables[i].next);
+        c->reject = xasprintf("controller(userdata=%02x,meter_id=%d)",
+                              NWF_PUNT_REJECT, NWF_METER_PUNT);
+        c->split_last = true;
+    }
+
+    eth_build(&ctx, &chains[0], true);
+    eth_build(&ctx, &chains[1], false);
+    ip_build(&ctx, &chains[2], true);
+    ip_build(&ctx, &chains[3], false);
+
+    bool ok = sset_is_empty(&ctx.reported);
+    for (size_t i = 0; ok && i < ARRAY_SIZE(chains); i++) {
+        ok = emit_chain(&ctx, &chains[i]);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(chains); i++) {
+        chain_destroy(&chains[i]);
+    }
+
+    if (ok) {
+        flow_set_move(flows, &ctx.flows);
+    }
+    nwf_flow_set_destroy(&ctx.flows);
+    sset_destroy(&ctx.reported);
+    return ok;
+}

@@ -1,0 +1,1278 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+/* One bound port's flows (nwf_flows_for_port()): exact text for small
+ * filters, and properties of the built-in filters' flows. */
+
+#include <config.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+#include "nwf-diag.h"
+#include "nwf-filter.h"
+#include "nwf-flows.h"
+#include "nwf-pipeline.h"
+#include "nwf-resolve.h"
+#include "nwf-unit.h"
+#include "nwf-vars.h"
+#include "nwf-xml.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-protocol.h"
+#include "packets.h"
+#include "sset.h"
+#include "svec.h"
+#include "util.h"
+
+#define OFPORT 3
+#define ZONE 7
+
+/* The filters a test compiles from, in the order given; a filter's id for
+ * cookies is its position plus 1. */
+struct filters {
+    struct nwf_filter **f;
+    size_t n;
+};
+
+static const struct nwf_filter *
+filters_lookup(const char *name, void *fs_)
+{
+    const struct filters *fs = fs_;
+    for (size_t i = 0; i < fs->n; i++) {
+        if (!strcmp(fs->f[i]->name, name)) {
+            return fs->f[i];
+        }
+    }
+    return NULL;
+}
+
+static uint32_t
+filters_id(const char *name, void *fs_)
+{
+    const struct filters *fs = fs_;
+    for (size_t i = 0; i < fs->n; i++) {
+        if (!strcmp(fs->f[i]->name, name)) {
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+static void
+filters_add(struct filters *fs, struct nwf_filter *f)
+{
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fs->f = xrealloc(fs->f, (fs->n + 1) * sizeof *fs->f);
+    fs->f[fs->n++] = f;
+}
+
+static void
+filters_destroy(struct filters *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        nwf_filter_destroy(fs->f[i]);
+    }
+    free(fs->f);
+}
+
+/* Parses each XML text of 'xmls' (NULL-terminated) into 'fs'. */
+static void
+filters_parse(struct filters *fs, const char *const *xmls)
+{
+    for (size_t i = 0; xmls[i]; i++) {
+        struct nwf_diag diag;
+        nwf_diag_init(&diag);
+        struct nwf_filter *f = nwf_xml_parse_buffer(xmls[i], strlen(xmls[i]),
+                                                    "test", &diag);
+        if (!f) {
+            fprintf(stderr, "\nparse error: %s\n", nwf_diag_text(&diag));
+        }
+        filters_add(fs, f);
+        nwf_diag_destroy(&diag);
+    }
+}
+
+/* Resolves filter 'top' of 'fs' for a port with 'vars' (space-separated
+ * NAME=V1,V2 items, or NULL) and compiles the port's flows into 'flows'.
+ * Returns NULL on success, otherwise the messages ("resolve: ..." if the
+ * filter did not resolve). */
+static char *
+compile_port(struct filters *fs, const char *top, const char *vars, int tag,
+             struct nwf_flow_set *flows)
+{
+    struct eth_addr mac = ETH_ADDR_C(52, 54, 00, 00, 00, 01);
+    struct nwf_var_table table;
+    struct nwf_resolved r;
+    struct nwf_diag diag;
+    char *error = NULL;
+
+    nwf_var_table_init(&table);
+    if (vars) {
+        struct svec words = SVEC_EMPTY_INITIALIZER;
+        svec_parse_words(&words, vars);
+        for (size_t i = 0; i < words.n; i++) {
+            char *e = nwf_var_table_parse_assignment(&table, words.names[i],
+                                                     NWF_VAR_STRICT);
+            CU_ASSERT_PTR_NULL(e);
+            free(e);
+        }
+        svec_destroy(&words);
+    }
+
+    nwf_resolved_init(&r);
+    nwf_diag_init(&diag);
+    if (nwf_resolve(top, &table, &mac, filters_lookup, fs, &r,
+                    &diag) != NWF_RESOLVE_OK) {
+        error = xasprintf("resolve: %s", nwf_diag_text(&diag));
+    } else {
+        struct nwf_port port = {
+            .name = "vnet0",
+            .ofport = u16_to_ofp(OFPORT),
+            .mac = mac,
+            .zone = ZONE,
+            .bound = true,
+            .tag = tag,
+        };
+        size_t n_before = flows->n;
+        if (!nwf_flows_for_port(&port, &r, filters_id, fs, flows, &diag)) {
+            CU_ASSERT_EQUAL(flows->n, n_before);
+            CU_ASSERT_TRUE(nwf_diag_has_errors(&diag));
+            error = xstrdup(nwf_diag_text(&diag));
+        } else {
+            CU_ASSERT_FALSE(nwf_diag_has_errors(&diag));
+        }
+    }
+    nwf_diag_destroy(&diag);
+    nwf_resolved_destroy(&r);
+    nwf_var_table_destroy(&table);
+    return error;
+}
+
+/* What format_rule_flows() shows. */
+enum show {
+    SHOW_ETH,                   /* ETH_OUT and ETH_IN, brief. */
+    SHOW_IP,                    /* IP_OUT and IP_IN, brief. */
+    SHOW_RULES,                 /* The four rule tables, in full. */
+    SHOW_OUTPUT,                /* OUTPUT, in full. */
+    SHOW_ALL,                   /* Every flow, in full. */
+};
+
+static bool
+is_eth_table(uint8_t table)
+{
+    return table == NWF_TABLE_ETH_OUT || table == NWF_TABLE_ETH_IN;
+}
+
+static bool
+is_ip_table(uint8_t table)
+{
+    return table == NWF_TABLE_IP_OUT || table == NWF_TABLE_IP_IN;
+}
+
+/* Formats the flows of 'flows' that 'show' selects, sorted.  Brief is
+ * "TABLE PRIORITY MATCH ACTIONS" without the port's own match ("in_port=3"
+ * or "reg1=3") and the cookie, so that expectations stay short. */
+static char *
+format_rule_flows(struct nwf_flow_set *flows, enum show show)
+{
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    nwf_flow_set_sort(flows);
+    for (size_t i = 0; i < flows->n; i++) {
+        const struct nwf_flow *f = &flows->flows[i];
+        if (show == SHOW_ALL
+            || (show == SHOW_RULES
+                && (is_eth_table(f->table) || is_ip_table(f->table)))
+            || (show == SHOW_OUTPUT && f->table == NWF_TABLE_OUTPUT)) {
+            nwf_flow_format(f, &out);
+        } else if (show != SHOW_ETH && show != SHOW_IP) {
+            continue;
+        } else if (show == SHOW_ETH ? is_eth_table(f->table)
+                   : is_ip_table(f->table)) {
+            const char *m = f->match;
+            const char *port = (f->table == NWF_TABLE_ETH_OUT
+                                || f->table == NWF_TABLE_IP_OUT
+                                ? "in_port=3," : "reg1=3,");
+            if (!strncmp(m, port, strlen(port))) {
+                m += strlen(port);
+            }
+            ds_put_format(&out, "%d %d %s %s", f->table, f->priority, m,
+                          f->actions);
+        } else {
+            continue;
+        }
+        ds_put_char(&out, '\n');
+    }
+    return ds_steal_cstr(&out);
+}
+
+/* Checks that every flow of 'flows' is one that ovs-ofctl would add, and
+ * that no two flows of one table have the same priority and match. */
+static void
+check_flows_parse(const struct nwf_flow_set *flows, const char *what)
+{
+    for (size_t i = 0; i < flows->n; i++) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        struct ofputil_flow_mod fm;
+        enum ofputil_protocol usable;
+
+        nwf_flow_format(&flows->flows[i], &s);
+        char *error = parse_ofp_flow_mod_str(&fm, ds_cstr(&s), NULL, NULL,
+                                             OFPFC_ADD, &usable);
+        if (error) {
+            fprintf(stderr, "\n%s: %s: %s\n", what, ds_cstr(&s), error);
+            CU_FAIL("flow does not parse");
+            free(error);
+        } else {
+            CU_ASSERT_TRUE(usable & OFPUTIL_P_OF13_OXM);
+            minimatch_destroy(&fm.match);
+            free(CONST_CAST(struct ofpact *, fm.ofpacts));
+        }
+        ds_destroy(&s);
+
+        if (i > 0) {
+            const struct nwf_flow *a = &flows->flows[i - 1];
+            const struct nwf_flow *b = &flows->flows[i];
+            CU_ASSERT_FALSE(a->table == b->table
+                            && a->priority == b->priority
+                            && !strcmp(a->match, b->match));
+        }
+    }
+}
+
+/* Compiles the filters 'xmls' (the first is the port's) for a trunk port
+ * and returns its flows (see format_rule_flows()), or "error:
+ * MESSAGES". */
+static char *
+compile_rules(const char *const *xmls, const char *vars, enum show show)
+{
+    struct filters fs = { NULL, 0 };
+    struct nwf_flow_set flows;
+
+    filters_parse(&fs, xmls);
+    nwf_flow_set_init(&flows);
+    char *error = compile_port(&fs, fs.f[0]->name, vars, -1, &flows);
+    nwf_flow_set_sort(&flows);
+    check_flows_parse(&flows, fs.f[0]->name);
+    char *out = (error
+                 ? xasprintf("error: %s", error)
+                 : format_rule_flows(&flows, show));
+    free(error);
+    nwf_flow_set_destroy(&flows);
+    filters_destroy(&fs);
+    return out;
+}
+
+static void
+check_text(const char *got, const char *want, const char *what)
+{
+    CU_ASSERT_STRING_EQUAL(got, want);
+    if (strcmp(got, want)) {
+        fprintf(stderr, "\n%s: got\n%s--- want\n%s---\n", what, got, want);
+    }
+}
+
+#define CHECK_FLOWS(XMLS, VARS, SHOW, WANT)                             \
+    do {                                                                \
+        char *got_ = compile_rules(XMLS, VARS, SHOW);                   \
+        check_text(got_, WANT, #XMLS);                                  \
+        free(got_);                                                     \
+    } while (0)
+#define CHECK_ETH(XMLS, VARS, WANT) CHECK_FLOWS(XMLS, VARS, SHOW_ETH, WANT)
+#define CHECK_IP(XMLS, VARS, WANT) CHECK_FLOWS(XMLS, VARS, SHOW_IP, WANT)
+
+/* ---- Flow sets. ---- */
+
+static void
+test_flow_set(void)
+{
+    struct nwf_flow_set set;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    nwf_flow_set_init(&set);
+    nwf_flow_set_add(&set, 30, 100, 0x3, "reg1=3", "output:3");
+    nwf_flow_set_add(&set, 10, 100, 0x3, "", "drop");
+    nwf_flow_set_add_format(&set, 10, 200, 0x100010003, "goto_table:11",
+                            "in_port=%d", 3);
+    nwf_flow_set_add(&set, 10, 100, 0x2, "", "drop");
+    nwf_flow_set_add(&set, 10, 100, 0x3, "", "controller");
+    nwf_flow_set_sort(&set);
+    nwf_flow_set_format(&set, &s);
+    check_text(ds_cstr(&s),
+               "table=10,priority=200,cookie=0x100010003,in_port=3 "
+               "actions=goto_table:11\n"
+               "table=10,priority=100,cookie=0x3 actions=controller\n"
+               "table=10,priority=100,cookie=0x2 actions=drop\n"
+               "table=10,priority=100,cookie=0x3 actions=drop\n"
+               "table=30,priority=100,cookie=0x3,reg1=3 actions=output:3\n",
+               "flow set");
+
+    nwf_flow_set_clear(&set);
+    CU_ASSERT_EQUAL(set.n, 0);
+    ds_clear(&s);
+    nwf_flow_set_format(&set, &s);
+    CU_ASSERT_STRING_EQUAL(ds_cstr(&s), "");
+    nwf_flow_set_destroy(&set);
+    ds_destroy(&s);
+}
+
+/* Reads the built-in filters of the libvirt reference data into 'fs'. */
+static void
+filters_read_builtins(struct filters *fs)
+{
+    const char *ref = nwf_unit_reference_dir();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ref);
+
+    char *dir = xasprintf("%s/libvirt/builtin-filters", ref);
+    struct svec files = SVEC_EMPTY_INITIALIZER;
+    DIR *d = opendir(dir);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    for (struct dirent *de; (de = readdir(d)) != NULL; ) {
+        size_t len = strlen(de->d_name);
+        if (len > 4 && !strcmp(de->d_name + len - 4, ".xml")) {
+            svec_add_nocopy(&files, xasprintf("%s/%s", dir, de->d_name));
+        }
+    }
+    closedir(d);
+    svec_sort(&files);
+
+    for (size_t i = 0; i < files.n; i++) {
+        struct nwf_diag diag;
+        nwf_diag_init(&diag);
+        filters_add(fs, nwf_xml_parse_file(files.names[i], &diag));
+        nwf_diag_destroy(&diag);
+    }
+    CU_ASSERT_EQUAL(fs->n, 24);
+    svec_destroy(&files);
+    free(dir);
+}
+
+/* ---- The Ethernet layer. ---- */
+
+static void
+test_root_only(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='accept' direction='out' priority='100'>"
+        "    <mac protocolid='arp'/></rule>"
+        "  <rule action='drop' direction='in' priority='200'>"
+        "    <mac srcmacaddr='52:54:00:00:00:02'/></rule>"
+        "  <rule action='return' direction='out' priority='300'>"
+        "    <mac protocolid='ipv4'/></rule>"
+        "  <rule action='drop' direction='inout' priority='1000'/>"
+        "</filter>",
+        NULL,
+    };
+
+    /* First match in priority order; a root "return" accepts; nothing
+     * after the final drop of everything. */
+    CHECK_ETH(xmls, NULL,
+              "10 60000 reg0=0,arp,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "10 59998 reg0=0 drop\n"
+              "33 60000 reg0=0,dl_src=52:54:00:00:00:02 drop\n"
+              "33 59999 reg0=0 drop\n");
+}
+
+/* The Ethernet-layer flows of a root rule accepting IPv4 at 'priority'
+ * and an ipv4 sub-chain (-700) that drops everything. */
+static char *
+compile_interleave(int priority)
+{
+    char *top = xasprintf("<filter name='t'>"
+                          "  <rule action='accept' direction='out'"
+                          "        priority='%d'>"
+                          "    <mac protocolid='ipv4'/></rule>"
+                          "  <filterref filter='v4'/>"
+                          "</filter>", priority);
+    const char *const xmls[] = {
+        top,
+        "<filter name='v4' chain='ipv4'>"
+        "  <rule action='drop' direction='out'/>"
+        "</filter>",
+        NULL,
+    };
+    char *got = compile_rules(xmls, NULL, SHOW_ETH);
+    free(top);
+    return got;
+}
+
+/* A root rule accepting IPv4 at -750 comes before the ipv4 chain (-700)
+ * and wins; at -650 it comes after it, and the chain's drop wins (FACTS
+ * 15.3); at -700, a tie, the jump comes first (FACTS 5). */
+static void
+test_interleave(void)
+{
+    static const char accept_first[] =
+        "10 60000 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
+        "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 drop\n"
+        "10 500 reg0=0 goto_table:11\n"
+        "33 500 reg0=0 output:3\n";
+    static const char drop_first[] =
+        "10 60000 reg0=0,ip,vlan_tci=0x0000/0x1000 drop\n"
+        "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
+        "10 500 reg0=0 goto_table:11\n"
+        "33 500 reg0=0 output:3\n";
+    static const struct {
+        int priority;
+        const char *want;
+    } cases[] = {
+        { -750, accept_first },
+        { -650, drop_first },
+        { -700, drop_first },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        char *got = compile_interleave(cases[i].priority);
+        check_text(got, cases[i].want, "interleave");
+        free(got);
+    }
+}
+
+/* Two filters in chain "arp" with different chain priorities: the last
+ * rule's (300) places the jump, after the root rule at 0. */
+static void
+test_shared_chain(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='drop' direction='out' priority='0'>"
+        "    <mac protocolid='arp'/></rule>"
+        "  <filterref filter='a1'/>"
+        "  <filterref filter='a2'/>"
+        "</filter>",
+        "<filter name='a1' chain='arp' priority='-500'>"
+        "  <rule action='accept' direction='out'><arp opcode='Reply'/></rule>"
+        "</filter>",
+        "<filter name='a2' chain='arp' priority='300'>"
+        "  <rule action='accept' direction='out'><arp/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_ETH(xmls, NULL,
+              "10 60000 reg0=0,arp,vlan_tci=0x0000/0x1000 drop\n"
+              "10 59999 reg0=0,arp,vlan_tci=0x0000/0x1000,arp_op=2 "
+              "goto_table:11\n"
+              "10 59998 reg0=0,arp,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "10 500 reg0=0 goto_table:11\n"
+              "33 500 reg0=0 output:3\n");
+}
+
+/* "return" goes on in the root chain after the jump: a new segment. */
+static void
+test_return(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <filterref filter='m'/>"
+        "  <rule action='accept' direction='out' priority='100'>"
+        "    <mac protocolid='arp'/></rule>"
+        "  <rule action='drop' direction='out' priority='1000'/>"
+        "</filter>",
+        "<filter name='m' chain='mac'>"
+        "  <rule action='return' direction='out'>"
+        "    <mac srcmacaddr='$MAC'/></rule>"
+        "  <rule action='drop' direction='out'/>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_ETH(xmls, NULL,
+              "10 60000 reg0=0,dl_src=52:54:00:00:00:01 set_field:1->reg0,"
+              "resubmit(,10)\n"
+              "10 59999 reg0=0 drop\n"
+              "10 59998 reg0=1,arp,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "10 59997 reg0=1 drop\n"
+              "33 500 reg0=0 output:3\n");
+}
+
+/* Falling off a sub-chain accepts (FACTS 15.1.2): IPv4 other than to
+ * 10.0.0.1 is accepted although the root chain ends with a drop. */
+static void
+test_fall_off(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <filterref filter='v4'/>"
+        "  <rule action='drop' direction='inout' priority='1000'/>"
+        "</filter>",
+        "<filter name='v4' chain='ipv4'>"
+        "  <rule action='drop' direction='out'>"
+        "    <ip dstipaddr='10.0.0.1'/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_ETH(xmls, NULL,
+              "10 60000 reg0=0,ip,vlan_tci=0x0000/0x1000,nw_dst=10.0.0.1 "
+              "drop\n"
+              "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "10 59998 reg0=0 drop\n"
+              "33 60000 reg0=0 drop\n");
+}
+
+/* "continue" decides nothing, at either layer; a sub-chain of nothing but
+ * "continue" still takes its frames, and accepts them. */
+static void
+test_continue(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='continue' direction='out'>"
+        "    <mac protocolid='arp'/></rule>"
+        "  <rule action='continue' direction='in'>"
+        "    <tcp dstportstart='22'/></rule>"
+        "  <filterref filter='r'/>"
+        "  <rule action='drop' direction='out' priority='600'/>"
+        "</filter>",
+        "<filter name='r' chain='rarp'>"
+        "  <rule action='continue' direction='out'/>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_ETH(xmls, NULL,
+              "10 60000 reg0=0,rarp,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "10 59999 reg0=0 drop\n"
+              "33 500 reg0=0 output:3\n");
+    CHECK_IP(xmls, NULL,
+             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n"
+             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n");
+}
+
+/* From the VM, an inout rule is read with source and destination
+ * swapped (FACTS 15.8): frames between the VM and X. */
+static void
+test_inout_mirrored(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='drop' direction='inout'>"
+        "    <mac srcmacaddr='52:54:00:00:00:02'/></rule>"
+        "  <rule action='drop' direction='inout'>"
+        "    <arp arpsrcipaddr='10.0.0.2'/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_ETH(xmls, NULL,
+              "10 60000 reg0=0,dl_dst=52:54:00:00:00:02 drop\n"
+              "10 59999 reg0=0,arp,vlan_tci=0x0000/0x1000,arp_tpa=10.0.0.2 "
+              "drop\n"
+              "10 500 reg0=0 goto_table:11\n"
+              "33 60000 reg0=0,dl_src=52:54:00:00:00:02 drop\n"
+              "33 59999 reg0=0,arp,vlan_tci=0x0000/0x1000,arp_spa=10.0.0.2 "
+              "drop\n"
+              "33 500 reg0=0 output:3\n");
+}
+
+/* A rule that contradicts its sub-chain's condition gives no flow; one
+ * that narrows a field of it gives the conjunction. */
+static void
+test_jump_conditions(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <filterref filter='v4'/>"
+        "  <filterref filter='s'/>"
+        "  <filterref filter='v'/>"
+        "</filter>",
+        "<filter name='v4' chain='ipv4'>"
+        "  <rule action='drop' direction='out'><arp/></rule>"
+        "  <rule action='drop' direction='out'>"
+        "    <mac protocolid='ipv4' srcmacaddr='52:54:00:00:00:02'/></rule>"
+        "</filter>",
+        "<filter name='s' chain='stp'>"
+        "  <rule action='drop' direction='out'>"
+        "    <mac dstmacaddr='01:00:00:00:00:00'"
+        "         dstmacmask='ff:00:00:00:00:00'/></rule>"
+        "</filter>",
+        "<filter name='v' chain='vlan'>"
+        "  <rule action='drop' direction='out'><vlan vlanid='5'/></rule>"
+        "  <rule action='drop' direction='out'><mac protocolid='arp'/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_ETH(xmls, NULL,
+              "10 60000 reg0=0,dl_vlan=5 drop\n"
+              "10 59999 reg0=0,vlan_tci=0x1000/0x1000 goto_table:11\n"
+              "10 59998 reg0=0,ip,vlan_tci=0x0000/0x1000,"
+              "dl_src=52:54:00:00:00:02 drop\n"
+              "10 59997 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "10 59996 reg0=0,dl_dst=01:80:c2:00:00:00 drop\n"
+              "10 500 reg0=0 goto_table:11\n"
+              "33 500 reg0=0 output:3\n");
+}
+
+/* ---- The IP layer. ---- */
+
+static void
+test_ip_copies(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        /* Stateful: new and continued connections out, replies in. */
+        "  <rule action='accept' direction='out'>"
+        "    <tcp dstipaddr='10.0.0.1' dstportstart='80'/></rule>"
+        /* Stateless, mirrored copy kept (FACTS 15.7). */
+        "  <rule action='accept' direction='in' statematch='false'>"
+        "    <udp srcipaddr='10.0.0.1' dstportstart='53'/></rule>"
+        /* inout: stateless, mirrored from the VM. */
+        "  <rule action='drop' direction='inout'>"
+        "    <tcp srcportstart='25'/></rule>"
+        /* Explicit state: own direction only. */
+        "  <rule action='accept' direction='in'>"
+        "    <tcp dstportstart='22' state='NEW,ESTABLISHED'/></rule>"
+        "  <rule action='drop' direction='out'>"
+        "    <udp state='INVALID'/></rule>"
+        "  <rule action='accept' direction='out'>"
+        "    <udp state='INVALID,RELATED'/></rule>"
+        "  <rule action='accept' direction='in'>"
+        "    <udp state='NONE'/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_IP(xmls, NULL,
+             "12 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,nw_dst=10.0.0.1,"
+             "tcp_dst=80,ct_state=+est-rpl ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "12 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,nw_dst=10.0.0.1,"
+             "tcp_dst=80,ct_state=+new ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "12 59999 reg4=0,udp,vlan_tci=0x0000/0x1000,nw_dst=10.0.0.1,"
+             "udp_src=53 ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+             "12 59998 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=25 drop\n"
+             "12 59997 reg4=0,udp,vlan_tci=0x0000/0x1000,ct_state=+inv drop\n"
+             "12 59996 reg4=0,udp,vlan_tci=0x0000/0x1000,ct_state=+inv "
+             "goto_table:20\n"
+             "12 59996 reg4=0,udp,vlan_tci=0x0000/0x1000,ct_state=+rel "
+             "ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "32 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.1,"
+             "tcp_src=80,ct_state=+est+rpl ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n"
+             "32 59999 reg4=0,udp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.1,"
+             "udp_dst=53 ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+             "32 59998 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_src=25 drop\n"
+             "32 59997 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=22,"
+             "ct_state=+est ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+             "32 59997 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=22,"
+             "ct_state=+new ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+             "32 59996 reg4=0,udp,vlan_tci=0x0000/0x1000 ct(commit,"
+             "zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n"
+             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n");
+}
+
+static void
+test_ip_icmp_type(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        /* No mirror, no direction (FACTS 15.6). */
+        "  <rule action='accept' direction='in'><icmp type='8'/></rule>"
+        "  <rule action='accept' direction='out'>"
+        "    <icmpv6 type='128'/></rule>"
+        /* inout: both copies as written (libvirt: none). */
+        "  <rule action='accept' direction='inout'>"
+        "    <icmp type='0' srcipaddr='10.0.0.1'/></rule>"
+        /* Without a type: mirrored as any rule. */
+        "  <rule action='drop' direction='out'><icmp/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_IP(xmls, NULL,
+             "12 60000 reg4=0,icmp6,vlan_tci=0x0000/0x1000,icmpv6_type=128,"
+             "ct_state=+est ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+             "12 60000 reg4=0,icmp6,vlan_tci=0x0000/0x1000,icmpv6_type=128,"
+             "ct_state=+new ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+             "12 59999 reg4=0,icmp,vlan_tci=0x0000/0x1000,nw_dst=10.0.0.1,"
+             "icmp_type=0 ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+             "12 59998 reg4=0,icmp,vlan_tci=0x0000/0x1000 drop\n"
+             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "32 60000 reg4=0,icmp,vlan_tci=0x0000/0x1000,icmp_type=8,"
+             "ct_state=+est ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+             "32 60000 reg4=0,icmp,vlan_tci=0x0000/0x1000,icmp_type=8,"
+             "ct_state=+new ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+             "32 59999 reg4=0,icmp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.1,"
+             "icmp_type=0 ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+             "32 59998 reg4=0,icmp,vlan_tci=0x0000/0x1000 drop\n"
+             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n"
+             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n");
+}
+
+/* srcmacaddr only in the copy as written. */
+static void
+test_ip_srcmac(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='accept' direction='out'>"
+        "    <tcp srcmacaddr='$MAC' dstportstart='443'/></rule>"
+        "  <rule action='drop' direction='inout'>"
+        "    <all srcmacaddr='52:54:00:00:00:02'/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_IP(xmls, NULL,
+             "12 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,"
+             "dl_src=52:54:00:00:00:01,tcp_dst=443,ct_state=+est-rpl "
+             "ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+             "12 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,"
+             "dl_src=52:54:00:00:00:01,tcp_dst=443,ct_state=+new ct(commit,"
+             "zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+             "12 59999 reg4=0,ip,vlan_tci=0x0000/0x1000 drop\n"
+             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "32 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_src=443,"
+             "ct_state=+est+rpl ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n"
+             "32 59999 reg4=0,ip,vlan_tci=0x0000/0x1000,"
+             "dl_src=52:54:00:00:00:02 drop\n"
+             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n"
+             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n");
+}
+
+static void
+test_reject(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='reject' direction='in'>"
+        "    <tcp dstportstart='25'/></rule>"
+        "  <rule action='reject' direction='out'>"
+        "    <mac protocolid='ipv6'/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    /* IP layer: to the controller, both copies (FACTS 15.5); Ethernet
+     * layer: a drop. */
+    CHECK_ETH(xmls, NULL,
+              "10 60000 reg0=0,ipv6,vlan_tci=0x0000/0x1000 drop\n"
+              "10 500 reg0=0 goto_table:11\n"
+              "33 500 reg0=0 output:3\n");
+    CHECK_IP(xmls, NULL,
+             "12 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_src=25 "
+             "controller(userdata=01,meter_id=1)\n"
+             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "32 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=25 "
+             "controller(userdata=01,meter_id=1)\n"
+             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n"
+             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n");
+}
+
+/* ---- Negation. ---- */
+
+static void
+test_negation(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='drop' direction='out'>"
+        "    <ip match='no' srcipaddr='10.0.0.5'/></rule>"
+        "  <rule action='accept' direction='out' priority='600'>"
+        "    <mac protocolid='ipv4'/></rule>"
+        /* match='no' negates dstportstart only with srcportstart
+         * (FACTS 3): here only the source. */
+        "  <rule action='accept' direction='in'>"
+        "    <tcp match='no' srcipaddr='10.0.0.0' srcipmask='8'"
+        "         dstportstart='22'/></rule>"
+        "  <rule action='drop' direction='in' priority='600'>"
+        "    <tcp/></rule>"
+        "  <filterref filter='a'/>"
+        "</filter>",
+        "<filter name='a' chain='arp'>"
+        "  <rule action='drop' direction='in'>"
+        "    <arp match='no' arpsrcipaddr='10.0.0.1'/></rule>"
+        "  <rule action='return' direction='in' priority='600'>"
+        "    <arp opcode='Request'/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    CHECK_ETH(xmls, NULL,
+              "10 60000 reg0=0,ip,vlan_tci=0x0000/0x1000,nw_src=10.0.0.5 "
+              "set_field:1->reg0,resubmit(,10)\n"
+              "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 drop\n"
+              "10 59998 reg0=1,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "10 500 reg0=0 set_field:1->reg0,resubmit(,10)\n"
+              "10 500 reg0=1 goto_table:11\n"
+              "33 60000 reg0=0,arp,vlan_tci=0x0000/0x1000,arp_spa=10.0.0.1 "
+              "set_field:1->reg0,resubmit(,33)\n"
+              "33 59999 reg0=0,arp,vlan_tci=0x0000/0x1000 drop\n"
+              "33 59998 reg0=1,arp,vlan_tci=0x0000/0x1000,arp_op=1 "
+              "set_field:2->reg0,resubmit(,33)\n"
+              "33 59997 reg0=1,arp,vlan_tci=0x0000/0x1000 output:3\n"
+              "33 500 reg0=0 set_field:1->reg0,resubmit(,33)\n"
+              "33 500 reg0=1 set_field:2->reg0,resubmit(,33)\n"
+              "33 500 reg0=2 output:3\n");
+    CHECK_IP(xmls, NULL,
+             "12 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,nw_dst=10.0.0.0/8 "
+             "set_field:1->reg4,resubmit(,12)\n"
+             "12 59999 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_src=22,"
+             "ct_state=+est+rpl ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "12 59998 reg4=1,tcp,vlan_tci=0x0000/0x1000 drop\n"
+             "12 500 reg4=0 set_field:1->reg4,resubmit(,12)\n"
+             "12 500 reg4=1,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "12 500 reg4=1,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:20\n"
+             "32 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.0/8 "
+             "set_field:1->reg4,resubmit(,32)\n"
+             "32 59999 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=22,"
+             "ct_state=+est-rpl ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n"
+             "32 59999 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=22,"
+             "ct_state=+new ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+             "32 59998 reg4=1,tcp,vlan_tci=0x0000/0x1000 drop\n"
+             "32 500 reg4=0 set_field:1->reg4,resubmit(,32)\n"
+             "32 500 reg4=1,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n"
+             "32 500 reg4=1,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
+             "goto_table:33\n");
+}
+
+/* ---- Ports, cookies, errors and limits. ---- */
+
+/* Compiles filter "t" with no rules for a port with VLAN 'tag' (-1 for a
+ * trunk) and returns the flows that 'show' selects. */
+static char *
+compile_empty(int tag, enum show show)
+{
+    static const char *const xmls[] = { "<filter name='t'/>", NULL };
+    struct filters fs = { NULL, 0 };
+    struct nwf_flow_set flows;
+
+    filters_parse(&fs, xmls);
+    nwf_flow_set_init(&flows);
+    char *error = compile_port(&fs, "t", NULL, tag, &flows);
+    CU_ASSERT_PTR_NULL(error);
+    free(error);
+    char *out = format_rule_flows(&flows, show);
+    nwf_flow_set_destroy(&flows);
+    filters_destroy(&fs);
+    return out;
+}
+
+/* The port's CLASSIFY and OUTPUT entries, and a port without rules: each
+ * rule table's one segment accepts. */
+static void
+test_port_entries(void)
+{
+    char *got = compile_empty(-1, SHOW_ALL);
+    check_text(got,
+               "table=0,priority=65000,cookie=0x3,in_port=3 "
+               "actions=set_field:7->reg3,set_field:0->reg0,goto_table:10\n"
+               "table=10,priority=500,cookie=0x3,in_port=3,reg0=0 "
+               "actions=goto_table:11\n"
+               "table=12,priority=500,cookie=0x3,in_port=3,reg4=0,ip "
+               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+               "table=12,priority=500,cookie=0x3,in_port=3,reg4=0,ipv6 "
+               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+               "table=30,priority=65001,cookie=0x3,reg1=3,reg2=0 "
+               "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+               "goto_table:31\n"
+               "table=30,priority=65000,cookie=0x3,reg1=3 "
+               "actions=push_vlan:0x8100,"
+               "move:NXM_NX_REG2[0..11]->NXM_OF_VLAN_TCI[0..11],"
+               "set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+               "goto_table:31\n"
+               "table=32,priority=500,cookie=0x3,reg1=3,reg4=0,ip "
+               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+               "table=32,priority=500,cookie=0x3,reg1=3,reg4=0,ipv6 "
+               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+               "table=33,priority=500,cookie=0x3,reg1=3,reg0=0 "
+               "actions=output:3\n",
+               "trunk");
+    free(got);
+
+    /* An access port's frames leave untagged. */
+    got = compile_empty(5, SHOW_OUTPUT);
+    check_text(got,
+               "table=30,priority=65000,cookie=0x3,reg1=3 "
+               "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+               "goto_table:31\n",
+               "access port");
+    free(got);
+}
+
+/* Cookies: filter id (here its position plus 1), rule index plus 1 and
+ * ofport; the port's own flows carry the ofport only. */
+static void
+test_cookies(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='accept' direction='out'><all/></rule>"
+        "  <filterref filter='m'/>"
+        "</filter>",
+        "<filter name='m' chain='mac'>"
+        "  <rule action='drop' direction='out' priority='10'>"
+        "    <mac srcmacaddr='52:54:00:00:00:02'/></rule>"
+        "  <rule action='return' direction='out' priority='20'/>"
+        "</filter>",
+        NULL,
+    };
+    char *got = compile_rules(xmls, NULL, SHOW_RULES);
+    check_text(got,
+               "table=10,priority=60000,cookie=0x200010003,in_port=3,reg0=0,"
+               "dl_src=52:54:00:00:00:02 actions=drop\n"
+               "table=10,priority=59999,cookie=0x200020003,in_port=3,reg0=0 "
+               "actions=set_field:1->reg0,resubmit(,10)\n"
+               "table=10,priority=500,cookie=0x3,in_port=3,reg0=1 "
+               "actions=goto_table:11\n"
+               "table=12,priority=60000,cookie=0x100010003,in_port=3,reg4=0,"
+               "ip,vlan_tci=0x0000/0x1000,ct_state=+est-rpl actions=ct(commit,"
+               "zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+               "table=12,priority=60000,cookie=0x100010003,in_port=3,reg4=0,"
+               "ip,vlan_tci=0x0000/0x1000,ct_state=+new actions=ct(commit,"
+               "zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+               "table=12,priority=500,cookie=0x3,in_port=3,reg4=0,ip "
+               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+               "table=12,priority=500,cookie=0x3,in_port=3,reg4=0,ipv6 "
+               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+               "table=32,priority=60000,cookie=0x100010003,reg1=3,reg4=0,ip,"
+               "vlan_tci=0x0000/0x1000,ct_state=+est+rpl actions=ct(commit,"
+               "zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+               "table=32,priority=500,cookie=0x3,reg1=3,reg4=0,ip "
+               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+               "table=32,priority=500,cookie=0x3,reg1=3,reg4=0,ipv6 "
+               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
+               "table=33,priority=500,cookie=0x3,reg1=3,reg0=0 "
+               "actions=output:3\n",
+               "cookies");
+    free(got);
+}
+
+static void
+test_errors(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='drop' direction='out'>"
+        "    <tcp connlimit-above='3'/></rule>"
+        "  <rule action='accept' direction='inout'>"
+        "    <udp ipset='x'/></rule>"
+        "  <rule action='accept' direction='out'><all/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    /* Each problem once, though the rules have two copies; nothing is
+     * added (compile_port() checks). */
+    char *got = compile_rules(xmls, NULL, SHOW_ETH);
+    check_text(got,
+               "error: filter 't' rule 1:1: <tcp> attribute 'connlimit-above' "
+               "value '3': cannot be matched: OpenFlow in Open vSwitch has no "
+               "field for connection counts\n"
+               "filter 't' rule 2:1: <udp> attribute 'ipset' value 'x': "
+               "cannot be matched: OpenFlow in Open vSwitch has no field for "
+               "IP sets\n"
+               "filter 't' rule 2:1: <udp> attribute 'ipsetflags' value "
+               "'src': cannot be matched: OpenFlow in Open vSwitch has no "
+               "field for IP sets",
+               "errors");
+    free(got);
+}
+
+/* Builds "NAME=V1,V2,..." with 'n' values from 'fmt' (one %d). */
+static char *
+list_var(const char *name, const char *fmt, int n)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "%s=", name);
+    for (int i = 0; i < n; i++) {
+        ds_put_format(&s, i ? "," : "");
+        ds_put_format(&s, fmt, i);
+    }
+    return ds_steal_cstr(&s);
+}
+
+/* At most NWF_MAX_SEGMENTS segments per table. */
+static void
+test_segment_limit(void)
+{
+    static const char *const xmls[] = {
+        "<filter name='t'>"
+        "  <rule action='drop' direction='in'>"
+        "    <mac match='no' srcmacaddr='$M'/></rule>"
+        "</filter>",
+        NULL,
+    };
+
+    /* Each instance cuts the chain once. */
+    char *vars = list_var("M", "52:54:00:00:01:%02x", NWF_MAX_SEGMENTS - 1);
+    char *got = compile_rules(xmls, vars, SHOW_ETH);
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "reg0=23 output:3\n"));
+    free(got);
+    free(vars);
+
+    vars = list_var("M", "52:54:00:00:01:%02x", NWF_MAX_SEGMENTS);
+    got = compile_rules(xmls, vars, SHOW_ETH);
+    check_text(got,
+               "error: filter 't' rule 1:1: <mac>: port vnet0: table ETH_IN "
+               "needs more than 24 segments (each rule with match='no' and "
+               "each sub-chain with a 'return' starts one)",
+               "segment limit");
+    free(got);
+    free(vars);
+}
+
+/* Compiles 'n' instances of the one rule of filter 'xml' (built here: a
+ * list variable of that length would take the resolver long) and returns
+ * the rule flows in brief, or "error: MESSAGES". */
+static char *
+compile_copies(const char *xml, size_t n)
+{
+    static const char *const top = "t";
+    struct filters fs = { NULL, 0 };
+    struct nwf_resolved r;
+    struct nwf_diag diag;
+    struct nwf_flow_set flows;
+
+    filters_parse(&fs, (const char *const[]) { xml, NULL });
+    nwf_resolved_init(&r);
+    const char *filter = sset_add(&r.strings, top)->name;
+    const char *chain = sset_add(&r.strings, "root")->name;
+    r.insts = xmalloc(n * sizeof *r.insts);
+    r.allocated_insts = n;
+    for (size_t i = 0; i < n; i++) {
+        r.insts[r.n_insts++] = (struct nwf_rule_inst) {
+            .rule = nwf_rule_clone(fs.f[0]->entries[0].rule),
+            .filter = filter,
+            .combo_index = i,
+            .chain = chain,
+            .priority = NWF_RULE_PRIORITY_DEFAULT,
+        };
+    }
+
+    struct nwf_port port = {
+        .name = "vnet0",
+        .ofport = u16_to_ofp(OFPORT),
+        .zone = ZONE,
+        .bound = true,
+        .tag = -1,
+    };
+    nwf_diag_init(&diag);
+    nwf_flow_set_init(&flows);
+    char *out = (nwf_flows_for_port(&port, &r, filters_id, &fs, &flows,
+                                    &diag)
+                 ? format_rule_flows(&flows, SHOW_IP)
+                 : xasprintf("error: %s", nwf_diag_text(&diag)));
+    nwf_flow_set_destroy(&flows);
+    nwf_diag_destroy(&diag);
+    nwf_resolved_destroy(&r);
+    filters_destroy(&fs);
+    return out;
+}
+
+/* At most NWF_PRIO_RULES - NWF_PRIO_RULES_MIN + 1 priorities per table. */
+static void
+test_priority_limit(void)
+{
+    static const char *const xml = (
+        "<filter name='t'>\n"
+        "  <rule action='drop' direction='in'><udp/></rule>\n"
+        "</filter>\n");
+    size_t n = NWF_PRIO_RULES - NWF_PRIO_RULES_MIN + 1;
+
+    char *got = compile_copies(xml, n);
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "\n32 1000 "));
+    free(got);
+
+    got = compile_copies(xml, n + 1);
+    check_text(got,
+               "error: filter 't' rule 1:2: <udp>: port vnet0: table IP_OUT "
+               "needs more than 59001 priorities (one per rule, two with "
+               "match='no')",
+               "priority limit");
+    free(got);
+}
+
+/* ---- The built-in filters. ---- */
+
+/* Compiles built-in filter 'top' with 'vars' into sorted 'flows'. */
+static void
+compile_builtin(const char *top, const char *vars,
+                struct nwf_flow_set *flows)
+{
+    struct filters fs = { NULL, 0 };
+
+    filters_read_builtins(&fs);
+    char *error = compile_port(&fs, top, vars, -1, flows);
+    if (error) {
+        fprintf(stderr, "\n%s: %s\n", top, error);
+        CU_FAIL("built-in filter does not compile");
+        free(error);
+    }
+    nwf_flow_set_sort(flows);
+    check_flows_parse(flows, top);
+    filters_destroy(&fs);
+}
+
+/* clean-traffic with one address and with four.  The count includes the
+ * port's CLASSIFY and OUTPUT entries (3 on a trunk) and the catch-alls. */
+static void
+test_clean_traffic(void)
+{
+    static const struct {
+        const char *vars;
+        size_t n_flows;
+    } cases[] = {
+        { "IP=10.0.0.5", 30 },
+        { "IP=10.0.0.5,10.0.0.6,10.0.0.7,192.168.1.9", 36 },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct nwf_flow_set flows;
+        nwf_flow_set_init(&flows);
+        compile_builtin("clean-traffic", cases[i].vars, &flows);
+        CU_ASSERT_EQUAL(flows.n, cases[i].n_flows);
+        if (flows.n != cases[i].n_flows) {
+            fprintf(stderr, "\nclean-traffic %s: %"PRIuSIZE" flows\n",
+                    cases[i].vars, flows.n);
+        }
+        nwf_flow_set_destroy(&flows);
+    }
+}
+
+/* clean-traffic's Ethernet layer, against libvirt's chains (FACTS 5.6).
+ * From the VM: mac (return for $MAC, else drop), ipv4-ip (return for UDP
+ * from 0.0.0.0 and from $IP, else drop), accept IPv4, arp-mac, arp-ip,
+ * accept ARP, rarp (the announcement, else drop), accept 0x835, drop.  To
+ * the VM: ipv4 (accept), accept ARP, rarp, drop. */
+static void
+test_clean_traffic_eth(void)
+{
+    struct nwf_flow_set flows;
+
+    nwf_flow_set_init(&flows);
+    compile_builtin("clean-traffic", "IP=10.0.0.5", &flows);
+    char *got = format_rule_flows(&flows, SHOW_ETH);
+    check_text(got,
+               "10 60000 reg0=0,dl_src=52:54:00:00:00:01 set_field:1->reg0,"
+               "resubmit(,10)\n"
+               "10 59999 reg0=0 drop\n"
+               "10 59998 reg0=1,udp,vlan_tci=0x0000/0x1000,nw_src=0.0.0.0 "
+               "set_field:2->reg0,resubmit(,10)\n"
+               "10 59997 reg0=1,ip,vlan_tci=0x0000/0x1000,nw_src=10.0.0.5 "
+               "set_field:2->reg0,resubmit(,10)\n"
+               "10 59996 reg0=1,ip,vlan_tci=0x0000/0x1000 drop\n"
+               "10 59995 reg0=2,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
+               "10 59994 reg0=2,arp,vlan_tci=0x0000/0x1000,"
+               "arp_sha=52:54:00:00:00:01 set_field:3->reg0,resubmit(,10)\n"
+               "10 59993 reg0=2,arp,vlan_tci=0x0000/0x1000 drop\n"
+               "10 59992 reg0=3,arp,vlan_tci=0x0000/0x1000,arp_spa=10.0.0.5 "
+               "set_field:4->reg0,resubmit(,10)\n"
+               "10 59991 reg0=3,arp,vlan_tci=0x0000/0x1000 drop\n"
+               "10 59990 reg0=4,arp,vlan_tci=0x0000/0x1000 goto_table:11\n"
+               "10 59989 reg0=4,rarp,vlan_tci=0x0000/0x1000,"
+               "dl_src=52:54:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=3,"
+               "arp_spa=0.0.0.0,arp_tpa=0.0.0.0,arp_sha=52:54:00:00:00:01,"
+               "arp_tha=52:54:00:00:00:01 goto_table:11\n"
+               "10 59988 reg0=4,rarp,vlan_tci=0x0000/0x1000 drop\n"
+               "10 59987 reg0=4,dl_type=0x0835,vlan_tci=0x0000/0x1000 "
+               "goto_table:11\n"
+               "10 59986 reg0=4 drop\n"
+               "10 500 reg0=1 set_field:2->reg0,resubmit(,10)\n"
+               "10 500 reg0=2 set_field:3->reg0,resubmit(,10)\n"
+               "10 500 reg0=3 set_field:4->reg0,resubmit(,10)\n"
+               "33 60000 reg0=0,ip,vlan_tci=0x0000/0x1000 output:3\n"
+               "33 59999 reg0=0,arp,vlan_tci=0x0000/0x1000 output:3\n"
+               "33 59998 reg0=0,rarp,vlan_tci=0x0000/0x1000,"
+               "dl_dst=ff:ff:ff:ff:ff:ff,arp_op=3,arp_spa=0.0.0.0,"
+               "arp_tpa=0.0.0.0,arp_sha=52:54:00:00:00:01,"
+               "arp_tha=52:54:00:00:00:01 output:3\n"
+               "33 59997 reg0=0,rarp,vlan_tci=0x0000/0x1000 drop\n"
+               "33 59996 reg0=0 drop\n",
+               "clean-traffic");
+    free(got);
+    nwf_flow_set_destroy(&flows);
+}
+
+/* Every built-in filter compiles into flows that ovs-ofctl accepts. */
+static void
+test_builtins_parse(void)
+{
+    const char *vars = ("IP=10.0.0.5 IPV6=2001:db8::5 "
+                        "GATEWAY_MAC=52:54:00:aa:bb:cc DHCPSERVER=10.0.0.1");
+    struct filters fs = { NULL, 0 };
+
+    filters_read_builtins(&fs);
+    for (size_t i = 0; i < fs.n; i++) {
+        const char *name = fs.f[i]->name;
+        struct nwf_flow_set flows;
+
+        nwf_flow_set_init(&flows);
+        compile_builtin(name, (!strcmp(name, "allow-dhcpv6-server")
+                               ? "DHCPSERVER=fe80::1" : vars), &flows);
+        nwf_flow_set_destroy(&flows);
+    }
+    filters_destroy(&fs);
+}
+
+static const struct nwf_unit_test flows_tests[] = {
+    { "root chain only", test_root_only },
+    { "root rules and jumps interleave by priority", test_interleave },
+    { "sub-chains sharing a name", test_shared_chain },
+    { "return from a sub-chain", test_return },
+    { "falling off a sub-chain accepts", test_fall_off },
+    { "continue produces nothing", test_continue },
+    { "inout is mirrored from the VM", test_inout_mirrored },
+    { "jump conditions and rule matches", test_jump_conditions },
+    { "IP layer: copies and states", test_ip_copies },
+    { "IP layer: ICMP with a type", test_ip_icmp_type },
+    { "IP layer: srcmacaddr as written only", test_ip_srcmac },
+    { "reject", test_reject },
+    { "negation: exclusion flows", test_negation },
+    { "port entries: access port and trunk", test_port_entries },
+    { "cookies", test_cookies },
+    { "errors name filter, rule and attribute", test_errors },
+    { "segment limit", test_segment_limit },
+    { "priority limit", test_priority_limit },
+    { "clean-traffic: flow counts", test_clean_traffic },
+    { "clean-traffic: the Ethernet layer", test_clean_traffic_eth },
+    { "built-in filters: flows parse", test_builtins_parse },
+    { "flow sets: sort and format", test_flow_set },
+    { NULL, NULL },
+};
+
+NWF_UNIT_SUITE(flows, flows_tests);
