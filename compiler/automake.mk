@@ -3,6 +3,10 @@
 
 noinst_LTLIBRARIES += compiler/libnwfcompiler.la
 compiler_libnwfcompiler_la_SOURCES = \
+	compiler/nwf-bridge-flows.c \
+	compiler/nwf-bridge-flows.h \
+	compiler/nwf-compile.c \
+	compiler/nwf-compile.h \
 	compiler/nwf-diag.c \
 	compiler/nwf-diag.h \
 	compiler/nwf-filter.c \

@@ -5,6 +5,8 @@ check_PROGRAMS += tests/nwf-unit-tests
 tests_nwf_unit_tests_SOURCES = \
 	tests/unit/main.c \
 	tests/unit/nwf-unit.h \
+	tests/unit/test-bridge-flows.c \
+	tests/unit/test-compile.c \
 	tests/unit/test-diag.c \
 	tests/unit/test-filter.c \
 	tests/unit/test-flows.c \
@@ -78,6 +80,7 @@ nwf_check_list = \
 	tests/e2e/test-harness.sh \
 	tests/e2e/test-controller-drop.sh \
 	tests/e2e/test-controller-store.sh \
+	tests/e2e/test-forwarding.sh
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
 # with one line "N passed, N failed".  TESTS='...' picks test scripts,

@@ -119,6 +119,14 @@ check_fails() {
     check "$name" sw_not "$@"
 }
 
+# sw_load_flows FILE: makes the bridge a managed one (fail_mode=secure:
+# nothing is forwarded without flows) and replaces its flows with those
+# of FILE, as "nwf-ofctl compile" prints them, in one atomic bundle.
+sw_load_flows() {
+    vsctl set bridge "$SW_BRIDGE" fail_mode=secure &&
+        ofctl --bundle replace-flows "$SW_BRIDGE" "$1"
+}
+
 
 
 e2e_finish() {

@@ -1,0 +1,616 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+/* The bridge-wide flows of a managed bridge: its own L2 forwarding in
+ * place of NORMAL (docs/pipeline.md, "Why the bridge forwards by itself").
+ *
+ * What a frame meets here, after CLASSIFY (and, from a bound port, the
+ * port's from-VM rules):
+ *
+ *   VLAN_IN    the input port's VLAN configuration puts the frame's VLAN
+ *              in NWF_REG_VLAN and pops its tag, or drops it, as NORMAL
+ *              does: an access port takes untagged frames only, a trunk
+ *              tagged frames of its VLANs and untagged frames into VLAN 0
+ *              if it carries VLAN 0 (OVS's "trunks" semantics: a trunk
+ *              with no list carries every VLAN).
+ *   L2_LEARN   drops frames to the IEEE reserved group addresses
+ *              01:80:c2:00:00:0x (NORMAL without forward-bpdu), learns
+ *              (VLAN, source MAC) -> input port into L2_LOOKUP unless the
+ *              source is a group address, looks the destination up and
+ *              goes on to OUTPUT with the port found, if any.
+ *   L2_LOOKUP  learned flows load the port into NWF_REG_OUT; a miss
+ *              floods.
+ *   FLOOD      per VLAN, one clone per member port with NWF_REG_OUT set,
+ *              each resubmitted to OUTPUT.
+ *   OUTPUT     drops a copy for the input port, then, for an unbound
+ *              port, outputs with the port's VLAN encapsulation (bound
+ *              ports' entries come from nwf_flows_for_port()).
+ *
+ * After a flood NWF_REG_OUT is 0 again (a clone's changes stay inside
+ * it), so the L2_LEARN flow's final step to OUTPUT finds no port.
+ *
+ * Besides, every table gets its catch-all (drop, except where the pipeline
+ * goes on), and IP_OUT_CT and IP_IN_CT their conntrack flows, which are
+ * the same for every bound port: the port's entries load its zone. */
+
+#include <config.h>
+
+#include "nwf-bridge-flows.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bitmap.h"
+#include "flow.h"
+#include "nwf-flows.h"
+#include "nwf-pipeline.h"
+#include "openvswitch/dynamic-string.h"
+#include "util.h"
+
+#define N_VIDS 4096
+#define VID_MASK 0xfff
+#define VLAN_PRESENT 0x1000     /* OVS's "tag present" bit in vlan_tci. */
+
+/* NORMAL's default MAC aging time (other_config:mac-aging-time). */
+#define MAC_AGING_SECONDS 300
+
+/* Priorities.  A table's catch-all is at NWF_PRIO_DEFAULT, its entries at
+ * PRIO_ENTRY (where bound ports' fixed flows sit too) and exceptions to
+ * those entries just above.  PRIO_HAIRPIN is above every port's OUTPUT
+ * entry, bound or not. */
+#define PRIO_ENTRY NWF_PRIO_PORT_FIRST
+#define PRIO_EXCEPTION (NWF_PRIO_PORT_FIRST + 1)
+#define PRIO_HAIRPIN (NWF_PRIO_PORT_FIRST + 100)
+
+/* Every bridge-wide flow has cookie 0 (no filter, no rule, no port). */
+#define COOKIE UINT64_C(0)
+
+/* A value/mask pair over the 12 bits of a VLAN id. */
+struct vid_block {
+    uint16_t value;
+    uint16_t mask;              /* 0: every VLAN. */
+};
+
+/* Value/mask blocks that cover exactly the VLANs set in 'vids': each run
+ * of consecutive VLANs is split into the fewest aligned power-of-two
+ * blocks.  Returns the number of blocks, in '*blocksp' (free() it). */
+static size_t
+vid_blocks(const unsigned long *vids, struct vid_block **blocksp)
+{
+    struct vid_block *blocks = NULL;
+    size_t n = 0, allocated = 0;
+
+    for (size_t lo = bitmap_scan(vids, true, 0, N_VIDS); lo < N_VIDS;
+         lo = bitmap_scan(vids, true, lo, N_VIDS)) {
+        size_t end = bitmap_scan(vids, false, lo, N_VIDS);
+        while (lo < end) {
+            size_t size = 1;
+            while (size < N_VIDS && !(lo % (2 * size))
+                   && lo + 2 * size <= end) {
+                size *= 2;
+            }
+            if (n >= allocated) {
+                blocks = x2nrealloc(blocks, &allocated, sizeof *blocks);
+            }
+            blocks[n++] = (struct vid_block) {
+                .value = lo, .mask = VID_MASK & ~(size - 1),
+            };
+            lo += size;
+        }
+    }
+    *blocksp = blocks;
+    return n;
+}
+
+/* Appends to match 's' a match on NWF_REG_VLAN for the VLANs of 'b'
+ * (nothing for every VLAN). */
+static void
+put_reg_vlan_match(struct ds *s, const struct vid_block *b)
+{
+    if (b->mask) {
+        ds_put_format(s, "%s"NWF_REG_VLAN"=", s->length ? "," : "");
+        if (b->mask == VID_MASK) {
+            ds_put_format(s, "%d", b->value);
+        } else {
+            ds_put_format(s, "0x%x/0x%x", b->value, b->mask);
+        }
+    }
+}
+
+/* Adds to 'table' one entry per block of 'blocks', matching 'match' ("" for
+ * all) and NWF_REG_VLAN in the block, with 'actions'. */
+static void
+add_vlan_flows(struct nwf_flow_set *flows, enum nwf_table table,
+               const char *match, const struct vid_block *blocks, size_t n,
+               const struct ds *actions)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n; i++) {
+        ds_clear(&s);
+        ds_put_cstr(&s, match);
+        put_reg_vlan_match(&s, &blocks[i]);
+        nwf_flow_set_add(flows, table, PRIO_ENTRY, COOKIE, ds_cstr(&s),
+                         ds_cstr_ro(actions));
+    }
+    ds_destroy(&s);
+}
+
+static bool
+port_carries_vlan(const struct nwf_port *port, int vid)
+{
+    if (port->tag >= 0) {
+        return port->tag == vid;
+    }
+    return !port->trunks || bitmap_is_set(port->trunks, vid);
+}
+
+static bool
+port_is_full_trunk(const struct nwf_port *port)
+{
+    return port->tag < 0 && !port->trunks;
+}
+
+/* The blocks of the VLANs that 'port' carries, VLAN 0 left out if
+ * 'without_0'.  Returns their number, in '*blocksp' (free() it). */
+static size_t
+port_vid_blocks(const struct nwf_port *port, bool without_0,
+                struct vid_block **blocksp)
+{
+    unsigned long *vids = bitmap_allocate(N_VIDS);
+    for (int vid = without_0; vid < N_VIDS; vid++) {
+        if (port_carries_vlan(port, vid)) {
+            bitmap_set1(vids, vid);
+        }
+    }
+    size_t n = vid_blocks(vids, blocksp);
+    free(vids);
+    return n;
+}
+
+static void
+add_flow(struct nwf_flow_set *flows, enum nwf_table table, int priority,
+         const char *match, const struct ds *actions)
+{
+    nwf_flow_set_add(flows, table, priority, COOKIE, match,
+                     ds_cstr_ro(actions));
+}
+
+static void
+add_goto(struct nwf_flow_set *flows, enum nwf_table table, int priority,
+         const char *match, enum nwf_table next)
+{
+    struct ds actions = DS_EMPTY_INITIALIZER;
+    ds_put_format(&actions, "goto_table:%d", next);
+    add_flow(flows, table, priority, match, &actions);
+    ds_destroy(&actions);
+}
+
+/* The catch-all flows of every table. */
+static void
+add_table_defaults(struct nwf_flow_set *flows)
+{
+    static const enum nwf_table drop_tables[] = {
+        NWF_TABLE_CLASSIFY, NWF_TABLE_ETH_OUT, NWF_TABLE_IP_OUT,
+        NWF_TABLE_VLAN_IN, NWF_TABLE_OUTPUT, NWF_TABLE_IP_IN,
+        NWF_TABLE_ETH_IN,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(drop_tables); i++) {
+        nwf_flow_set_add(flows, drop_tables[i], NWF_PRIO_DEFAULT, COOKIE,
+                         "", "drop");
+    }
+    add_goto(flows, NWF_TABLE_L2_LOOKUP, NWF_PRIO_DEFAULT, "",
+             NWF_TABLE_FLOOD);
+
+    /* After a flood, L2_LEARN's step to OUTPUT has no destination: the
+     * copies are out.  A flow of its own keeps the catch-all's counters
+     * for what should not happen. */
+    nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, PRIO_ENTRY, COOKIE,
+                     NWF_REG_OUT"=0", "drop");
+}
+
+/* Untagged IPv4 and IPv6 go through conntrack in the zone of the port
+ * whose rules apply (NWF_REG_ZONE, loaded by that port's flows), other
+ * frames straight on: from the VM to VLAN_IN, to the VM to ETH_IN.  On
+ * the way in, ct_clear forgets the sender's zone. */
+static void
+add_conntrack(struct nwf_flow_set *flows)
+{
+    static const char *const ip_matches[] = {
+        "ip,vlan_tci=0x0000/0x1000",
+        "ipv6,vlan_tci=0x0000/0x1000",
+    };
+    struct ds actions = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < ARRAY_SIZE(ip_matches); i++) {
+        ds_clear(&actions);
+        ds_put_format(&actions, "ct(table=%d,zone="NWF_REG_ZONE_FIELD")",
+                      NWF_TABLE_IP_OUT);
+        add_flow(flows, NWF_TABLE_IP_OUT_CT, PRIO_ENTRY, ip_matches[i],
+                 &actions);
+
+        ds_clear(&actions);
+        ds_put_format(&actions, "ct_clear,ct(table=%d,zone="
+                      NWF_REG_ZONE_FIELD")", NWF_TABLE_IP_IN);
+        add_flow(flows, NWF_TABLE_IP_IN_CT, PRIO_ENTRY, ip_matches[i],
+                 &actions);
+    }
+    add_goto(flows, NWF_TABLE_IP_OUT_CT, NWF_PRIO_DEFAULT, "",
+             NWF_TABLE_VLAN_IN);
+    add_goto(flows, NWF_TABLE_IP_IN_CT, NWF_PRIO_DEFAULT, "",
+             NWF_TABLE_ETH_IN);
+    ds_destroy(&actions);
+}
+
+/* MAC learning and the lookup that follows it. */
+static void
+add_learning(struct nwf_flow_set *flows)
+{
+    struct ds lookup = DS_EMPTY_INITIALIZER;
+    ds_put_format(&lookup, "resubmit(,%d),goto_table:%d",
+                  NWF_TABLE_L2_LOOKUP, NWF_TABLE_OUTPUT);
+
+    nwf_flow_set_add(flows, NWF_TABLE_L2_LEARN, PRIO_EXCEPTION, COOKIE,
+                     "dl_dst=01:80:c2:00:00:00/ff:ff:ff:ff:ff:f0", "drop");
+    add_flow(flows, NWF_TABLE_L2_LEARN, PRIO_ENTRY,
+             "dl_src=01:00:00:00:00:00/01:00:00:00:00:00", &lookup);
+
+    struct ds learn = DS_EMPTY_INITIALIZER;
+    ds_put_format(&learn, "learn(table=%d,idle_timeout=%d,priority=%d,"
+                  NWF_REG_VLAN_FIELD",NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+                  "load:NXM_OF_IN_PORT[]->"NWF_REG_OUT_FIELD"),%s",
+                  NWF_TABLE_L2_LOOKUP, MAC_AGING_SECONDS, PRIO_ENTRY,
+                  ds_cstr(&lookup));
+    add_flow(flows, NWF_TABLE_L2_LEARN, NWF_PRIO_DEFAULT, "", &learn);
+
+    ds_destroy(&learn);
+    ds_destroy(&lookup);
+}
+
+/* The VLAN_IN entries of 'port', bound or not. */
+static void
+add_vlan_in(struct nwf_flow_set *flows, const struct nwf_port *port)
+{
+    int ofport = ofp_to_u16(port->ofport);
+    struct ds match = DS_EMPTY_INITIALIZER;
+    struct ds actions = DS_EMPTY_INITIALIZER;
+
+    int untagged_vlan = port->tag >= 0 ? port->tag : 0;
+    if (port_carries_vlan(port, untagged_vlan)) {
+        ds_put_format(&match, "in_port=%d,vlan_tci=0x0000/0x%04x",
+                      ofport, VLAN_PRESENT);
+        ds_put_format(&actions, "load:%d->"NWF_REG_VLAN_FIELD
+                      ",goto_table:%d", untagged_vlan, NWF_TABLE_L2_LEARN);
+        add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, ds_cstr(&match),
+                 &actions);
+    }
+
+    if (port->tag < 0) {
+        struct vid_block *blocks;
+        size_t n = port_vid_blocks(port, false, &blocks);
+
+        ds_clear(&actions);
+        ds_put_format(&actions, "move:NXM_OF_VLAN_TCI[0..11]->"
+                      NWF_REG_VLAN_FIELD",pop_vlan,goto_table:%d",
+                      NWF_TABLE_L2_LEARN);
+        for (size_t i = 0; i < n; i++) {
+            ds_clear(&match);
+            ds_put_format(&match, "in_port=%d,vlan_tci=0x%04x/0x%04x",
+                          ofport, VLAN_PRESENT | blocks[i].value,
+                          VLAN_PRESENT | blocks[i].mask);
+            add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, ds_cstr(&match),
+                     &actions);
+        }
+        free(blocks);
+    }
+    ds_destroy(&actions);
+    ds_destroy(&match);
+}
+
+/* The blocks of VLANs that trunk 'port' outputs tagged: its VLANs other
+ * than 0, or all of them if that takes fewer blocks (the untagged entry
+ * for VLAN 0 is above the tagged ones). */
+static size_t
+trunk_output_blocks(const struct nwf_port *port, struct vid_block **blocksp)
+{
+    struct vid_block *all;
+    size_t n_all = port_vid_blocks(port, false, &all);
+    size_t n = port_vid_blocks(port, true, blocksp);
+    if (n_all < n) {
+        free(*blocksp);
+        *blocksp = all;
+        return n_all;
+    }
+    free(all);
+    return n;
+}
+
+/* The CLASSIFY and OUTPUT entries of unbound 'port'. */
+static void
+add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
+{
+    int ofport = ofp_to_u16(port->ofport);
+    struct ds match = DS_EMPTY_INITIALIZER;
+    struct ds actions = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&match, "in_port=%d", ofport);
+    add_goto(flows, NWF_TABLE_CLASSIFY, PRIO_ENTRY, ds_cstr(&match),
+             NWF_TABLE_VLAN_IN);
+
+    /* Untagged output: an access port's VLAN, or a trunk's VLAN 0 (above
+     * the trunk's tagged entries, which may cover VLAN 0). */
+    int untagged_vlan = port->tag >= 0 ? port->tag : 0;
+    if (port_carries_vlan(port, untagged_vlan)) {
+        ds_clear(&match);
+        ds_clear(&actions);
+        ds_put_format(&match, NWF_REG_OUT"=%d,"NWF_REG_VLAN"=%d",
+                      ofport, untagged_vlan);
+        ds_put_format(&actions, "output:%d", ofport);
+        add_flow(flows, NWF_TABLE_OUTPUT,
+                 port->tag >= 0 ? PRIO_ENTRY : PRIO_EXCEPTION,
+                 ds_cstr(&match), &actions);
+    }
+
+    if (port->tag < 0) {
+        struct vid_block *blocks;
+        size_t n = trunk_output_blocks(port, &blocks);
+
+        ds_clear(&match);
+        ds_clear(&actions);
+        ds_put_format(&match, NWF_REG_OUT"=%d", ofport);
+        ds_put_format(&actions, "push_vlan:0x8100,move:"NWF_REG_VLAN_FIELD
+                      "->NXM_OF_VLAN_TCI[0..11],output:%d", ofport);
+        add_vlan_flows(flows, NWF_TABLE_OUTPUT, ds_cstr(&match), blocks, n,
+                       &actions);
+        free(blocks);
+    }
+    ds_destroy(&actions);
+    ds_destroy(&match);
+}
+
+/* OUTPUT: a copy never goes back to the port it came from.  OVS would
+ * skip an output to the input port anyway; this flow also keeps a bound
+ * port's copy out of its conntrack zone and rules. */
+static void
+add_hairpin_drop(struct nwf_flow_set *flows, const struct nwf_port *port)
+{
+    int ofport = ofp_to_u16(port->ofport);
+    nwf_flow_set_add_format(flows, NWF_TABLE_OUTPUT, PRIO_HAIRPIN, COOKIE,
+                            "drop", "in_port=%d,"NWF_REG_OUT"=%d",
+                            ofport, ofport);
+}
+
+/* Puts into 'actions' one clone per port of 'ports' whose bit is set in
+ * 'members', each setting NWF_REG_OUT and resubmitting to OUTPUT. */
+static void
+put_flood_actions(struct ds *actions, const struct nwf_port *const *ports,
+                  size_t n_ports, const unsigned long *members)
+{
+    ds_clear(actions);
+    for (size_t i = 0; i < n_ports; i++) {
+        if (bitmap_is_set(members, i)) {
+            ds_put_format(actions, "%sclone(load:%d->"NWF_REG_OUT_FIELD
+                          ",resubmit(,%d))", actions->length ? "," : "",
+                          ofp_to_u16(ports[i]->ofport), NWF_TABLE_OUTPUT);
+        }
+    }
+}
+
+/* Sets in 'members' the ports of VLAN 'vid' other than full trunks. */
+static void
+get_vlan_members(const struct nwf_port *const *ports, size_t n_ports,
+                 int vid, unsigned long *members)
+{
+    bitmap_set_multiple(members, 0, n_ports, false);
+    for (size_t i = 0; i < n_ports; i++) {
+        if (!port_is_full_trunk(ports[i])
+            && port_carries_vlan(ports[i], vid)) {
+            bitmap_set1(members, i);
+        }
+    }
+}
+
+/* FLOOD entries for the VLANs in 'run', whose members other than full
+ * trunks are 'members'; 'full' are the full trunks. */
+static void
+add_flood_run(struct nwf_flow_set *flows, const struct nwf_port *const *ports,
+              size_t n_ports, const unsigned long *run,
+              unsigned long *members, const unsigned long *full)
+{
+    struct ds actions = DS_EMPTY_INITIALIZER;
+    bitmap_or(members, full, n_ports);
+    put_flood_actions(&actions, ports, n_ports, members);
+
+    struct vid_block *blocks;
+    size_t n = vid_blocks(run, &blocks);
+    add_vlan_flows(flows, NWF_TABLE_FLOOD, "", blocks, n, &actions);
+    free(blocks);
+    ds_destroy(&actions);
+}
+
+/* FLOOD: the full trunks (every VLAN) flood at the table's catch-all;
+ * each run of VLANs with the same other members gets its own entries. */
+static void
+add_flood(struct nwf_flow_set *flows, const struct nwf_port *const *ports,
+          size_t n_ports)
+{
+    unsigned long *full = bitmap_allocate(n_ports);
+    for (size_t i = 0; i < n_ports; i++) {
+        if (port_is_full_trunk(ports[i])) {
+            bitmap_set1(full, i);
+        }
+    }
+    if (bitmap_is_all_zeros(full, n_ports)) {
+        nwf_flow_set_add(flows, NWF_TABLE_FLOOD, NWF_PRIO_DEFAULT, COOKIE,
+                         "", "drop");
+    } else {
+        struct ds actions = DS_EMPTY_INITIALIZER;
+        put_flood_actions(&actions, ports, n_ports, full);
+        add_flow(flows, NWF_TABLE_FLOOD, NWF_PRIO_DEFAULT, "", &actions);
+        ds_destroy(&actions);
+    }
+
+    unsigned long *members = bitmap_allocate(n_ports);
+    unsigned long *next = bitmap_allocate(n_ports);
+    unsigned long *run = bitmap_allocate(N_VIDS);
+    get_vlan_members(ports, n_ports, 0, members);
+    for (int vid = 0; vid < N_VIDS; vid++) {
+        bitmap_set1(run, vid);
+        if (vid + 1 < N_VIDS) {
+            get_vlan_members(ports, n_ports, vid + 1, next);
+            if (bitmap_equal(members, next, n_ports)) {
+                continue;
+            }
+        }
+
+        /* 'run' is a maximal run of VLANs with the same 'members'. */
+        if (!bitmap_is_all_zeros(members, n_ports)) {
+            add_flood_run(flows, ports, n_ports, run, members, full);
+        }
+        bitmap_set_multiple(run, 0, N_VIDS, false);
+        unsigned long *tmp = members;
+        members = next;
+        next = tmp;
+    }
+    free(run);
+    free(next);
+    free(members);
+    free(full);
+}
+
+static int
+compare_ports(const void *a_, const void *b_)
+{
+    const struct nwf_port *const *a = a_;
+    const struct nwf_port *const *b = b_;
+    int a_ofport = ofp_to_u16((*a)->ofport);
+    int b_ofport = ofp_to_u16((*b)->ofport);
+    return a_ofport < b_ofport ? -1 : a_ofport > b_ofport;
+}
+
+/* Adds to 'flows' the bridge-wide flows of a managed bridge whose ports
+ * are the 'n_ports' in 'ports', bound or not: see nwf-flows.h.  The result
+ * depends only on the ports' ofports, VLAN configuration and whether they
+ * are bound, not on their order. */
+void
+nwf_flows_for_bridge(const struct nwf_port *ports, size_t n_ports,
+                     struct nwf_flow_set *flows)
+{
+    const struct nwf_port **sorted = xmalloc(n_ports * sizeof *sorted);
+    for (size_t i = 0; i < n_ports; i++) {
+        sorted[i] = &ports[i];
+    }
+    qsort(sorted, n_ports, sizeof *sorted, compare_ports);
+
+    add_table_defaults(flows);
+    add_conntrack(flows);
+    add_learning(flows);
+    for (size_t i = 0; i < n_ports; i++) {
+        add_vlan_in(flows, sorted[i]);
+        add_hairpin_drop(flows, sorted[i]);
+        if (!sorted[i]->bound) {
+            add_unbound_port(flows, sorted[i]);
+        }
+    }
+    add_flood(flows, sorted, n_ports);
+    free(sorted);
+}
+
+/* Port specifications (nwf-bridge-flows.h). */
+
+static bool
+parse_vid(const char *s, int *vid)
+{
+    return str_to_int(s, 10, vid) && *vid >= 0 && *vid < N_VIDS;
+}
+
+/* Adds the VLAN or range of VLANs 's' ("10" or "10-20") to 'trunks'. */
+static bool
+parse_trunk_range(const char *s, unsigned long *trunks)
+{
+    const char *dash = strchr(s, '-');
+    char *first = dash ? xmemdup0(s, dash - s) : xstrdup(s);
+    int lo, hi;
+    bool ok = (parse_vid(first, &lo)
+               && (dash ? parse_vid(dash + 1, &hi) : (hi = lo, true))
+               && lo <= hi);
+    free(first);
+    if (ok) {
+        bitmap_set_multiple(trunks, lo, hi - lo + 1, true);
+    }
+    return ok;
+}
+
+/* Parses one field of a port specification after the port number. */
+static char *
+parse_port_field(const char *field, struct nwf_port *port, bool *in_trunks)
+{
+    if (!strcmp(field, "bound")) {
+        port->bound = true;
+        *in_trunks = false;
+        return NULL;
+    } else if (!strncmp(field, "tag=", 4)) {
+        *in_trunks = false;
+        return (parse_vid(field + 4, &port->tag) ? NULL
+                : xasprintf("invalid VLAN in '%s'", field));
+    } else if (!strncmp(field, "trunks=", 7)) {
+        if (!port->trunks) {
+            port->trunks = bitmap_allocate(N_VIDS);
+        }
+        *in_trunks = true;
+        field += 7;
+    } else if (!*in_trunks) {
+        return xasprintf("unknown field '%s'", field);
+    }
+    return (parse_trunk_range(field, port->trunks) ? NULL
+            : xasprintf("invalid VLAN or range '%s' in trunks", field));
+}
+
+/* Parses 'spec' ("OFPORT[,tag=N][,trunks=LIST][,bound]", see
+ * nwf-bridge-flows.h) into 'port'.  Returns NULL on success, otherwise a
+ * malloc'd message; either way nwf_bridge_port_destroy() frees 'port'. */
+char *
+nwf_bridge_port_parse(const char *spec, struct nwf_port *port)
+{
+    memset(port, 0, sizeof *port);
+    port->tag = -1;
+
+    char *copy = xstrdup(spec);
+    char *save_ptr = NULL;
+    char *field = strtok_r(copy, ",", &save_ptr);
+    unsigned int ofport;
+    char *error = NULL;
+    if (!field || !str_to_uint(field, 10, &ofport) || !ofport
+        || ofport >= ofp_to_u16(OFPP_MAX)) {
+        error = xasprintf("it must start with an OpenFlow port number "
+                          "(1 to %d)", ofp_to_u16(OFPP_MAX) - 1);
+    } else {
+        port->ofport = u16_to_ofp(ofport);
+        port->name = xasprintf("port%u", ofport);
+
+        bool in_trunks = false;
+        while (!error && (field = strtok_r(NULL, ",", &save_ptr))) {
+            error = parse_port_field(field, port, &in_trunks);
+        }
+        if (!error && port->tag >= 0 && port->trunks) {
+            error = xstrdup("a port has a tag or trunks, not both");
+        }
+    }
+    free(copy);
+
+    if (error) {
+        char *message = xasprintf("port '%s': %s", spec, error);
+        free(error);
+        error = message;
+    }
+    return error;
+}
+
+void
+nwf_bridge_port_destroy(struct nwf_port *port)
+{
+    if (port) {
+        free(port->name);
+        free(port->trunks);
+    }
+}

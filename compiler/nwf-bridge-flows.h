@@ -1,0 +1,31 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#ifndef NWF_BRIDGE_FLOWS_H
+#define NWF_BRIDGE_FLOWS_H 1
+
+/* The bridge-wide flows of a managed bridge are built by
+ * nwf_flows_for_bridge() (declared in nwf-flows.h with the rest of the
+ * flow-set API).  This header adds what tools and tests need around it:
+ * a port described in one string, as "nwf-ofctl compile-bridge --port"
+ * takes it.
+ *
+ *     OFPORT[,tag=N][,trunks=LIST][,bound]
+ *
+ * OFPORT is the port's OpenFlow port number (1 to 65279).  "tag=N" makes
+ * it an access port of VLAN N (0 to 4095); without a tag it is a trunk,
+ * of every VLAN unless "trunks=LIST" gives its VLANs as numbers and
+ * ranges, "10-20,30".  Any field after "trunks=" that is a number or a
+ * range continues its list.  "bound" marks a port with a filter, whose
+ * own CLASSIFY and OUTPUT entries come from nwf_flows_for_port(). */
+
+#include "openvswitch/compiler.h"
+
+struct nwf_port;
+
+char *nwf_bridge_port_parse(const char *spec, struct nwf_port *)
+    OVS_WARN_UNUSED_RESULT;
+void nwf_bridge_port_destroy(struct nwf_port *);
+
+#endif /* nwf-bridge-flows.h */

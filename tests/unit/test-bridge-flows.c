@@ -1,0 +1,354 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+/* The bridge-wide flows (nwf_flows_for_bridge()): exact text, and every
+ * flow accepted by Open vSwitch's own parser for OpenFlow 1.3. */
+
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bitmap.h"
+#include "flow.h"
+#include "nwf-bridge-flows.h"
+#include "nwf-flows.h"
+#include "nwf-pipeline.h"
+#include "nwf-unit.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-protocol.h"
+#include "util.h"
+
+/* ---- Helpers. ---- */
+
+/* Asserts that Open vSwitch parses 'flow' as a flow_mod usable over
+ * OpenFlow 1.3, as controller/ofctrl and "ovs-ofctl -O OpenFlow13" do. */
+static void
+assert_parses(const char *flow)
+{
+    struct ofputil_flow_mod fm;
+    enum ofputil_protocol usable;
+    char *error = parse_ofp_flow_mod_str(&fm, flow, NULL, NULL, OFPFC_ADD,
+                                         &usable);
+    if (error) {
+        fprintf(stderr, "\n%s\n  -> %s\n", flow, error);
+        free(error);
+        CU_FAIL("flow does not parse");
+        return;
+    }
+    CU_ASSERT(usable & OFPUTIL_P_OF13_OXM);
+    minimatch_destroy(&fm.match);
+    free(CONST_CAST(struct ofpact *, fm.ofpacts));
+}
+
+/* Returns the sorted bridge-wide flows for the ports given as
+ * nwf_bridge_port_parse() specifications, NULL-terminated, as text, one
+ * flow per line (only those of 'table', if it is not -1), after checking
+ * that each flow parses. */
+static char *
+bridge_flows(int table, const char *const *specs)
+{
+    size_t n = 0;
+    while (specs[n]) {
+        n++;
+    }
+    struct nwf_port *ports = xcalloc(n ? n : 1, sizeof *ports);
+    for (size_t i = 0; i < n; i++) {
+        char *error = nwf_bridge_port_parse(specs[i], &ports[i]);
+        CU_ASSERT_PTR_NULL_FATAL(error);
+    }
+
+    struct nwf_flow_set flows;
+    nwf_flow_set_init(&flows);
+    nwf_flows_for_bridge(ports, n, &flows);
+    nwf_flow_set_sort(&flows);
+
+    struct ds text = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < flows.n; i++) {
+        struct ds flow = DS_EMPTY_INITIALIZER;
+        nwf_flow_format(&flows.flows[i], &flow);
+        assert_parses(ds_cstr(&flow));
+        if (table < 0 || flows.flows[i].table == table) {
+            ds_put_format(&text, "%s\n", ds_cstr(&flow));
+        }
+        ds_destroy(&flow);
+    }
+
+    nwf_flow_set_destroy(&flows);
+    for (size_t i = 0; i < n; i++) {
+        nwf_bridge_port_destroy(&ports[i]);
+    }
+    free(ports);
+    return ds_steal_cstr(&text);
+}
+
+#define ASSERT_FLOWS(TABLE, SPECS, EXPECTED)                            \
+    do {                                                                \
+        static const char *const specs_[] = { SPECS, NULL };            \
+        char *got_ = bridge_flows(TABLE, specs_);                       \
+        if (strcmp(got_, EXPECTED)) {                                   \
+            fprintf(stderr, "\ngot:\n%sexpected:\n%s", got_, EXPECTED); \
+        }                                                               \
+        CU_ASSERT_STRING_EQUAL(got_, EXPECTED);                         \
+        free(got_);                                                     \
+    } while (0)
+
+#define COMMA ,
+
+#define F(TABLE, PRIORITY, REST) \
+    "table=" #TABLE ",priority=" #PRIORITY ",cookie=0x0" REST "\n"
+
+/* Untagged IPv4 and IPv6 to conntrack. */
+#define CT(TABLE, ACTIONS)                                          \
+    F(TABLE, 65000, ",ip,vlan_tci=0x0000/0x1000 actions=" ACTIONS)  \
+    F(TABLE, 65000, ",ipv6,vlan_tci=0x0000/0x1000 actions=" ACTIONS)
+
+#define CLONE(PORT) "clone(load:" #PORT "->NXM_NX_REG1[0..15],resubmit(,30))"
+#define TO_LEARN "goto_table:21"
+#define POP "move:NXM_OF_VLAN_TCI[0..11]->NXM_NX_REG2[0..11],pop_vlan," \
+    TO_LEARN
+#define PUSH "push_vlan:0x8100,move:NXM_NX_REG2[0..11]->NXM_OF_VLAN_TCI[0..11]"
+#define LOOKUP "resubmit(,22),goto_table:30"
+#define LEARN                                                           \
+    "learn(table=22,idle_timeout=300,priority=65000,NXM_NX_REG2[0..11],"  \
+    "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"                                \
+    "load:NXM_OF_IN_PORT[]->NXM_NX_REG1[0..15])," LOOKUP
+
+/* ---- Tests. ---- */
+
+/* Two access ports on different VLANs and a trunk of every VLAN: the
+ * whole flow set. */
+static void
+test_access_and_trunk(void)
+{
+    ASSERT_FLOWS(-1, "1,tag=10" COMMA "2,tag=20" COMMA "3",
+        F(0, 65000, ",in_port=1 actions=goto_table:20")
+        F(0, 65000, ",in_port=2 actions=goto_table:20")
+        F(0, 65000, ",in_port=3 actions=goto_table:20")
+        F(0, 0, " actions=drop")
+        F(10, 0, " actions=drop")
+        CT(11, "ct(table=12,zone=NXM_NX_REG3[0..15])")
+        F(11, 0, " actions=goto_table:20")
+        F(12, 0, " actions=drop")
+        F(20, 65000, ",in_port=1,vlan_tci=0x0000/0x1000 "
+          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=2,vlan_tci=0x0000/0x1000 "
+          "actions=load:20->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=3,vlan_tci=0x0000/0x1000 "
+          "actions=load:0->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=3,vlan_tci=0x1000/0x1000 actions=" POP)
+        F(20, 0, " actions=drop")
+        F(21, 65001, ",dl_dst=01:80:c2:00:00:00/ff:ff:ff:ff:ff:f0 "
+          "actions=drop")
+        F(21, 65000, ",dl_src=01:00:00:00:00:00/01:00:00:00:00:00 "
+          "actions=" LOOKUP)
+        F(21, 0, " actions=" LEARN)
+        F(22, 0, " actions=goto_table:23")
+        F(23, 65000, ",reg2=10 actions=" CLONE(1) "," CLONE(3))
+        F(23, 65000, ",reg2=20 actions=" CLONE(2) "," CLONE(3))
+        F(23, 0, " actions=" CLONE(3))
+        F(30, 65100, ",in_port=1,reg1=1 actions=drop")
+        F(30, 65100, ",in_port=2,reg1=2 actions=drop")
+        F(30, 65100, ",in_port=3,reg1=3 actions=drop")
+        F(30, 65001, ",reg1=3,reg2=0 actions=output:3")
+        F(30, 65000, ",reg1=0 actions=drop")
+        F(30, 65000, ",reg1=1,reg2=10 actions=output:1")
+        F(30, 65000, ",reg1=2,reg2=20 actions=output:2")
+        F(30, 65000, ",reg1=3 actions=" PUSH ",output:3")
+        F(30, 0, " actions=drop")
+        CT(31, "ct_clear,ct(table=32,zone=NXM_NX_REG3[0..15])")
+        F(31, 0, " actions=goto_table:33")
+        F(32, 0, " actions=drop")
+        F(33, 0, " actions=drop"));
+}
+
+/* Flood lists: every member of a VLAN, trunks of every VLAN at the
+ * table's catch-all, trunks with a list where they belong. */
+static void
+test_flood_lists(void)
+{
+    ASSERT_FLOWS(NWF_TABLE_FLOOD,
+                 "1,tag=10" COMMA "2,tag=10" COMMA "3,tag=20" COMMA
+                 "4,trunks=10,20" COMMA "5",
+        F(23, 65000, ",reg2=10 actions="
+          CLONE(1) "," CLONE(2) "," CLONE(4) "," CLONE(5))
+        F(23, 65000, ",reg2=20 actions=" CLONE(3) "," CLONE(4) ","
+          CLONE(5))
+        F(23, 0, " actions=" CLONE(5)));
+
+    /* No trunk of every VLAN: a VLAN without members floods nowhere. */
+    ASSERT_FLOWS(NWF_TABLE_FLOOD, "1,tag=10" COMMA "2,tag=10",
+        F(23, 65000, ",reg2=10 actions=" CLONE(1) "," CLONE(2))
+        F(23, 0, " actions=drop"));
+
+    /* A run of VLANs with the same members becomes masked matches. */
+    ASSERT_FLOWS(NWF_TABLE_FLOOD, "7,trunks=8-15,17" COMMA "8,trunks=9",
+        F(23, 65000, ",reg2=0xa/0xffe actions=" CLONE(7))
+        F(23, 65000, ",reg2=0xc/0xffc actions=" CLONE(7))
+        F(23, 65000, ",reg2=17 actions=" CLONE(7))
+        F(23, 65000, ",reg2=8 actions=" CLONE(7))
+        F(23, 65000, ",reg2=9 actions=" CLONE(7) "," CLONE(8))
+        F(23, 0, " actions=drop"));
+}
+
+/* MAC learning: keyed by VLAN and MAC, loads the input port, 300 s of
+ * aging; no learning from group sources; reserved groups dropped. */
+static void
+test_learn_action(void)
+{
+    ASSERT_FLOWS(NWF_TABLE_L2_LEARN, "1",
+        F(21, 65001, ",dl_dst=01:80:c2:00:00:00/ff:ff:ff:ff:ff:f0 "
+          "actions=drop")
+        F(21, 65000, ",dl_src=01:00:00:00:00:00/01:00:00:00:00:00 "
+          "actions=resubmit(,22),goto_table:30")
+        F(21, 0, " actions=learn(table=22,idle_timeout=300,"
+          "priority=65000,NXM_NX_REG2[0..11],"
+          "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+          "load:NXM_OF_IN_PORT[]->NXM_NX_REG1[0..15]),"
+          "resubmit(,22),goto_table:30"));
+    ASSERT_FLOWS(NWF_TABLE_L2_LOOKUP, "1",
+        F(22, 0, " actions=goto_table:23"));
+}
+
+/* A bound port has no CLASSIFY or OUTPUT entry here (nwf_flows_for_port()
+ * makes them) but is in its VLAN's flood list, has its VLAN_IN entries
+ * and its hairpin drop. */
+static void
+test_bound_port(void)
+{
+    static const char *const specs[] = { "1,tag=10,bound", "2,tag=10",
+                                         NULL };
+    char *all = bridge_flows(-1, specs);
+    CU_ASSERT_PTR_NULL(strstr(all, "in_port=1 actions"));
+    CU_ASSERT_PTR_NULL(strstr(all, "reg1=1,reg2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(all, "in_port=2 actions"));
+    free(all);
+
+    ASSERT_FLOWS(NWF_TABLE_FLOOD, "1,tag=10,bound" COMMA "2,tag=10",
+        F(23, 65000, ",reg2=10 actions=" CLONE(1) "," CLONE(2))
+        F(23, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_VLAN_IN, "1,tag=10,bound" COMMA "2,tag=10",
+        F(20, 65000, ",in_port=1,vlan_tci=0x0000/0x1000 "
+          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=2,vlan_tci=0x0000/0x1000 "
+          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_OUTPUT, "1,tag=10,bound" COMMA "2,tag=10",
+        F(30, 65100, ",in_port=1,reg1=1 actions=drop")
+        F(30, 65100, ",in_port=2,reg1=2 actions=drop")
+        F(30, 65000, ",reg1=0 actions=drop")
+        F(30, 65000, ",reg1=2,reg2=10 actions=output:2")
+        F(30, 0, " actions=drop"));
+}
+
+/* Trunks with a list: tagged input of the listed VLANs only, untagged
+ * input and output only if VLAN 0 is listed (as NORMAL's "trunks"). */
+static void
+test_trunk_list(void)
+{
+    ASSERT_FLOWS(NWF_TABLE_VLAN_IN, "4,trunks=10-20,30",
+        F(20, 65000, ",in_port=4,vlan_tci=0x100a/0x1ffe actions=" POP)
+        F(20, 65000, ",in_port=4,vlan_tci=0x100c/0x1ffc actions=" POP)
+        F(20, 65000, ",in_port=4,vlan_tci=0x1010/0x1ffc actions=" POP)
+        F(20, 65000, ",in_port=4,vlan_tci=0x1014/0x1fff actions=" POP)
+        F(20, 65000, ",in_port=4,vlan_tci=0x101e/0x1fff actions=" POP)
+        F(20, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_OUTPUT, "4,trunks=10-11",
+        F(30, 65100, ",in_port=4,reg1=4 actions=drop")
+        F(30, 65000, ",reg1=0 actions=drop")
+        F(30, 65000, ",reg1=4,reg2=0xa/0xffe actions=" PUSH ",output:4")
+        F(30, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_OUTPUT, "4,trunks=0,10",
+        F(30, 65100, ",in_port=4,reg1=4 actions=drop")
+        F(30, 65001, ",reg1=4,reg2=0 actions=output:4")
+        F(30, 65000, ",reg1=0 actions=drop")
+        F(30, 65000, ",reg1=4,reg2=10 actions=" PUSH ",output:4")
+        F(30, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_VLAN_IN, "4,trunks=0-4095",
+        F(20, 65000, ",in_port=4,vlan_tci=0x0000/0x1000 "
+          "actions=load:0->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=4,vlan_tci=0x1000/0x1000 actions=" POP)
+        F(20, 0, " actions=drop"));
+}
+
+/* The same ports in another order give the same bytes. */
+static void
+test_deterministic(void)
+{
+    static const char *const a[] = { "1,tag=10", "7,trunks=5-9", "3",
+                                     "2,tag=10,bound", NULL };
+    static const char *const b[] = { "3", "2,tag=10,bound", "7,trunks=5-9",
+                                     "1,tag=10", NULL };
+    char *text_a = bridge_flows(-1, a);
+    char *text_b = bridge_flows(-1, b);
+    CU_ASSERT_STRING_EQUAL(text_a, text_b);
+    free(text_a);
+    free(text_b);
+}
+
+/* No ports: only the table defaults. */
+static void
+test_no_ports(void)
+{
+    static const char *const none[] = { NULL };
+    char *text = bridge_flows(NWF_TABLE_FLOOD, none);
+    CU_ASSERT_STRING_EQUAL(text, F(23, 0, " actions=drop"));
+    free(text);
+}
+
+static void
+assert_spec_error(const char *spec, const char *expected)
+{
+    struct nwf_port port;
+    char *error = nwf_bridge_port_parse(spec, &port);
+    CU_ASSERT_PTR_NOT_NULL(error);
+    if (error) {
+        CU_ASSERT_STRING_EQUAL(error, expected);
+    }
+    free(error);
+    nwf_bridge_port_destroy(&port);
+}
+
+static void
+test_port_spec(void)
+{
+    struct nwf_port port;
+    char *error = nwf_bridge_port_parse("12,trunks=1-3,7,bound", &port);
+    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_EQUAL(ofp_to_u16(port.ofport), 12);
+    CU_ASSERT_EQUAL(port.tag, -1);
+    CU_ASSERT(port.bound);
+    CU_ASSERT(port.trunks && bitmap_count1(port.trunks, 4096) == 4);
+    nwf_bridge_port_destroy(&port);
+
+    assert_spec_error("", "port '': it must start with an OpenFlow port "
+                      "number (1 to 65279)");
+    assert_spec_error("0", "port '0': it must start with an OpenFlow port "
+                      "number (1 to 65279)");
+    assert_spec_error("3,tag=4096", "port '3,tag=4096': invalid VLAN in "
+                      "'tag=4096'");
+    assert_spec_error("3,tags=1", "port '3,tags=1': unknown field "
+                      "'tags=1'");
+    assert_spec_error("3,trunks=5-2", "port '3,trunks=5-2': invalid VLAN "
+                      "or range '5-2' in trunks");
+    assert_spec_error("3,trunks=1,bound,2", "port '3,trunks=1,bound,2': "
+                      "unknown field '2'");
+    assert_spec_error("3,tag=1,trunks=2", "port '3,tag=1,trunks=2': a port "
+                      "has a tag or trunks, not both");
+}
+
+static const struct nwf_unit_test bridge_flows_tests[] = {
+    { "access ports and a trunk", test_access_and_trunk },
+    { "flood lists per VLAN", test_flood_lists },
+    { "learn action", test_learn_action },
+    { "bound port", test_bound_port },
+    { "trunk with a VLAN list", test_trunk_list },
+    { "deterministic", test_deterministic },
+    { "no ports", test_no_ports },
+    { "port specifications", test_port_spec },
+    { NULL, NULL },
+};
+NWF_UNIT_SUITE(bridge_flows, bridge_flows_tests);

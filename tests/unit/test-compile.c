@@ -1,0 +1,232 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+/* Offline compilation of one port (nwf-compile.h), as "nwf-ofctl compile"
+ * does it. */
+
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "flow.h"
+#include "nwf-compile.h"
+#include "nwf-diag.h"
+#include "nwf-unit.h"
+#include "nwf-vars.h"
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "util.h"
+
+#define MAC "52:54:00:00:00:07"
+
+static char *
+builtin_dir(void)
+{
+    return xasprintf("%s/../filters", nwf_unit_srcdir());
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static char *
+read_file(const char *path)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    FILE *f = fopen(path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    for (int c; (c = getc(f)) != EOF; ) {
+        ds_put_char(&s, c);
+    }
+    fclose(f);
+    return ds_steal_cstr(&s);
+}
+
+/* Compiles 'filter' from 'dir' with the parameters "NAME=VALUE" in
+ * 'params' (NULL-terminated), for ofport 3 in zone 5.  Returns the status;
+ * the flows are in 'out' and the messages in 'diag'. */
+static enum nwf_resolve_status
+compile(const char *filter, const char *dir, const char *const *params,
+        struct ds *out, struct nwf_diag *diag)
+{
+    struct nwf_var_table vars;
+    nwf_var_table_init(&vars);
+    for (size_t i = 0; params && params[i]; i++) {
+        char *error = nwf_var_table_parse_assignment(&vars, params[i],
+                                                     NWF_VAR_STRICT);
+        CU_ASSERT_PTR_NULL(error);
+        free(error);
+    }
+    struct eth_addr mac;
+    CU_ASSERT(eth_addr_from_string(MAC, &mac));
+
+    struct nwf_compile_request req = {
+        .filter = filter,
+        .filter_dir = dir,
+        .params = &vars,
+        .mac = &mac,
+        .ofport = u16_to_ofp(3),
+        .zone = 5,
+    };
+    enum nwf_resolve_status status = nwf_compile_port(&req, out, diag);
+    nwf_var_table_destroy(&vars);
+    return status;
+}
+
+/* A built-in filter by name: the port's flows, then "# bridge-wide" and
+ * the bridge's, the same bytes every time. */
+static void
+test_builtin(void)
+{
+    char *dir = builtin_dir();
+    struct ds a = DS_EMPTY_INITIALIZER, b = DS_EMPTY_INITIALIZER;
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+
+    CU_ASSERT_EQUAL(compile("no-mac-spoofing", dir, NULL, &a, &diag),
+                    NWF_RESOLVE_OK);
+    CU_ASSERT_EQUAL(compile("no-mac-spoofing", dir, NULL, &b, &diag),
+                    NWF_RESOLVE_OK);
+    CU_ASSERT_STRING_EQUAL(ds_cstr(&a), ds_cstr(&b));
+    CU_ASSERT_FALSE(nwf_diag_has_errors(&diag));
+
+    const char *marker = strstr(ds_cstr(&a), "\n# bridge-wide\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(marker);
+    /* The port's rule flows come first, with the port in the cookie (no
+     * <uuid>, so no filter id); the bridge's after the marker. */
+    const char *rule = strstr(ds_cstr(&a), "cookie=0x10003,in_port=3,"
+                              "reg0=0,dl_src=" MAC);
+    CU_ASSERT(rule && rule < marker);
+    CU_ASSERT_PTR_NOT_NULL(strstr(marker, "table=30,priority=65100,"
+                                  "cookie=0x0,in_port=3,reg1=3 "
+                                  "actions=drop\n"));
+    CU_ASSERT_PTR_NULL(strstr(marker, "table=0,priority=65000"));
+
+    ds_destroy(&a);
+    ds_destroy(&b);
+    nwf_diag_destroy(&diag);
+    free(dir);
+}
+
+/* $IP missing with learning on: the caller must give it. */
+static void
+test_need_ip(void)
+{
+    char *dir = builtin_dir();
+    static const char *const ip[] = { "IP=10.0.0.1", "IP=10.0.0.2", NULL };
+    struct ds out = DS_EMPTY_INITIALIZER;
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+
+    CU_ASSERT_EQUAL(compile("clean-traffic", dir, NULL, &out, &diag),
+                    NWF_RESOLVE_NEED_IP);
+    CU_ASSERT_STRING_EQUAL(ds_cstr(&out), "");
+    CU_ASSERT_EQUAL(compile("clean-traffic", dir, ip, &out, &diag),
+                    NWF_RESOLVE_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "nw_src=10.0.0.2"));
+
+    ds_destroy(&out);
+    nwf_diag_destroy(&diag);
+    free(dir);
+}
+
+/* Missing variables and filters are the resolver's errors. */
+static void
+test_errors(void)
+{
+    char *dir = builtin_dir();
+    struct ds out = DS_EMPTY_INITIALIZER;
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+
+    CU_ASSERT_EQUAL(compile("allow-dhcp-server", dir, NULL, &out, &diag),
+                    NWF_RESOLVE_ERROR);
+    CU_ASSERT_STRING_EQUAL(nwf_diag_text(&diag),
+                           "Cannot instantiate filter 'allow-dhcp-server' "
+                           "due to unresolvable variables or unavailable "
+                           "list elements: DHCPSERVER");
+
+    nwf_diag_clear(&diag);
+    CU_ASSERT_EQUAL(compile("no-such-filter", dir, NULL, &out, &diag),
+                    NWF_RESOLVE_ERROR);
+    CU_ASSERT_STRING_EQUAL(nwf_diag_text(&diag),
+                           "referenced filter 'no-such-filter' is missing");
+
+    nwf_diag_clear(&diag);
+    CU_ASSERT_EQUAL(compile("../filters/no-mac-spoofing", NULL, NULL, &out,
+                            &diag), NWF_RESOLVE_ERROR);
+    CU_ASSERT_STRING_EQUAL(ds_cstr(&out), "");
+
+    ds_destroy(&out);
+    nwf_diag_destroy(&diag);
+    free(dir);
+}
+
+/* A filter given as a file stands in for the directory's filter of its
+ * name and may refer to the directory's filters; its <uuid> is in the
+ * cookies; a directory file without <uuid> is read, never rewritten. */
+static void
+test_file(void)
+{
+    char tmpl[] = "/tmp/nwf-compile-XXXXXX";
+    char *dir = mkdtemp(tmpl);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+
+    static const char child[] =
+        "<filter name='child' chain='root'>\n"
+        "  <rule action='drop' direction='out' priority='100'>\n"
+        "    <mac protocolid='ipv4'/>\n"
+        "  </rule>\n"
+        "</filter>\n";
+    char *child_path = xasprintf("%s/child.xml", dir);
+    write_file(child_path, child);
+
+    char *top_path = xasprintf("%s/top.xml", dir);
+    write_file(top_path,
+               "<filter name='top' chain='root'>\n"
+               "  <uuid>abcdef01-2345-6789-abcd-ef0123456789</uuid>\n"
+               "  <rule action='drop' direction='in' priority='100'>\n"
+               "    <mac protocolid='arp'/>\n"
+               "  </rule>\n"
+               "  <filterref filter='child'/>\n"
+               "</filter>\n");
+
+    struct ds out = DS_EMPTY_INITIALIZER;
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    CU_ASSERT_EQUAL(compile(top_path, dir, NULL, &out, &diag),
+                    NWF_RESOLVE_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "cookie=0xabcdef0100010003"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "cookie=0x10003,in_port=3"));
+
+    char *after = read_file(child_path);
+    CU_ASSERT_STRING_EQUAL(after, child);
+    free(after);
+
+    ds_destroy(&out);
+    nwf_diag_destroy(&diag);
+    unlink(child_path);
+    unlink(top_path);
+    rmdir(dir);
+    free(child_path);
+    free(top_path);
+}
+
+static const struct nwf_unit_test compile_tests[] = {
+    { "built-in filter", test_builtin },
+    { "IP needed", test_need_ip },
+    { "errors", test_errors },
+    { "filter file", test_file },
+    { NULL, NULL },
+};
+NWF_UNIT_SUITE(compile, compile_tests);
