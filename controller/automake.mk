@@ -3,7 +3,11 @@
 
 bin_PROGRAMS += controller/nwf-controller
 controller_nwf_controller_SOURCES = \
+	controller/filter-cmds.c \
+	controller/filter-cmds.h \
 	controller/nwf-controller.c \
+	controller/binding.c \
+	controller/binding.h \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
 	controller/pinctrl.c \

@@ -14,25 +14,25 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "command-line.h"
 #include "daemon.h"
+#include "binding.h"
 #include "dirs.h"
 #include "fatal-signal.h"
+#include "filter-cmds.h"
 #include "nwf-diag.h"
 #include "nwf-store.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
-#include "openvswitch/shash.h"
-#include "openvswitch/vconn.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
-#include "ofctrl.h"
-#include "pinctrl.h"
-#include "stream.h"
+#include "latch.h"
+#include "sset.h"
 #include "unixctl.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -47,30 +47,15 @@ static char *builtin_dir;
 static char *state_dir;
 static char *unixctl_path;
 
-/* One bridge known to OVSDB and its OpenFlow connection. */
-struct nwf_bridge {
-    struct shash_node *node;    /* In 'bridges', keyed by name. */
-    struct ofctrl *ofctrl;
-
-    /* Flows added through the "debug/add-flow" command.  A non-empty set
-     * makes the bridge managed: its whole flow table becomes this set. */
-    struct ofctrl_flows debug_flows;
-};
-
-static struct shash bridges = SHASH_INITIALIZER(&bridges);
-
 static struct nwf_store *filter_store_open(void);
 static void parse_options(int argc, char *argv[]);
 OVS_NO_RETURN static void usage(void);
-static void bridges_update(const struct ovsdb_idl *);
-static void bridges_run(void);
-static void bridges_wait(void);
-static void bridges_destroy(void);
+static void filter_store_reload(struct nwf_store *);
+static void sighup_init(void);
+
+/* Set by SIGHUP (a latch's write is safe in a signal handler). */
+static struct latch sighup_latch;
 static unixctl_cb_func nwf_exit;
-static unixctl_cb_func nwf_bridges_show;
-static unixctl_cb_func nwf_debug_add_flow;
-static unixctl_cb_func nwf_debug_del_flow;
-static unixctl_cb_func nwf_debug_dump_flows;
 
 int
 main(int argc, char *argv[])
@@ -90,30 +75,23 @@ main(int argc, char *argv[])
         ovs_fatal(error, "could not create unixctl server");
     }
     unixctl_command_register("exit", "", 0, 0, nwf_exit, &exiting);
-    unixctl_command_register("bridges/show", "", 0, 0, nwf_bridges_show,
-                             NULL);
-    unixctl_command_register("debug/add-flow", "BRIDGE FLOW", 2, 2,
-                             nwf_debug_add_flow, NULL);
-    unixctl_command_register("debug/del-flow", "BRIDGE FLOW", 2, 2,
-                             nwf_debug_del_flow, NULL);
-    unixctl_command_register("debug/dump-flows", "BRIDGE", 1, 1,
-                             nwf_debug_dump_flows, NULL);
 
-    struct ovsdb_idl *idl = ovsdb_idl_create(db_remote, &ovsrec_idl_class,
-                                             false, true);
-    ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
-    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_name);
+    struct ovsdb_idl_loop idl_loop = OVSDB_IDL_LOOP_INITIALIZER(
+        ovsdb_idl_create(db_remote, &ovsrec_idl_class, false, true));
+    struct ovsdb_idl *idl = idl_loop.idl;
 
     daemonize_complete();
     VLOG_INFO("ovs-nwfilter %s starting: database %s, OVS run directory %s, "
               "filter directory %s, state directory %s", NWF_VERSION,
               db_remote, ovs_rundir_opt, filter_dir, state_dir);
     struct nwf_store *store = filter_store_open();
+    binding_init(idl, store, ovs_rundir_opt);
+    filter_cmds_register(store, binding_filter_hooks());
+    sighup_init();
 
     bool db_connected = false;
-    unsigned int idl_seqno = 0;
     while (!exiting) {
-        ovsdb_idl_run(idl);
+        struct ovsdb_idl_txn *txn = ovsdb_idl_loop_run(&idl_loop);
         if (ovsdb_idl_is_connected(idl) != db_connected) {
             db_connected = !db_connected;
             if (db_connected) {
@@ -122,17 +100,17 @@ main(int argc, char *argv[])
                 VLOG_INFO("lost connection to OVSDB at %s", db_remote);
             }
         }
-        if (ovsdb_idl_get_seqno(idl) != idl_seqno) {
-            idl_seqno = ovsdb_idl_get_seqno(idl);
-            bridges_update(idl);
+        if (latch_poll(&sighup_latch)) {
+            filter_store_reload(store);
         }
 
-        bridges_run();
         unixctl_server_run(unixctl);
+        binding_run(idl, txn);
+        ovsdb_idl_loop_commit_and_wait(&idl_loop);
 
-        ovsdb_idl_wait(idl);
-        bridges_wait();
+        binding_wait();
         unixctl_server_wait(unixctl);
+        latch_wait(&sighup_latch);
         if (exiting) {
             poll_immediate_wake();
         }
@@ -140,9 +118,9 @@ main(int argc, char *argv[])
     }
 
     VLOG_INFO("exiting; installed flows stay in place");
-    bridges_destroy();
+    binding_destroy();
     nwf_store_destroy(store);
-    ovsdb_idl_destroy(idl);
+    ovsdb_idl_loop_destroy(&idl_loop);
     unixctl_server_destroy(unixctl);
     return 0;
 }
@@ -187,78 +165,43 @@ filter_store_open(void)
     return store;
 }
 
-static struct nwf_bridge *
-bridge_find(const char *name)
+static void
+sighup_handler(int signr OVS_UNUSED)
 {
-    return shash_find_data(&bridges, name);
+    latch_set(&sighup_latch);
 }
 
+/* OVS treats SIGHUP as fatal; the controller takes it over, once OVS's
+ * own signal set-up (daemonizing, pidfile, unixctl) is done. */
 static void
-bridge_destroy(struct nwf_bridge *br)
+sighup_init(void)
 {
-    ofctrl_destroy(br->ofctrl);
-    ofctrl_flows_destroy(&br->debug_flows);
-    shash_delete(&bridges, br->node);
-    free(br);
-}
-
-/* Opens a connection to every bridge that OVSDB lists and closes those of
- * bridges that are gone. */
-static void
-bridges_update(const struct ovsdb_idl *idl)
-{
-    struct sset seen = SSET_INITIALIZER(&seen);
-    const struct ovsrec_bridge *row;
-
-    OVSREC_BRIDGE_FOR_EACH (row, idl) {
-        sset_add(&seen, row->name);
-        if (!bridge_find(row->name)) {
-            struct nwf_bridge *br = xzalloc(sizeof *br);
-            br->ofctrl = ofctrl_create(row->name, ovs_rundir_opt);
-            ofctrl_set_packet_in_cb(br->ofctrl, pinctrl_handle_packet_in);
-            ofctrl_flows_init(&br->debug_flows);
-            br->node = shash_add(&bridges, row->name, br);
-        }
-    }
-
-    struct shash_node *node, *next;
-    SHASH_FOR_EACH_SAFE (node, next, &bridges) {
-        if (!sset_contains(&seen, node->name)) {
-            VLOG_INFO("%s: bridge removed from OVSDB", node->name);
-            bridge_destroy(node->data);
-        }
-    }
-    sset_destroy(&seen);
-}
-
-static void
-bridges_run(void)
-{
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &bridges) {
-        struct nwf_bridge *br = node->data;
-        ofctrl_run(br->ofctrl);
+    struct sigaction sa = { .sa_handler = sighup_handler };
+    latch_init(&sighup_latch);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    if (sigaction(SIGHUP, &sa, NULL)) {
+        VLOG_ERR("cannot handle SIGHUP (%s)", ovs_strerror(errno));
     }
 }
 
+/* SIGHUP, as for libvirtd: re-reads the filter directory and rebuilds
+ * the ports whose filters changed.  Filters whose files were deleted stay
+ * defined, as in libvirt. */
 static void
-bridges_wait(void)
+filter_store_reload(struct nwf_store *store)
 {
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &bridges) {
-        struct nwf_bridge *br = node->data;
-        ofctrl_wait(br->ofctrl);
-    }
-}
+    struct nwf_diag diag;
+    struct sset changed = SSET_INITIALIZER(&changed);
 
-static void
-bridges_destroy(void)
-{
-    struct shash_node *node, *next;
-    SHASH_FOR_EACH_SAFE (node, next, &bridges) {
-        bridge_destroy(node->data);
-    }
-    shash_destroy(&bridges);
+    nwf_diag_init(&diag);
+    unsigned int n_bad = nwf_store_reload(store, &changed, &diag);
+    log_diag(&diag);
+    VLOG_INFO("SIGHUP: %s reloaded, %"PRIuSIZE" filters changed, %u files "
+              "with errors", filter_dir, sset_count(&changed), n_bad);
+    binding_filters_changed(&changed);
+    sset_destroy(&changed);
+    nwf_diag_destroy(&diag);
 }
 
 static void
@@ -268,86 +211,6 @@ nwf_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
     bool *exiting = exiting_;
     *exiting = true;
     unixctl_command_reply(conn, NULL);
-}
-
-static void
-nwf_bridges_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                 const char *argv[] OVS_UNUSED, void *aux OVS_UNUSED)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-    const struct shash_node **sorted = shash_sort(&bridges);
-    for (size_t i = 0; i < shash_count(&bridges); i++) {
-        const struct nwf_bridge *br = sorted[i]->data;
-        ds_put_format(&s, "%s: %s\n", sorted[i]->name,
-                      ofctrl_is_connected(br->ofctrl)
-                      ? "connected" : "not connected");
-    }
-    free(sorted);
-    unixctl_command_reply(conn, ds_cstr(&s));
-    ds_destroy(&s);
-}
-
-static struct nwf_bridge *
-debug_bridge(struct unixctl_conn *conn, const char *name)
-{
-    struct nwf_bridge *br = bridge_find(name);
-    if (!br) {
-        char *error = xasprintf("%s: no such bridge in OVSDB", name);
-        unixctl_command_reply_error(conn, error);
-        free(error);
-    }
-    return br;
-}
-
-/* "debug/add-flow BRIDGE FLOW": adds FLOW (ovs-ofctl syntax) to the
- * bridge's desired flows.  For testing the OpenFlow path by hand: once a
- * bridge has such flows, ofctrl owns its whole flow table. */
-static void
-nwf_debug_add_flow(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                   const char *argv[], void *aux OVS_UNUSED)
-{
-    struct nwf_bridge *br = debug_bridge(conn, argv[1]);
-    if (!br) {
-        return;
-    }
-    char *error = ofctrl_flows_add(&br->debug_flows, argv[2]);
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-        return;
-    }
-    ofctrl_put(br->ofctrl, &br->debug_flows);
-    unixctl_command_reply(conn, NULL);
-}
-
-static void
-nwf_debug_del_flow(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                   const char *argv[], void *aux OVS_UNUSED)
-{
-    struct nwf_bridge *br = debug_bridge(conn, argv[1]);
-    if (!br) {
-        return;
-    }
-    if (!ofctrl_flows_remove(&br->debug_flows, argv[2])) {
-        unixctl_command_reply_error(conn, "no such flow");
-        return;
-    }
-    ofctrl_put(br->ofctrl, &br->debug_flows);
-    unixctl_command_reply(conn, NULL);
-}
-
-static void
-nwf_debug_dump_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                     const char *argv[], void *aux OVS_UNUSED)
-{
-    struct nwf_bridge *br = debug_bridge(conn, argv[1]);
-    if (!br) {
-        return;
-    }
-    struct ds s = DS_EMPTY_INITIALIZER;
-    ofctrl_flows_format(&br->debug_flows, &s);
-    unixctl_command_reply(conn, ds_cstr(&s));
-    ds_destroy(&s);
 }
 
 static void

@@ -296,14 +296,23 @@ ofctrl_flows_format(const struct ofctrl_flows *flows, struct ds *s)
     free(lines);
 }
 
+/* Adds a copy of every flow of 'src' to 'dst', replacing flows of 'dst'
+ * with the same table, priority and match. */
+void
+ofctrl_flows_merge(struct ofctrl_flows *dst, const struct ofctrl_flows *src)
+{
+    const struct ofctrl_flow *f;
+    HMAP_FOR_EACH (f, node, &src->flows) {
+        ofctrl_flows_remove_key(dst, f);
+        ofctrl_flows_insert(dst, ofctrl_flow_clone(f));
+    }
+}
+
 static void
 ofctrl_flows_copy(struct ofctrl_flows *dst, const struct ofctrl_flows *src)
 {
     ofctrl_flows_clear(dst);
-    const struct ofctrl_flow *f;
-    HMAP_FOR_EACH (f, node, &src->flows) {
-        ofctrl_flows_insert(dst, ofctrl_flow_clone(f));
-    }
+    ofctrl_flows_merge(dst, src);
 }
 
 /* Creates the connection to 'bridge', through RUNDIR/BRIDGE.mgmt.  It
@@ -377,6 +386,18 @@ static void
 ofctrl_send(struct ofctrl *ofctrl, struct ofpbuf *msg)
 {
     rconn_send(ofctrl->rconn, msg, NULL);
+}
+
+/* Sends 'msg' (an OpenFlow message for the negotiated version) as it is,
+ * if connected; frees it otherwise. */
+void
+ofctrl_send_raw(struct ofctrl *ofctrl, struct ofpbuf *msg)
+{
+    if (rconn_is_connected(ofctrl->rconn)) {
+        ofctrl_send(ofctrl, msg);
+    } else {
+        ofpbuf_delete(msg);
+    }
 }
 
 static void

@@ -28,6 +28,7 @@
 
 struct ofctrl;
 struct ofp_header;
+struct ofpbuf;
 struct ds;
 
 /* A set of flows, built by the owner and handed to ofctrl_put(). */
@@ -44,6 +45,8 @@ char *ofctrl_flows_add(struct ofctrl_flows *, const char *flow)
     OVS_WARN_UNUSED_RESULT;
 bool ofctrl_flows_remove(struct ofctrl_flows *, const char *flow);
 void ofctrl_flows_format(const struct ofctrl_flows *, struct ds *);
+void ofctrl_flows_merge(struct ofctrl_flows *dst,
+                        const struct ofctrl_flows *src);
 
 struct ofctrl *ofctrl_create(const char *bridge, const char *rundir);
 void ofctrl_destroy(struct ofctrl *);
@@ -60,6 +63,7 @@ uint64_t ofctrl_get_installed_seqno(const struct ofctrl *);
  * back. */
 typedef void ofctrl_packet_in_cb(struct ofctrl *, const struct ofp_header *);
 void ofctrl_set_packet_in_cb(struct ofctrl *, ofctrl_packet_in_cb *);
+void ofctrl_send_raw(struct ofctrl *, struct ofpbuf *);
 void ofctrl_send_packet_out(struct ofctrl *, const void *packet, size_t size,
                             const char *actions);
 

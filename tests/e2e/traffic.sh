@@ -69,3 +69,8 @@ udp_arrives() {
     rm -f "$out"
     return $ok
 }
+
+# e2e_not_ping VM IP: a ping that must not get through.
+e2e_not_ping() {
+    ! ping_ok "$1" "$2"
+}

@@ -1,0 +1,997 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#include <config.h>
+
+#include "binding.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "bitmap.h"
+#include "filter-cmds.h"
+#include "flow.h"
+#include "nwf-diag.h"
+#include "nwf-filter.h"
+#include "nwf-flows.h"
+#include "nwf-pipeline.h"
+#include "nwf-resolve.h"
+#include "nwf-store.h"
+#include "nwf-vars.h"
+#include "ofctrl.h"
+#include "openflow/nicira-ext.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/ofp-msgs.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "pinctrl.h"
+#include "smap.h"
+#include "sset.h"
+#include "unixctl.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(binding);
+
+#define KEY_FILTERREF "filterref"
+#define KEY_PARAM_PREFIX "filterref-param-"
+#define KEY_STATUS "filterref-status"
+#define KEY_ZONE "filterref-ct-zone"
+#define KEY_ATTACHED_MAC "attached-mac"
+
+/* One bound Interface. */
+struct binding_port {
+    struct shash_node *node;    /* In binding_bridge's 'ports', by name. */
+    char *bridge;
+
+    /* What the port's flows were compiled from; a change recompiles. */
+    char *signature;
+    bool dirty;                 /* A filter of its tree changed. */
+
+    /* What it was last compiled from, kept for trial compiles of a new
+     * filter definition (binding_try_change()). */
+    char *filter;
+    struct nwf_var_table vars;
+    struct nwf_port nport;      /* 'name' and 'trunks' owned. */
+
+    uint16_t zone;
+    ofp_port_t ofport;
+    struct sset filters;        /* Filters its tree refers to. */
+
+    struct ofctrl_flows flows;  /* Compiled, or drop-all on error. */
+    size_t n_flows;
+    char *error;                /* NULL if the filter compiled. */
+    uint64_t flows_seqno;       /* ofctrl_put() that carried 'flows'. */
+    bool seen;                  /* Still in OVSDB in this run. */
+};
+
+/* One bridge known to OVSDB. */
+struct binding_bridge {
+    struct shash_node *node;    /* In 'bridges', by name. */
+    struct ofctrl *ofctrl;
+    struct shash ports;         /* Bound ports: "struct binding_port"s. */
+    bool managed;               /* Has a bound port and is ready. */
+
+    /* Flows added through "debug/add-flow", kept beside the pipeline. */
+    struct ofctrl_flows debug_flows;
+    bool debug_changed;
+};
+
+static struct shash bridges = SHASH_INITIALIZER(&bridges);
+static struct nwf_store *store;
+static char *ovs_rundir_;
+
+/* After this module sets fail_mode=secure it waits for ovs-vswitchd to
+ * apply the change (Open_vSwitch cur_cfg reaching the next_cfg of that
+ * transaction), because the change flushes the bridge's flows. */
+static int64_t secure_cfg;
+
+static unixctl_cb_func binding_unixctl_bridges_show;
+static unixctl_cb_func binding_unixctl_list;
+static unixctl_cb_func binding_unixctl_debug_add_flow;
+static unixctl_cb_func binding_unixctl_debug_del_flow;
+static unixctl_cb_func binding_unixctl_debug_dump_flows;
+
+/* Registers the columns the module reads and writes, and its commands. */
+void
+binding_init(struct ovsdb_idl *idl, struct nwf_store *store_,
+             const char *ovs_rundir)
+{
+    store = store_;
+    ovs_rundir_ = xstrdup(ovs_rundir);
+
+    ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_next_cfg);
+    ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_cur_cfg);
+    ovsdb_idl_add_table(idl, &ovsrec_table_bridge);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_ports);
+    ovsdb_idl_add_column(idl, &ovsrec_bridge_col_fail_mode);
+    ovsdb_idl_add_table(idl, &ovsrec_table_port);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_interfaces);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_tag);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_trunks);
+    ovsdb_idl_add_table(idl, &ovsrec_table_interface);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport);
+    ovsdb_idl_add_column(idl, &ovsrec_interface_col_external_ids);
+
+    unixctl_command_register("bridges/show", "", 0, 0,
+                             binding_unixctl_bridges_show, NULL);
+    unixctl_command_register("bindings/list", "[--format=json]", 0, 1,
+                             binding_unixctl_list, NULL);
+    unixctl_command_register("debug/add-flow", "BRIDGE FLOW", 2, 2,
+                             binding_unixctl_debug_add_flow, NULL);
+    unixctl_command_register("debug/del-flow", "BRIDGE FLOW", 2, 2,
+                             binding_unixctl_debug_del_flow, NULL);
+    unixctl_command_register("debug/dump-flows", "BRIDGE", 1, 1,
+                             binding_unixctl_debug_dump_flows, NULL);
+}
+
+static void
+binding_port_destroy(struct binding_port *port, struct shash *ports)
+{
+    shash_delete(ports, port->node);
+    free(port->bridge);
+    free(port->signature);
+    free(port->filter);
+    nwf_var_table_destroy(&port->vars);
+    free(port->nport.name);
+    bitmap_free(port->nport.trunks);
+    sset_destroy(&port->filters);
+    ofctrl_flows_destroy(&port->flows);
+    free(port->error);
+    free(port);
+}
+
+static void
+binding_bridge_destroy(struct binding_bridge *br)
+{
+    struct shash_node *node, *next;
+    SHASH_FOR_EACH_SAFE (node, next, &br->ports) {
+        binding_port_destroy(node->data, &br->ports);
+    }
+    shash_destroy(&br->ports);
+    ofctrl_destroy(br->ofctrl);
+    ofctrl_flows_destroy(&br->debug_flows);
+    shash_delete(&bridges, br->node);
+    free(br);
+}
+
+void
+binding_destroy(void)
+{
+    struct shash_node *node, *next;
+    SHASH_FOR_EACH_SAFE (node, next, &bridges) {
+        binding_bridge_destroy(node->data);
+    }
+    free(ovs_rundir_);
+}
+
+static struct binding_bridge *
+binding_bridge_find(const char *name)
+{
+    return shash_find_data(&bridges, name);
+}
+
+/* ---- Reading a port's binding from OVSDB. ---- */
+
+/* The port's parameters: every external_ids:filterref-param-NAME.  A bad
+ * name or value is an error for the port (libvirt drops such parameters
+ * silently; a port plugin's typo should be visible). */
+static char *
+binding_read_params(const struct smap *ids, struct nwf_var_table *vars)
+{
+    const struct smap_node *node;
+    SMAP_FOR_EACH (node, ids) {
+        if (!strncmp(node->key, KEY_PARAM_PREFIX, strlen(KEY_PARAM_PREFIX))) {
+            const char *name = node->key + strlen(KEY_PARAM_PREFIX);
+            char *error = nwf_var_table_add_list(vars, name, node->value,
+                                                 NWF_VAR_STRICT);
+            if (error) {
+                return error;
+            }
+        }
+    }
+    return NULL;
+}
+
+static char *
+binding_read_mac(const struct smap *ids, struct eth_addr *mac)
+{
+    const char *s = smap_get(ids, KEY_PARAM_PREFIX "MAC");
+    const char *key = KEY_PARAM_PREFIX "MAC";
+    if (!s) {
+        s = smap_get(ids, KEY_ATTACHED_MAC);
+        key = KEY_ATTACHED_MAC;
+    }
+    if (!s) {
+        return xstrdup("no MAC address: set external_ids:attached-mac or "
+                       "filterref-param-MAC");
+    }
+    /* A parameter list's first value is the port's MAC. */
+    char *first = xmemdup0(s, strcspn(s, ","));
+    bool ok = eth_addr_from_string(first, mac);
+    free(first);
+    return ok ? NULL : xasprintf("%s: bad MAC address '%s'", key, s);
+}
+
+/* ---- Conntrack zones. ---- */
+
+static bool
+zone_in_use(uint16_t zone, const struct binding_port *except)
+{
+    struct shash_node *bnode;
+    SHASH_FOR_EACH (bnode, &bridges) {
+        struct binding_bridge *br = bnode->data;
+        struct shash_node *pnode;
+        SHASH_FOR_EACH (pnode, &br->ports) {
+            const struct binding_port *p = pnode->data;
+            if (p != except && p->zone == zone) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Sends NXT_CT_FLUSH_ZONE: a zone handed to a new binding must not carry
+ * connections of an earlier one. */
+static void
+zone_flush(struct ofctrl *ofctrl, uint16_t zone)
+{
+    struct ofpbuf *msg = ofpraw_alloc(OFPRAW_NXT_CT_FLUSH_ZONE,
+                                      OFP13_VERSION, 0);
+    struct nx_zone_id *nzi = ofpbuf_put_zeros(msg, sizeof *nzi);
+    nzi->zone_id = htons(zone);
+    ofctrl_send_raw(ofctrl, msg);
+}
+
+/* Keeps the zone the Interface had (a restart must not move live
+ * connections to another zone), or allocates the lowest free one. */
+static uint16_t
+binding_port_zone(struct binding_port *port, const struct smap *ids,
+                  struct ofctrl *ofctrl)
+{
+    if (port->zone) {
+        return port->zone;
+    }
+    unsigned int z = smap_get_uint(ids, KEY_ZONE, 0);
+    if (z >= NWF_ZONE_MIN && z <= NWF_ZONE_MAX && !zone_in_use(z, port)) {
+        return z;
+    }
+    for (z = NWF_ZONE_MIN; z <= NWF_ZONE_MAX; z++) {
+        if (!zone_in_use(z, port)) {
+            zone_flush(ofctrl, z);
+            return z;
+        }
+    }
+    return 0;
+}
+
+/* ---- Compiling a port. ---- */
+
+static uint32_t
+filter_id(const char *name, void *aux OVS_UNUSED)
+{
+    const struct nwf_filter *f = nwf_store_find_by_name(store, name);
+    return f ? f->uuid.parts[0] : 0;
+}
+
+/* Drop every frame from or to the port: what a port in error gets, so
+ * that a broken binding never opens the port. */
+static void
+binding_port_drop_all(struct binding_port *port)
+{
+    ofctrl_flows_clear(&port->flows);
+    char *flow = xasprintf("table=%d,priority=%d,cookie=%#"PRIx64","
+                           "in_port=%"PRIu16" actions=drop",
+                           NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST,
+                           NWF_COOKIE_PORT(ofp_to_u16(port->ofport)),
+                           ofp_to_u16(port->ofport));
+    ovs_assert(!ofctrl_flows_add(&port->flows, flow));
+    free(flow);
+    flow = xasprintf("table=%d,priority=%d,cookie=%#"PRIx64","
+                     "%s=%"PRIu16" actions=drop",
+                     NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST,
+                     NWF_COOKIE_PORT(ofp_to_u16(port->ofport)),
+                     NWF_REG_OUT, ofp_to_u16(port->ofport));
+    ovs_assert(!ofctrl_flows_add(&port->flows, flow));
+    free(flow);
+    port->n_flows = 2;
+}
+
+static void
+binding_port_set_error(struct binding_port *port, char *error)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+    free(port->error);
+    port->error = error;
+    VLOG_WARN_RL(&rl, "%s: %s", port->node->name, error);
+    binding_port_drop_all(port);
+}
+
+/* Compiles 'port' with 'lookup', into 'flows'.  Returns NULL or an error
+ * message. */
+static char *
+binding_port_compile(const struct nwf_port *nport, const char *filter,
+                     const struct nwf_var_table *vars,
+                     const struct nwf_filter *(*lookup)(const char *,
+                                                        void *),
+                     void *aux, struct ofctrl_flows *flows, size_t *n_flows,
+                     struct sset *filters)
+{
+    struct nwf_resolved resolved;
+    struct nwf_diag diag;
+    char *error = NULL;
+
+    nwf_resolved_init(&resolved);
+    nwf_diag_init(&diag);
+    enum nwf_resolve_status status = nwf_resolve(filter, vars, &nport->mac,
+                                                 lookup, aux, &resolved,
+                                                 &diag);
+    if (filters) {
+        const char *name;
+        sset_clear(filters);
+        SSET_FOR_EACH (name, &resolved.filters) {
+            sset_add(filters, name);
+        }
+    }
+    if (status == NWF_RESOLVE_NEED_IP) {
+        error = xstrdup("$IP is not set and IP address learning is not "
+                        "available yet: set external_ids:filterref-param-IP");
+    } else if (status != NWF_RESOLVE_OK) {
+        error = nwf_diag_first(&diag);
+    } else {
+        struct nwf_flow_set set;
+        nwf_flow_set_init(&set);
+        if (!nwf_flows_for_port(nport, &resolved, filter_id, NULL, &set,
+                                &diag)) {
+            error = nwf_diag_first(&diag);
+        } else {
+            struct ds s = DS_EMPTY_INITIALIZER;
+            ofctrl_flows_clear(flows);
+            for (size_t i = 0; i < set.n && !error; i++) {
+                ds_clear(&s);
+                nwf_flow_format(&set.flows[i], &s);
+                error = ofctrl_flows_add(flows, ds_cstr(&s));
+            }
+            *n_flows = set.n;
+            ds_destroy(&s);
+        }
+        nwf_flow_set_destroy(&set);
+    }
+    nwf_diag_destroy(&diag);
+    nwf_resolved_destroy(&resolved);
+    return error;
+}
+
+static char *
+binding_signature(const char *filter, const struct nwf_var_table *vars,
+                  const struct eth_addr *mac, ofp_port_t ofport,
+                  uint16_t zone, const struct ovsrec_port *prow)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ds_put_format(&s, "%s|"ETH_ADDR_FMT"|%"PRIu16"|%"PRIu16"|",
+                  filter, ETH_ADDR_ARGS(*mac), ofp_to_u16(ofport), zone);
+    nwf_var_table_format(vars, &s);
+    ds_put_format(&s, "|%"PRId64"|", prow->n_tag ? prow->tag[0] : -1);
+    for (size_t i = 0; i < prow->n_trunks; i++) {
+        ds_put_format(&s, "%"PRId64",", prow->trunks[i]);
+    }
+    return ds_steal_cstr(&s);
+}
+
+/* Fills the VLAN part of 'nport' from the Port row. */
+static void
+nwf_port_set_vlans(struct nwf_port *nport, const struct ovsrec_port *prow)
+{
+    nport->tag = prow->n_tag ? prow->tag[0] : -1;
+    nport->trunks = NULL;
+    if (prow->n_trunks && nport->tag < 0) {
+        nport->trunks = bitmap_allocate(4096);
+        for (size_t i = 0; i < prow->n_trunks; i++) {
+            if (prow->trunks[i] >= 0 && prow->trunks[i] < 4096) {
+                bitmap_set1(nport->trunks, prow->trunks[i]);
+            }
+        }
+    }
+}
+
+static void
+binding_port_keep_inputs(struct binding_port *port, const char *filter,
+                         const struct nwf_var_table *vars,
+                         const struct nwf_port *nport)
+{
+    free(port->filter);
+    port->filter = xstrdup(filter);
+    nwf_var_table_destroy(&port->vars);
+    nwf_var_table_clone(&port->vars, vars);
+    free(port->nport.name);
+    bitmap_free(port->nport.trunks);
+    port->nport = *nport;
+    port->nport.name = xstrdup(nport->name);
+    port->nport.trunks = (nport->trunks
+                          ? bitmap_clone(nport->trunks, 4096) : NULL);
+}
+
+/* Compiles 'port' from its last inputs against the definitions of
+ * 'change', to learn whether the change would break it. */
+static char *
+binding_port_recheck(const struct binding_port *port,
+                     struct nwf_store_change *change)
+{
+    struct ofctrl_flows flows;
+    size_t n_flows;
+    ofctrl_flows_init(&flows);
+    char *error = binding_port_compile(&port->nport, port->filter,
+                                       &port->vars, nwf_store_change_lookup,
+                                       change, &flows, &n_flows, NULL);
+    ofctrl_flows_destroy(&flows);
+    return error;
+}
+
+/* Brings one bound Interface's compiled flows up to date. */
+static void
+binding_port_update(struct binding_bridge *br, struct binding_port *port,
+                    const struct ovsrec_interface *iface,
+                    const struct ovsrec_port *prow, struct nwf_port *nport)
+{
+    const struct smap *ids = &iface->external_ids;
+    const char *filter = smap_get(ids, KEY_FILTERREF);
+    struct nwf_var_table vars;
+    nwf_var_table_init(&vars);
+
+    char *error = binding_read_params(ids, &vars);
+    if (!error) {
+        error = binding_read_mac(ids, &nport->mac);
+    }
+    port->ofport = nport->ofport;
+    port->zone = binding_port_zone(port, ids, br->ofctrl);
+    nport->zone = port->zone;
+    if (!error && !port->zone) {
+        error = xstrdup("no free conntrack zone");
+    }
+    if (!error && !*filter) {
+        error = xstrdup("external_ids:filterref is empty");
+    }
+
+    char *signature = binding_signature(filter, &vars, &nport->mac,
+                                        nport->ofport, port->zone, prow);
+    if (error) {
+        if (!port->error || strcmp(port->error, error)) {
+            binding_port_set_error(port, error);
+        } else {
+            free(error);
+        }
+        free(port->signature);
+        port->signature = NULL;
+    } else if (port->dirty || !port->signature
+               || strcmp(port->signature, signature)) {
+        struct ofctrl_flows flows;
+        ofctrl_flows_init(&flows);
+        error = binding_port_compile(nport, filter, &vars, nwf_store_lookup,
+                                     store, &flows, &port->n_flows,
+                                     &port->filters);
+        if (error) {
+            binding_port_set_error(port, error);
+        } else {
+            ofctrl_flows_swap(&port->flows, &flows);
+            free(port->error);
+            port->error = NULL;
+        }
+        binding_port_keep_inputs(port, filter, &vars, nport);
+        ofctrl_flows_destroy(&flows);
+        free(port->signature);
+        port->signature = signature;
+        signature = NULL;
+        port->flows_seqno = UINT64_MAX;     /* Not yet sent. */
+    }
+    port->dirty = false;
+    free(signature);
+    nwf_var_table_destroy(&vars);
+}
+
+/* ---- Bridges. ---- */
+
+/* Sets fail_mode=secure on 'brow' in 'txn' and asks ovs-vswitchd to
+ * report when it has applied it. */
+static void
+binding_make_secure(const struct ovsrec_bridge *brow,
+                    const struct ovsrec_open_vswitch *cfg,
+                    struct ovsdb_idl_txn *txn)
+{
+    VLOG_INFO("%s: setting fail_mode=secure (ovs-vswitchd flushes the "
+              "bridge's flows once)", brow->name);
+    ovsrec_bridge_set_fail_mode(brow, "secure");
+    if (cfg) {
+        /* ovs-vswitchd copies next_cfg to cur_cfg once it has applied
+         * everything up to it. */
+        int64_t next_cfg = cfg->next_cfg + 1;
+        ovsrec_open_vswitch_verify_next_cfg(cfg);
+        ovsrec_open_vswitch_set_next_cfg(cfg, next_cfg);
+        secure_cfg = MAX(secure_cfg, next_cfg);
+    }
+}
+
+static bool
+vswitchd_caught_up(const struct ovsrec_open_vswitch *cfg)
+{
+    return !cfg || cfg->cur_cfg >= secure_cfg;
+}
+
+static const char *
+binding_port_status(const struct binding_bridge *br,
+                    const struct binding_port *port, struct ds *s)
+{
+    ds_clear(s);
+    if (port->error) {
+        ds_put_format(s, "error: %s", port->error);
+    } else if (br->managed && port->flows_seqno != UINT64_MAX
+               && ofctrl_get_installed_seqno(br->ofctrl)
+                  >= port->flows_seqno) {
+        ds_put_cstr(s, "active");
+    } else {
+        ds_put_cstr(s, "pending");
+    }
+    return ds_cstr(s);
+}
+
+/* Writes 'port''s status and zone into its Interface row, if changed. */
+static void
+binding_write_status(const struct binding_bridge *br,
+                     const struct binding_port *port,
+                     const struct ovsrec_interface *iface,
+                     struct ovsdb_idl_txn *txn)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const char *status = binding_port_status(br, port, &s);
+    const char *old = smap_get(&iface->external_ids, KEY_STATUS);
+    if (txn && (!old || strcmp(old, status))) {
+        ovsrec_interface_update_external_ids_setkey(iface, KEY_STATUS,
+                                                    status);
+    }
+    if (port->zone && txn
+        && smap_get_uint(&iface->external_ids, KEY_ZONE, 0) != port->zone) {
+        char zone[16];
+        snprintf(zone, sizeof zone, "%"PRIu16, port->zone);
+        ovsrec_interface_update_external_ids_setkey(iface, KEY_ZONE, zone);
+    }
+    ds_destroy(&s);
+}
+
+/* Removes what the module wrote on an Interface that is no longer bound. */
+static void
+binding_clear_status(const struct ovsrec_interface *iface,
+                     struct ovsdb_idl_txn *txn)
+{
+    if (txn && !smap_get(&iface->external_ids, KEY_FILTERREF)) {
+        if (smap_get(&iface->external_ids, KEY_STATUS)) {
+            ovsrec_interface_update_external_ids_delkey(iface, KEY_STATUS);
+        }
+        if (smap_get(&iface->external_ids, KEY_ZONE)) {
+            ovsrec_interface_update_external_ids_delkey(iface, KEY_ZONE);
+        }
+    }
+}
+
+static void
+binding_add_flow_set(struct ofctrl_flows *flows,
+                     const struct nwf_flow_set *set)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < set->n; i++) {
+        ds_clear(&s);
+        nwf_flow_format(&set->flows[i], &s);
+        char *error = ofctrl_flows_add(flows, ds_cstr(&s));
+        if (error) {
+            VLOG_ERR("bad bridge flow %s: %s", ds_cstr(&s), error);
+            free(error);
+        }
+    }
+    ds_destroy(&s);
+}
+
+/* Computes 'br''s desired flows: bridge-wide flows for 'nports' and every
+ * bound port's own flows, and hands them to ofctrl. */
+static void
+binding_bridge_put(struct binding_bridge *br, const struct nwf_port *nports,
+                   size_t n)
+{
+    struct ofctrl_flows desired;
+    struct nwf_flow_set set;
+    ofctrl_flows_init(&desired);
+    nwf_flow_set_init(&set);
+
+    nwf_flows_for_bridge(nports, n, &set);
+    binding_add_flow_set(&desired, &set);
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &br->ports) {
+        struct binding_port *port = node->data;
+        ofctrl_flows_merge(&desired, &port->flows);
+    }
+    ofctrl_flows_merge(&desired, &br->debug_flows);
+
+    uint64_t seqno = ofctrl_put(br->ofctrl, &desired);
+    SHASH_FOR_EACH (node, &br->ports) {
+        struct binding_port *port = node->data;
+        if (port->flows_seqno == UINT64_MAX) {
+            port->flows_seqno = seqno;
+        }
+    }
+    nwf_flow_set_destroy(&set);
+    ofctrl_flows_destroy(&desired);
+}
+
+static void
+binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
+                   const struct ovsrec_open_vswitch *cfg,
+                   struct ovsdb_idl_txn *txn)
+{
+    struct nwf_port *nports = NULL;
+    size_t n = 0, allocated = 0;
+    bool has_bound = false;
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &br->ports) {
+        ((struct binding_port *) node->data)->seen = false;
+    }
+
+    for (size_t i = 0; i < brow->n_ports; i++) {
+        const struct ovsrec_port *prow = brow->ports[i];
+        for (size_t j = 0; j < prow->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = prow->interfaces[j];
+            if (!iface->n_ofport || iface->ofport[0] <= 0
+                || (iface->ofport[0] >= ofp_to_u16(OFPP_MAX)
+                    && iface->ofport[0] != ofp_to_u16(OFPP_LOCAL))) {
+                continue;
+            }
+            if (n >= allocated) {
+                nports = x2nrealloc(nports, &allocated, sizeof *nports);
+            }
+            struct nwf_port *np = &nports[n++];
+            memset(np, 0, sizeof *np);
+            np->name = iface->name;
+            np->ofport = u16_to_ofp(iface->ofport[0]);
+            nwf_port_set_vlans(np, prow);
+
+            if (!smap_get(&iface->external_ids, KEY_FILTERREF)) {
+                binding_clear_status(iface, txn);
+                continue;
+            }
+            has_bound = true;
+            np->bound = true;
+            struct binding_port *port = shash_find_data(&br->ports,
+                                                        iface->name);
+            if (!port) {
+                port = xzalloc(sizeof *port);
+                port->node = shash_add(&br->ports, iface->name, port);
+                port->bridge = xstrdup(br->node->name);
+                sset_init(&port->filters);
+                nwf_var_table_init(&port->vars);
+                ofctrl_flows_init(&port->flows);
+                VLOG_INFO("%s: bound on bridge %s", iface->name,
+                          br->node->name);
+            }
+            port->seen = true;
+            binding_port_update(br, port, iface, prow, np);
+            binding_write_status(br, port, iface, txn);
+        }
+    }
+
+    struct shash_node *next;
+    SHASH_FOR_EACH_SAFE (node, next, &br->ports) {
+        struct binding_port *port = node->data;
+        if (!port->seen) {
+            VLOG_INFO("%s: unbound from bridge %s", node->name,
+                      br->node->name);
+            binding_port_destroy(port, &br->ports);
+        }
+    }
+
+    if (has_bound && (!brow->fail_mode
+                      || strcmp(brow->fail_mode, "secure"))) {
+        if (txn) {
+            binding_make_secure(brow, cfg, txn);
+        }
+    } else if (has_bound && vswitchd_caught_up(cfg)) {
+        if (!br->managed) {
+            VLOG_INFO("%s: managed by the controller", br->node->name);
+        }
+        br->managed = true;
+    }
+    if (br->managed) {
+        binding_bridge_put(br, nports, n);
+    } else if (br->debug_changed) {
+        ofctrl_put(br->ofctrl, &br->debug_flows);
+    }
+    br->debug_changed = false;
+
+    for (size_t i = 0; i < n; i++) {
+        bitmap_free(nports[i].trunks);
+    }
+    free(nports);
+}
+
+/* Brings every bridge's connection, bindings and desired flows up to date
+ * with OVSDB and the filter store, and writes statuses with 'txn' (which
+ * may be NULL while a transaction is in flight). */
+void
+binding_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
+{
+    const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(idl);
+
+    struct sset seen = SSET_INITIALIZER(&seen);
+    const struct ovsrec_bridge *brow;
+    OVSREC_BRIDGE_FOR_EACH (brow, idl) {
+        sset_add(&seen, brow->name);
+        struct binding_bridge *br = binding_bridge_find(brow->name);
+        if (!br) {
+            br = xzalloc(sizeof *br);
+            br->ofctrl = ofctrl_create(brow->name, ovs_rundir_);
+            ofctrl_set_packet_in_cb(br->ofctrl, pinctrl_handle_packet_in);
+            shash_init(&br->ports);
+            ofctrl_flows_init(&br->debug_flows);
+            br->node = shash_add(&bridges, brow->name, br);
+        }
+        binding_bridge_run(br, brow, cfg, txn);
+        ofctrl_run(br->ofctrl);
+    }
+
+    struct shash_node *node, *next;
+    SHASH_FOR_EACH_SAFE (node, next, &bridges) {
+        if (!sset_contains(&seen, node->name)) {
+            VLOG_INFO("%s: bridge removed from OVSDB", node->name);
+            binding_bridge_destroy(node->data);
+        }
+    }
+    sset_destroy(&seen);
+}
+
+void
+binding_wait(void)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &bridges) {
+        struct binding_bridge *br = node->data;
+        ofctrl_wait(br->ofctrl);
+    }
+}
+
+void
+binding_filters_changed(const struct sset *names)
+{
+    struct shash_node *bnode;
+    SHASH_FOR_EACH (bnode, &bridges) {
+        struct binding_bridge *br = bnode->data;
+        struct shash_node *pnode;
+        SHASH_FOR_EACH (pnode, &br->ports) {
+            struct binding_port *port = pnode->data;
+            const char *name;
+            SSET_FOR_EACH (name, names) {
+                if (sset_contains(&port->filters, name)) {
+                    port->dirty = true;
+                }
+            }
+        }
+    }
+    poll_immediate_wake();
+}
+
+/* ---- Filter-command hooks. ---- */
+
+static bool
+binding_in_use(const char *name, struct sset *ports, void *aux OVS_UNUSED)
+{
+    struct shash_node *bnode;
+    SHASH_FOR_EACH (bnode, &bridges) {
+        struct binding_bridge *br = bnode->data;
+        struct shash_node *pnode;
+        SHASH_FOR_EACH (pnode, &br->ports) {
+            struct binding_port *port = pnode->data;
+            if (sset_contains(&port->filters, name)) {
+                sset_add(ports, pnode->name);
+            }
+        }
+    }
+    return !sset_is_empty(ports);
+}
+
+/* Instantiates the changed definition on every port whose tree uses it,
+ * without installing anything: any failure keeps the old definition. */
+static bool
+binding_try_change(struct nwf_store_change *change, struct nwf_diag *diag,
+                   void *aux OVS_UNUSED)
+{
+    const struct nwf_filter *filter = nwf_store_change_get_filter(change);
+    bool ok = true;
+
+    struct shash_node *bnode;
+    SHASH_FOR_EACH (bnode, &bridges) {
+        struct binding_bridge *br = bnode->data;
+        struct shash_node *pnode;
+        SHASH_FOR_EACH (pnode, &br->ports) {
+            struct binding_port *port = pnode->data;
+            if (!sset_contains(&port->filters, filter->name)
+                || !port->filter) {
+                continue;
+            }
+            char *error = binding_port_recheck(port, change);
+            if (error) {
+                nwf_diag_error(diag, NULL, "%s: %s", pnode->name, error);
+                free(error);
+                ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
+static void
+binding_changed(const char *name, void *aux OVS_UNUSED)
+{
+    struct sset names = SSET_INITIALIZER(&names);
+    sset_add(&names, name);
+    binding_filters_changed(&names);
+    sset_destroy(&names);
+}
+
+const struct filter_cmds_hooks *
+binding_filter_hooks(void)
+{
+    static const struct filter_cmds_hooks hooks = {
+        .in_use = binding_in_use,
+        .try_change = binding_try_change,
+        .changed = binding_changed,
+    };
+    return &hooks;
+}
+
+/* ---- unixctl. ---- */
+
+static void
+binding_unixctl_bridges_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                             const char *argv[] OVS_UNUSED,
+                             void *aux OVS_UNUSED)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct shash_node **sorted = shash_sort(&bridges);
+    for (size_t i = 0; i < shash_count(&bridges); i++) {
+        const struct binding_bridge *br = sorted[i]->data;
+        ds_put_format(&s, "%s: %s%s\n", sorted[i]->name,
+                      ofctrl_is_connected(br->ofctrl)
+                      ? "connected" : "not connected",
+                      br->managed ? ", managed" : "");
+    }
+    free(sorted);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static struct binding_bridge *
+binding_unixctl_bridge(struct unixctl_conn *conn, const char *name)
+{
+    struct binding_bridge *br = binding_bridge_find(name);
+    if (!br) {
+        char *error = xasprintf("%s: no such bridge in OVSDB", name);
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    }
+    return br;
+}
+
+/* "debug/add-flow BRIDGE FLOW": adds FLOW (ovs-ofctl syntax) to the
+ * bridge's desired flows, through the same sync path as the pipeline.  A
+ * bridge with such flows and no binding is managed by them alone. */
+static void
+binding_unixctl_debug_add_flow(struct unixctl_conn *conn,
+                               int argc OVS_UNUSED, const char *argv[],
+                               void *aux OVS_UNUSED)
+{
+    struct binding_bridge *br = binding_unixctl_bridge(conn, argv[1]);
+    if (br) {
+        char *error = ofctrl_flows_add(&br->debug_flows, argv[2]);
+        if (error) {
+            unixctl_command_reply_error(conn, error);
+            free(error);
+            return;
+        }
+        br->debug_changed = true;
+        poll_immediate_wake();
+        unixctl_command_reply(conn, NULL);
+    }
+}
+
+static void
+binding_unixctl_debug_del_flow(struct unixctl_conn *conn,
+                               int argc OVS_UNUSED, const char *argv[],
+                               void *aux OVS_UNUSED)
+{
+    struct binding_bridge *br = binding_unixctl_bridge(conn, argv[1]);
+    if (br) {
+        if (!ofctrl_flows_remove(&br->debug_flows, argv[2])) {
+            unixctl_command_reply_error(conn, "no such flow");
+            return;
+        }
+        br->debug_changed = true;
+        poll_immediate_wake();
+        unixctl_command_reply(conn, NULL);
+    }
+}
+
+static void
+binding_unixctl_debug_dump_flows(struct unixctl_conn *conn,
+                                 int argc OVS_UNUSED, const char *argv[],
+                                 void *aux OVS_UNUSED)
+{
+    struct binding_bridge *br = binding_unixctl_bridge(conn, argv[1]);
+    if (br) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ofctrl_flows_format(&br->debug_flows, &s);
+        unixctl_command_reply(conn, ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+static void
+binding_unixctl_list(struct unixctl_conn *conn, int argc,
+                     const char *argv[], void *aux OVS_UNUSED)
+{
+    bool json = argc > 1 && !strcmp(argv[1], "--format=json");
+    if (argc > 1 && !json) {
+        unixctl_command_reply_error(conn, "unknown option (use "
+                                    "--format=json)");
+        return;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct ds status = DS_EMPTY_INITIALIZER;
+    if (json) {
+        ds_put_char(&s, '[');
+    } else {
+        ds_put_format(&s, "%-16s %-12s %-20s %6s  %s\n", "Port", "Bridge",
+                      "Filter", "Flows", "State");
+    }
+    const struct shash_node **sorted = shash_sort(&bridges);
+    for (size_t i = 0; i < shash_count(&bridges); i++) {
+        const struct binding_bridge *br = sorted[i]->data;
+        const struct shash_node **ports = shash_sort(&br->ports);
+        for (size_t j = 0; j < shash_count(&br->ports); j++) {
+            const struct binding_port *port = ports[j]->data;
+            const char *state = binding_port_status(br, port, &status);
+            const char *filter = port->signature
+                                 ? port->signature : "";
+            size_t flen = strcspn(filter, "|");
+            if (json) {
+                ds_put_format(&s, "%s{\"port\":", s.length > 1 ? "," : "");
+                json_string_escape(ports[j]->name, &s);
+                ds_put_format(&s, ",\"bridge\":");
+                json_string_escape(sorted[i]->name, &s);
+                ds_put_format(&s, ",\"filter\":\"%.*s\",\"flows\":%"PRIuSIZE
+                              ",\"state\":", (int) flen, filter,
+                              port->n_flows);
+                json_string_escape(state, &s);
+                ds_put_format(&s, ",\"zone\":%"PRIu16"}", port->zone);
+            } else {
+                ds_put_format(&s, "%-16s %-12s %-20.*s %6"PRIuSIZE"  %s\n",
+                              ports[j]->name, sorted[i]->name, (int) flen,
+                              filter, port->n_flows, state);
+            }
+        }
+        free(ports);
+    }
+    free(sorted);
+    if (json) {
+        ds_put_char(&s, ']');
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+    ds_destroy(&status);
+}

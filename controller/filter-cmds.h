@@ -1,0 +1,56 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#ifndef FILTER_CMDS_H
+#define FILTER_CMDS_H 1
+
+/* The daemon's filter commands, over its unixctl socket: what
+ * "nwf-ofctl list/define/undefine/dumpxml" talk to.
+ *
+ *   filter/list [--format=json]     UUID and name of every filter
+ *   filter/define XML [ORIGIN]      define or update from XML text;
+ *                                   ORIGIN (a file name) is for messages
+ *   filter/undefine NAME|UUID       refused while in use, naming the ports
+ *   filter/dumpxml NAME|UUID        the filter in canonical XML
+ *
+ * The commands own nothing: the filter store is the controller's, and
+ * what a definition means for bound ports is the binding module's,
+ * reached through the hooks below.  A hook left NULL means: no filter is
+ * in use, every change is accepted, nothing to do. */
+
+#include <stdbool.h>
+
+struct nwf_diag;
+struct nwf_store;
+struct nwf_store_change;
+struct sset;
+
+struct filter_cmds_hooks {
+    /* Fills 'ports' with the ports whose filter trees use 'name'; returns
+     * true if there is any. */
+    bool (*in_use)(const char *name, struct sset *ports, void *aux);
+
+    /* Called with a prepared (not yet committed) change.  Must instantiate
+     * the new definition on every affected port and return true only if
+     * all succeeded, otherwise false with one message per port in 'diag';
+     * then the caller aborts the change and nothing changes anywhere. */
+    bool (*try_change)(struct nwf_store_change *, struct nwf_diag *,
+                       void *aux);
+
+    /* Called after a change was committed to the store (or a filter was
+     * undefined): the binding module installs what try_change() built. */
+    void (*changed)(const char *name, void *aux);
+
+    /* Called instead of changed() when try_change() accepted a change but
+     * the store could not commit it (its file could not be written): the
+     * binding module drops what try_change() built, and the ports keep
+     * their old flows. */
+    void (*abandoned)(const char *name, void *aux);
+
+    void *aux;
+};
+
+void filter_cmds_register(struct nwf_store *, const struct filter_cmds_hooks *);
+
+#endif /* filter-cmds.h */

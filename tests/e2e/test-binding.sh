@@ -1,0 +1,86 @@
+#!/bin/bash
+# OVSDB bindings on a real switch: external_ids:filterref binds a filter
+# with filterref-param-* parameters and attached-mac; the controller makes
+# the bridge fail_mode=secure, installs the flows, reports "active" only
+# once they are on the switch, enforces the filter on real packets, reports
+# errors per port without touching other ports, and cleans up on unbind.
+
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/traffic.sh"
+
+e2e_init
+sw_start
+vm_add vm1 02:00:00:00:07:01 10.9.7.1/24
+vm_add vm2 02:00:00:00:07:02 10.9.7.2/24
+vm_add vm3 02:00:00:00:07:03 10.9.7.3/24
+ctl_start
+
+p1=$(vm_port vm1)
+p2=$(vm_port vm2)
+p3=$(vm_port vm3)
+
+status() {
+    vsctl --if-exists get interface "$1" external_ids:filterref-status \
+        2>/dev/null | tr -d '"'
+}
+status_is() {
+    [ "$(status "$1")" = "$2" ]
+}
+status_starts() {
+    case "$(status "$1")" in "$2"*) return 0 ;; esac
+    return 1
+}
+
+vsctl set interface "$p1" external_ids:filterref=clean-traffic \
+    external_ids:filterref-param-IP=10.9.7.1
+check "a bound port becomes active" retry 10 status_is "$p1" active
+check "the bridge is set to fail_mode=secure" \
+    test "$(vsctl get bridge br0 fail_mode)" = secure
+check "a conntrack zone is recorded on the interface" \
+    sh -c "ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p1 external_ids:filterref-ct-zone | grep -q '[0-9]'"
+
+check "the bound VM reaches an unbound one" retry 5 ping_ok vm1 10.9.7.2
+check "unbound VMs still talk" retry 5 ping_ok vm2 10.9.7.3
+check "a spoofed source IP from the bound VM is dropped" \
+    frame_blocked vm1 vm2 "udp port 5555" \
+    'Ether(src="02:00:00:00:07:01",dst="02:00:00:00:07:02")/IP(src="10.9.7.99",dst="10.9.7.2")/UDP(sport=5555,dport=5555)'
+check "the same frame with its own IP arrives" \
+    frame_arrives vm1 vm2 "udp port 5555" \
+    'Ether(src="02:00:00:00:07:01",dst="02:00:00:00:07:02")/IP(src="10.9.7.1",dst="10.9.7.2")/UDP(sport=5555,dport=5555)'
+check "a spoofed source MAC from the bound VM is dropped" \
+    frame_blocked vm1 vm2 "udp port 5555" \
+    'Ether(src="02:00:00:00:07:99",dst="02:00:00:00:07:02")/IP(src="10.9.7.1",dst="10.9.7.2")/UDP(sport=5555,dport=5555)'
+
+# Errors stay on their port.
+vsctl set interface "$p2" external_ids:filterref=no-such-filter
+check "an undefined filter is an error on that port" \
+    retry 10 status_starts "$p2" "error: "
+check "the error names the filter" \
+    sh -c "ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p2 external_ids:filterref-status | grep -q no-such-filter"
+check "a port in error passes nothing" e2e_not_ping vm2 10.9.7.3
+check "another bound port stays active" status_is "$p1" active
+check "unbound ports are not affected" retry 5 ping_ok vm3 10.9.7.1
+
+vsctl set interface "$p3" external_ids:filterref=clean-traffic \
+    external_ids:filterref-param-IP=10.9.7.3 \
+    external_ids:attached-mac=not-a-mac
+check "a bad MAC is an error on that port" \
+    retry 10 status_starts "$p3" "error: attached-mac: bad MAC"
+vsctl remove interface "$p3" external_ids attached-mac
+vsctl set interface "$p3" external_ids:filterref-param-MAC=02:00:00:00:07:03
+check "filterref-param-MAC gives the MAC" retry 10 status_is "$p3" active
+check "two bound VMs talk through both filters" retry 5 ping_ok vm1 10.9.7.3
+
+vsctl set interface "$p3" external_ids:filterref-param-IP=10.9.7.3,bad/value
+check "a malformed parameter is an error on that port" \
+    retry 10 status_starts "$p3" "error: "
+
+# Unbinding removes what the controller wrote and reopens the port.
+vsctl remove interface "$p2" external_ids filterref
+status_cleared() {
+    ! vsctl get interface "$p2" external_ids | grep -q filterref-status
+}
+check "unbinding removes the status" retry 10 status_cleared
+check "an unbound port forwards again" retry 5 ping_ok vm2 10.9.7.1
+
+e2e_finish
