@@ -96,6 +96,7 @@ static unixctl_cb_func binding_unixctl_list;
 static unixctl_cb_func binding_unixctl_debug_add_flow;
 static unixctl_cb_func binding_unixctl_debug_del_flow;
 static unixctl_cb_func binding_unixctl_debug_dump_flows;
+static unixctl_cb_func binding_unixctl_dump_flows;
 
 /* Registers the columns the module reads and writes, and its commands. */
 void
@@ -133,6 +134,8 @@ binding_init(struct ovsdb_idl *idl, struct nwf_store *store_,
                              binding_unixctl_debug_del_flow, NULL);
     unixctl_command_register("debug/dump-flows", "BRIDGE", 1, 1,
                              binding_unixctl_debug_dump_flows, NULL);
+    unixctl_command_register("bridges/dump-flows", "BRIDGE", 1, 1,
+                             binding_unixctl_dump_flows, NULL);
 }
 
 static void
@@ -935,6 +938,21 @@ binding_unixctl_debug_dump_flows(struct unixctl_conn *conn,
     if (br) {
         struct ds s = DS_EMPTY_INITIALIZER;
         ofctrl_flows_format(&br->debug_flows, &s);
+        unixctl_command_reply(conn, ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+/* "bridges/dump-flows BRIDGE": every flow the controller wants on the
+ * bridge, sorted, so that it can be compared with the switch's table. */
+static void
+binding_unixctl_dump_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                           const char *argv[], void *aux OVS_UNUSED)
+{
+    struct binding_bridge *br = binding_unixctl_bridge(conn, argv[1]);
+    if (br) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        ofctrl_flows_format(ofctrl_get_desired(br->ofctrl), &s);
         unixctl_command_reply(conn, ds_cstr(&s));
         ds_destroy(&s);
     }

@@ -370,6 +370,12 @@ ofctrl_put(struct ofctrl *ofctrl, const struct ofctrl_flows *flows)
     return ++ofctrl->desired_seqno;
 }
 
+const struct ofctrl_flows *
+ofctrl_get_desired(const struct ofctrl *ofctrl)
+{
+    return &ofctrl->desired;
+}
+
 uint64_t
 ofctrl_get_installed_seqno(const struct ofctrl *ofctrl)
 {

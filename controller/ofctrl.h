@@ -57,6 +57,7 @@ const char *ofctrl_get_bridge(const struct ofctrl *);
 bool ofctrl_is_connected(const struct ofctrl *);
 
 uint64_t ofctrl_put(struct ofctrl *, const struct ofctrl_flows *);
+const struct ofctrl_flows *ofctrl_get_desired(const struct ofctrl *);
 uint64_t ofctrl_get_installed_seqno(const struct ofctrl *);
 
 /* Packets the pipeline sends to the controller, and packets it sends

@@ -80,8 +80,10 @@ nwf_check_list = \
 	tests/e2e/test-harness.sh \
 	tests/e2e/test-controller-drop.sh \
 	tests/e2e/test-controller-store.sh \
+	tests/e2e/test-ofctl-daemon.sh \
 	tests/e2e/test-binding.sh \
 	tests/e2e/test-restart.sh \
+	tests/e2e/test-churn.sh \
 	tests/e2e/test-forwarding.sh
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
