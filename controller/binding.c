@@ -97,6 +97,7 @@ static unixctl_cb_func binding_unixctl_debug_add_flow;
 static unixctl_cb_func binding_unixctl_debug_del_flow;
 static unixctl_cb_func binding_unixctl_debug_dump_flows;
 static unixctl_cb_func binding_unixctl_dump_flows;
+static unixctl_cb_func binding_unixctl_show;
 
 /* Registers the columns the module reads and writes, and its commands. */
 void
@@ -136,6 +137,8 @@ binding_init(struct ovsdb_idl *idl, struct nwf_store *store_,
                              binding_unixctl_debug_dump_flows, NULL);
     unixctl_command_register("bridges/dump-flows", "BRIDGE", 1, 1,
                              binding_unixctl_dump_flows, NULL);
+    unixctl_command_register("bindings/show", "PORT", 1, 1,
+                             binding_unixctl_show, NULL);
 }
 
 static void
@@ -956,6 +959,126 @@ binding_unixctl_dump_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
         unixctl_command_reply(conn, ds_cstr(&s));
         ds_destroy(&s);
     }
+}
+
+static struct binding_port *
+binding_port_find(const char *name)
+{
+    struct shash_node *bnode;
+    SHASH_FOR_EACH (bnode, &bridges) {
+        struct binding_bridge *br = bnode->data;
+        struct binding_port *port = shash_find_data(&br->ports, name);
+        if (port) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+/* The filter of the port's tree whose UUID starts with 'id', for naming
+ * the rule a flow came from. */
+static const char *
+binding_port_filter_by_id(const struct binding_port *port, uint32_t id)
+{
+    const char *name;
+    SSET_FOR_EACH (name, &port->filters) {
+        if (filter_id(name, NULL) == id) {
+            return name;
+        }
+    }
+    return NULL;
+}
+
+/* Completes "bindings/show" once the switch has sent the port's flow
+ * statistics: the flows grouped by the rule they came from (cookie bits
+ * 63..16), with their counters. */
+static void
+binding_show_reply(const struct ofctrl_flow_stat *stats, size_t n,
+                   const char *error, void *conn_)
+{
+    struct unixctl_conn *conn = conn_;
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        return;
+    }
+
+    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct binding_port *port = NULL;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t ofport = stats[i].cookie & NWF_COOKIE_PORT_MASK;
+        struct shash_node *bnode;
+        SHASH_FOR_EACH (bnode, &bridges) {
+            struct binding_bridge *br = bnode->data;
+            struct shash_node *pnode;
+            SHASH_FOR_EACH (pnode, &br->ports) {
+                struct binding_port *p = pnode->data;
+                if (ofp_to_u16(p->ofport) == ofport) {
+                    port = p;
+                }
+            }
+        }
+        if (port) {
+            break;
+        }
+    }
+
+    uint64_t group = UINT64_MAX;
+    uint64_t packets = 0, bytes = 0;
+    size_t group_start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        uint64_t g = i < n ? stats[i].cookie >> 16 : UINT64_MAX - 1;
+        if (g != group) {
+            if (group != UINT64_MAX) {
+                uint32_t fid = group >> 16;
+                unsigned int rule = group & 0xffff;
+                const char *fname = (port && fid
+                                     ? binding_port_filter_by_id(port, fid)
+                                     : NULL);
+                if (rule) {
+                    ds_put_format(&s, "filter %s rule %u: ",
+                                  fname ? fname : "(unknown)", rule);
+                } else {
+                    ds_put_cstr(&s, "port flows: ");
+                }
+                ds_put_format(&s, "%"PRIu64" packets, %"PRIu64" bytes\n",
+                              packets, bytes);
+                for (size_t j = group_start; j < i; j++) {
+                    ds_put_format(&s, "  n_packets=%"PRIu64", "
+                                  "n_bytes=%"PRIu64", %s\n",
+                                  stats[j].n_packets, stats[j].n_bytes,
+                                  stats[j].text);
+                }
+            }
+            group = g;
+            group_start = i;
+            packets = bytes = 0;
+        }
+        if (i < n) {
+            packets += stats[i].n_packets;
+            bytes += stats[i].n_bytes;
+        }
+    }
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+/* "bindings/show PORT": the port's flows on the switch, grouped by the
+ * rule that produced them, with packet and byte counters. */
+static void
+binding_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                     const char *argv[], void *aux OVS_UNUSED)
+{
+    const struct binding_port *port = binding_port_find(argv[1]);
+    if (!port) {
+        char *error = xasprintf("%s: no bound interface of that name",
+                                argv[1]);
+        unixctl_command_reply_error(conn, error);
+        free(error);
+        return;
+    }
+    const struct binding_bridge *br = binding_bridge_find(port->bridge);
+    ofctrl_request_flow_stats(br->ofctrl, ofp_to_u16(port->ofport),
+                              NWF_COOKIE_PORT_MASK, binding_show_reply, conn);
 }
 
 static void

@@ -6,6 +6,9 @@
 
 #include "ofctrl.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "byte-order.h"
 #include "openflow/openflow.h"
 #include "openvswitch/dynamic-string.h"
@@ -73,12 +76,21 @@ struct ofctrl {
 
     ofctrl_packet_in_cb *packet_in_cb;
     ovs_be32 meter_xid;         /* Of the last meter mod sent. */
+
+    /* The flow statistics request in flight, if any. */
+    ovs_be32 stats_xid;
+    ofctrl_stats_cb *stats_cb;
+    void *stats_aux;
+    struct ofctrl_flow_stat *stats;
+    size_t n_stats, allocated_stats;
 };
 
 /* The punt meter: packets a guest can make the pipeline send to the
  * controller (rejects) are limited to this rate per bridge. */
 #define OFCTRL_PUNT_RATE 100    /* Packets per second. */
 #define OFCTRL_PUNT_BURST 50
+
+static void ofctrl_stats_finish(struct ofctrl *, const char *error);
 
 static uint32_t
 ofctrl_flow_hash(uint8_t table_id, uint16_t priority,
@@ -340,6 +352,7 @@ void
 ofctrl_destroy(struct ofctrl *ofctrl)
 {
     if (ofctrl) {
+        ofctrl_stats_finish(ofctrl, "bridge removed");
         rconn_destroy(ofctrl->rconn);
         ofctrl_flows_destroy(&ofctrl->desired);
         ofctrl_flows_destroy(&ofctrl->installed);
@@ -620,6 +633,105 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
     return n_changes;
 }
 
+static int
+compare_flow_stats(const void *a_, const void *b_)
+{
+    const struct ofctrl_flow_stat *a = a_, *b = b_;
+    return (a->cookie != b->cookie ? (a->cookie < b->cookie ? -1 : 1)
+            : strcmp(a->text, b->text));
+}
+
+/* Ends the statistics request in flight, calling its callback. */
+static void
+ofctrl_stats_finish(struct ofctrl *ofctrl, const char *error)
+{
+    if (!ofctrl->stats_cb) {
+        return;
+    }
+    qsort(ofctrl->stats, ofctrl->n_stats, sizeof *ofctrl->stats,
+          compare_flow_stats);
+    ofctrl->stats_cb(ofctrl->stats, ofctrl->n_stats, error,
+                     ofctrl->stats_aux);
+    for (size_t i = 0; i < ofctrl->n_stats; i++) {
+        free(ofctrl->stats[i].text);
+    }
+    free(ofctrl->stats);
+    ofctrl->stats = NULL;
+    ofctrl->n_stats = ofctrl->allocated_stats = 0;
+    ofctrl->stats_cb = NULL;
+}
+
+void
+ofctrl_request_flow_stats(struct ofctrl *ofctrl, uint64_t cookie,
+                          uint64_t cookie_mask, ofctrl_stats_cb *cb,
+                          void *aux)
+{
+    if (!rconn_is_connected(ofctrl->rconn)) {
+        cb(NULL, 0, "not connected to the switch", aux);
+        return;
+    }
+    if (ofctrl->stats_cb) {
+        cb(NULL, 0, "another statistics request is in progress", aux);
+        return;
+    }
+
+    struct ofputil_flow_stats_request fsr = {
+        .cookie = htonll(cookie),
+        .cookie_mask = htonll(cookie_mask),
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = OFPTT_ALL,
+    };
+    match_init_catchall(&fsr.match);
+    enum ofputil_protocol protocol
+        = ofputil_protocol_from_ofp_version(ofctrl_version(ofctrl));
+    struct ofpbuf *msg = ofputil_encode_flow_stats_request(&fsr, protocol);
+    ofctrl->stats_xid = ((struct ofp_header *) msg->data)->xid;
+    ofctrl->stats_cb = cb;
+    ofctrl->stats_aux = aux;
+    ofctrl_send(ofctrl, msg);
+}
+
+static void
+ofctrl_handle_flow_stats(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    if (!ofctrl->stats_cb || oh->xid != ofctrl->stats_xid) {
+        return;
+    }
+
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
+                                                     &ofpacts);
+        if (retval) {
+            if (retval != EOF) {
+                ofctrl_stats_finish(ofctrl, "bad flow statistics reply");
+            }
+            break;
+        }
+        if (ofctrl->n_stats >= ofctrl->allocated_stats) {
+            ofctrl->stats = x2nrealloc(ofctrl->stats,
+                                       &ofctrl->allocated_stats,
+                                       sizeof *ofctrl->stats);
+        }
+        struct ofctrl_flow_stat *st = &ofctrl->stats[ofctrl->n_stats++];
+        struct ds text = DS_EMPTY_INITIALIZER;
+        st->cookie = ntohll(fs.cookie);
+        fs.cookie = 0;          /* Shown by the caller, grouped. */
+        ofputil_flow_stats_format(&text, &fs, NULL, NULL, false);
+        st->n_packets = fs.packet_count;
+        st->n_bytes = fs.byte_count;
+        st->text = ds_steal_cstr(&text);
+    }
+    ofpbuf_uninit(&ofpacts);
+    if (!ofpmp_more(oh)) {
+        ofctrl_stats_finish(ofctrl, NULL);
+    }
+}
+
 static void
 ofctrl_handle_error(struct ofctrl *ofctrl, const struct ofp_header *oh)
 {
@@ -649,9 +761,15 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
         break;
 
     case OFPTYPE_ERROR:
-        if (oh->xid != ofctrl->meter_xid) {
+        if (ofctrl->stats_cb && oh->xid == ofctrl->stats_xid) {
+            ofctrl_stats_finish(ofctrl, "the switch refused the request");
+        } else if (oh->xid != ofctrl->meter_xid) {
             ofctrl_handle_error(ofctrl, oh);
         }
+        break;
+
+    case OFPTYPE_FLOW_STATS_REPLY:
+        ofctrl_handle_flow_stats(ofctrl, oh);
         break;
 
     case OFPTYPE_PACKET_IN:
@@ -707,6 +825,7 @@ ofctrl_run(struct ofctrl *ofctrl)
             ofctrl_send_connection_setup(ofctrl);
         } else {
             VLOG_INFO("%s: disconnected", ofctrl->bridge);
+            ofctrl_stats_finish(ofctrl, "disconnected from the switch");
         }
     }
 

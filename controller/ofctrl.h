@@ -65,6 +65,21 @@ uint64_t ofctrl_get_installed_seqno(const struct ofctrl *);
 typedef void ofctrl_packet_in_cb(struct ofctrl *, const struct ofp_header *);
 void ofctrl_set_packet_in_cb(struct ofctrl *, ofctrl_packet_in_cb *);
 void ofctrl_send_raw(struct ofctrl *, struct ofpbuf *);
+
+/* Flow statistics of the flows whose cookie matches, for "bindings/show".
+ * 'cb' is called once, with the flows sorted by cookie and text, or with
+ * 'error' set if the request could not be made or answered. */
+struct ofctrl_flow_stat {
+    uint64_t cookie;
+    uint64_t n_packets;
+    uint64_t n_bytes;
+    char *text;                 /* "table=.., priority=.., MATCH actions=.." */
+};
+typedef void ofctrl_stats_cb(const struct ofctrl_flow_stat *, size_t n,
+                             const char *error, void *aux);
+void ofctrl_request_flow_stats(struct ofctrl *, uint64_t cookie,
+                               uint64_t cookie_mask, ofctrl_stats_cb *,
+                               void *aux);
 void ofctrl_send_packet_out(struct ofctrl *, const void *packet, size_t size,
                             const char *actions);
 

@@ -51,6 +51,26 @@ check "a spoofed source MAC from the bound VM is dropped" \
     frame_blocked vm1 vm2 "udp port 5555" \
     'Ether(src="02:00:00:00:07:99",dst="02:00:00:00:07:02")/IP(src="10.9.7.1",dst="10.9.7.2")/UDP(sport=5555,dport=5555)'
 
+list_shows_active() {
+    ctl_appctl bindings/list | grep "^$p1 " | grep -q "clean-traffic .* active"
+}
+check "bindings/list shows the port, its filter and state" list_shows_active
+list_json_parses() {
+    ctl_appctl bindings/list --format=json | "$PYTHON" -c '
+import json, sys
+b = json.load(sys.stdin)
+assert any(x["state"] == "active" and x["flows"] > 0 for x in b), b'
+}
+check "bindings/list --format=json parses" list_json_parses
+show_groups_by_rule() {
+    ctl_appctl bindings/show "$p1" >"$SW_DIR/show.out" || return 1
+    cat "$SW_DIR/show.out"
+    # The MAC check of no-mac-spoofing saw vm1's pings.
+    grep "^filter no-mac-spoofing rule 1: " "$SW_DIR/show.out" \
+        | grep -qv ": 0 packets"
+}
+check "bindings/show groups flows by rule with counters" show_groups_by_rule
+
 # Errors stay on their port.
 vsctl set interface "$p2" external_ids:filterref=no-such-filter
 check "an undefined filter is an error on that port" \
