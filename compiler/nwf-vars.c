@@ -13,7 +13,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
 #include "sset.h"
 #include "svec.h"
 #include "util.h"
@@ -669,12 +671,22 @@ nwf_var_missing_only_ip(const struct sset *missing)
 /* Expansion. */
 
 /* One iterator of an expansion: a set of accesses that advance together.
- * An element access $X[N] gets an iterator of its own that never moves. */
+ * An element access $X[N] gets an iterator of its own that never moves.
+ *
+ * The positions an iterator takes are worked out once, before the
+ * enumeration: every position of its lists in order, less those whose
+ * tuple of values repeats an earlier position's.  With a hash of the
+ * tuples that costs time linear in the length of the lists (comparing
+ * each position with every earlier one made a list of 59,002 values take
+ * seconds), and the enumeration, which walks the first iterator once for
+ * each combination of the others, only steps through an array. */
 struct var_iter {
     bool is_element;
     unsigned int id;            /* Iterator id (not for elements). */
-    size_t first, last;         /* Positions it walks, inclusive. */
-    size_t cur;                 /* Current position. */
+    size_t first, last;         /* Positions of the lists, inclusive. */
+    size_t *positions;          /* Positions it takes, in order. */
+    size_t n_positions;
+    size_t cur;                 /* Index into 'positions'. */
     const struct svec **lists;  /* Lists of its members. */
     size_t *members;            /* Indexes into the accesses. */
     size_t n_members;
@@ -703,25 +715,80 @@ iter_add_member(struct var_iter *it, size_t access_idx,
     it->n_members++;
 }
 
-/* Returns true if no earlier position of 'it' has the same tuple of values
- * as its current position. */
-static bool
-iter_position_is_new(const struct var_iter *it)
-{
-    for (size_t p = it->first; p < it->cur; p++) {
-        size_t m;
+/* A position of an iterator whose tuple of values was seen first there. */
+struct tuple_node {
+    struct hmap_node node;      /* In a hash of the tuples. */
+    size_t pos;
+};
 
-        for (m = 0; m < it->n_members; m++) {
-            const struct svec *list = it->lists[m];
-            if (strcmp(list->names[p], list->names[it->cur])) {
-                break;
-            }
-        }
-        if (m == it->n_members) {
+static uint32_t
+tuple_hash(const struct var_iter *it, size_t pos)
+{
+    uint32_t hash = 0;
+    for (size_t m = 0; m < it->n_members; m++) {
+        hash = hash_string(it->lists[m]->names[pos], hash);
+    }
+    return hash;
+}
+
+static bool
+tuple_equal(const struct var_iter *it, size_t a, size_t b)
+{
+    for (size_t m = 0; m < it->n_members; m++) {
+        const struct svec *list = it->lists[m];
+        if (strcmp(list->names[a], list->names[b])) {
             return false;
         }
     }
     return true;
+}
+
+/* Fills in it->positions: the positions from it->first to it->last, in
+ * order, less each one whose tuple of values an earlier one has, so that
+ * the first occurrence of a tuple is the one kept. */
+static void
+iter_find_positions(struct var_iter *it)
+{
+    size_t n = it->last - it->first + 1;
+
+    it->positions = xmalloc(n * sizeof *it->positions);
+    it->n_positions = 0;
+    it->cur = 0;
+    if (n == 1) {
+        it->positions[it->n_positions++] = it->first;
+        return;
+    }
+
+    struct tuple_node *nodes = xmalloc(n * sizeof *nodes);
+    struct hmap seen = HMAP_INITIALIZER(&seen);
+    hmap_reserve(&seen, n);
+    for (size_t pos = it->first; pos <= it->last; pos++) {
+        uint32_t hash = tuple_hash(it, pos);
+        const struct tuple_node *old;
+        bool repeat = false;
+
+        HMAP_FOR_EACH_WITH_HASH (old, node, hash, &seen) {
+            if (tuple_equal(it, old->pos, pos)) {
+                repeat = true;
+                break;
+            }
+        }
+        if (!repeat) {
+            struct tuple_node *first = &nodes[it->n_positions];
+            first->pos = pos;
+            hmap_insert_fast(&seen, &first->node, hash);
+            it->positions[it->n_positions++] = pos;
+        }
+    }
+    hmap_destroy(&seen);
+    free(nodes);
+}
+
+/* The position of iterator 'it' in the current combination. */
+static size_t
+iter_pos(const struct var_iter *it)
+{
+    return it->positions[it->cur];
 }
 
 /* Moves to the next combination, the first iterator fastest.  Returns false
@@ -732,12 +799,10 @@ iters_next(struct var_iter *iters, size_t n)
     for (size_t i = 0; i < n; i++) {
         struct var_iter *it = &iters[i];
 
-        for (it->cur++; it->cur <= it->last; it->cur++) {
-            if (iter_position_is_new(it)) {
-                return true;
-            }
+        if (++it->cur < it->n_positions) {
+            return true;
         }
-        it->cur = it->first;
+        it->cur = 0;
     }
     return false;
 }
@@ -768,6 +833,7 @@ iters_destroy(struct var_iter *iters, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(iters[i].members);
         free(iters[i].lists);
+        free(iters[i].positions);
     }
     free(iters);
 }
@@ -794,7 +860,7 @@ iters_create(const struct nwf_var_access *const *accesses, size_t n,
             ovs_assert(a->index < list->n);
             it = &iters[n_iters++];
             it->is_element = true;
-            it->first = it->last = it->cur = a->index;
+            it->first = it->last = a->index;
         } else {
             it = find_iter(iters, n_iters, a->index);
             if (!it) {
@@ -802,7 +868,7 @@ iters_create(const struct nwf_var_access *const *accesses, size_t n,
                 it->id = a->index;
             }
             if (!it->n_members) {
-                it->first = it->cur = 0;
+                it->first = 0;
                 it->last = list->n - 1;
             }
         }
@@ -818,6 +884,9 @@ iters_create(const struct nwf_var_access *const *accesses, size_t n,
                 return error;
             }
         }
+    }
+    for (size_t i = 0; i < n_iters; i++) {
+        iter_find_positions(&iters[i]);
     }
 
     *itersp = iters;
@@ -883,7 +952,7 @@ nwf_var_expand(const struct nwf_var_access *const *accesses,
                 const struct var_iter *it = &iters[i];
                 for (size_t m = 0; m < it->n_members; m++) {
                     size_t k = combos->n * n_accesses + it->members[m];
-                    combos->values[k] = it->lists[m]->names[it->cur];
+                    combos->values[k] = it->lists[m]->names[iter_pos(it)];
                 }
             }
         }

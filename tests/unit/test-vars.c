@@ -599,6 +599,114 @@ test_vars_too_many(void)
     nwf_var_table_destroy(&t);
 }
 
+/* Expands the accesses 'refs' ("$X[@1]" ...) in 't' into 'combos',
+ * asserting success. */
+static void
+expand_combos(const struct nwf_var_table *t, const char *const *refs,
+              size_t n, struct nwf_var_combos *combos)
+{
+    struct nwf_var_access accesses[4];
+    const struct nwf_var_access *ptrs[4];
+
+    ovs_assert(n <= 4);
+    for (size_t i = 0; i < n; i++) {
+        CU_ASSERT_PTR_NULL_FATAL(nwf_var_access_parse(refs[i],
+                                                      &accesses[i]));
+        ptrs[i] = &accesses[i];
+    }
+    char *error = nwf_var_expand(ptrs, n, t, combos);
+    CU_ASSERT_PTR_NULL(error);
+    free(error);
+    for (size_t i = 0; i < n; i++) {
+        nwf_var_access_destroy(&accesses[i]);
+    }
+}
+
+/* Long lists with repeats keep the first occurrence of each value or tuple,
+ * in list order (correctness only: speed is tests/bench's business). */
+static void
+test_vars_long_lists(void)
+{
+    enum { N = 20000, N_DISTINCT = 13001 };
+    struct nwf_var_table t;
+    struct nwf_var_combos combos;
+    char v[32];
+
+    /* X: 20,000 values from 13,001 distinct ones, repeats scattered.
+     * What should come out: each value where it first appears. */
+    bool *seen = xcalloc(N_DISTINCT, sizeof *seen);
+    size_t *expected = xmalloc(N * sizeof *expected);
+    size_t n_expected = 0;
+    size_t n_wrong = 0;
+    nwf_var_table_init(&t);
+    for (size_t i = 0; i < N; i++) {
+        size_t x = i * 7919 % N_DISTINCT;
+        snprintf(v, sizeof v, "10.0.%"PRIuSIZE".%"PRIuSIZE,
+                 x / 256, x % 256);
+        n_wrong += !nwf_var_table_add(&t, "X", v);
+        if (!seen[x]) {
+            seen[x] = true;
+            expected[n_expected++] = x;
+        }
+    }
+    CU_ASSERT_EQUAL(n_wrong, 0);
+    CU_ASSERT_EQUAL(n_expected, N_DISTINCT);
+
+    expand_combos(&t, (const char *[]) { "$X" }, 1, &combos);
+    CU_ASSERT_EQUAL(combos.n, n_expected);
+    for (size_t c = 0; c < MIN(combos.n, n_expected); c++) {
+        snprintf(v, sizeof v, "10.0.%"PRIuSIZE".%"PRIuSIZE,
+                 expected[c] / 256, expected[c] % 256);
+        n_wrong += strcmp(nwf_var_combos_get(&combos, c, 0), v) != 0;
+    }
+    CU_ASSERT_EQUAL(n_wrong, 0);
+    nwf_var_combos_destroy(&combos);
+
+    /* Lock-step: Y and Z repeat with periods 100 and 150, so the pairs
+     * repeat with period 300, and only the first 300 positions count,
+     * although most values of Y and Z repeat sooner. */
+    for (size_t i = 0; i < N; i++) {
+        snprintf(v, sizeof v, "%"PRIuSIZE, i % 100);
+        n_wrong += !nwf_var_table_add(&t, "Y", v);
+        snprintf(v, sizeof v, "%"PRIuSIZE, i % 150);
+        n_wrong += !nwf_var_table_add(&t, "Z", v);
+    }
+    CU_ASSERT_EQUAL(n_wrong, 0);
+    expand_combos(&t, (const char *[]) { "$Y", "$Z" }, 2, &combos);
+    CU_ASSERT_EQUAL(combos.n, 300);
+    n_wrong = 0;
+    for (size_t c = 0; c < combos.n; c++) {
+        char y[16], z[16];
+        snprintf(y, sizeof y, "%"PRIuSIZE, c % 100);
+        snprintf(z, sizeof z, "%"PRIuSIZE, c % 150);
+        n_wrong += (strcmp(nwf_var_combos_get(&combos, c, 0), y)
+                    || strcmp(nwf_var_combos_get(&combos, c, 1), z));
+    }
+    CU_ASSERT_EQUAL(n_wrong, 0);
+    nwf_var_combos_destroy(&combos);
+
+    /* Different iterators: each loses its own repeats, then they
+     * multiply, the first fastest: 100 x 150. */
+    expand_combos(&t, (const char *[]) { "$Y[@1]", "$Z[@2]" }, 2, &combos);
+    CU_ASSERT_EQUAL(combos.n, 100 * 150);
+    if (combos.n == 100 * 150) {
+        CU_ASSERT_STRING_EQUAL(nwf_var_combos_get(&combos, 0, 0), "0");
+        CU_ASSERT_STRING_EQUAL(nwf_var_combos_get(&combos, 99, 0), "99");
+        CU_ASSERT_STRING_EQUAL(nwf_var_combos_get(&combos, 99, 1), "0");
+        CU_ASSERT_STRING_EQUAL(nwf_var_combos_get(&combos, 100, 0), "0");
+        CU_ASSERT_STRING_EQUAL(nwf_var_combos_get(&combos, 100, 1), "1");
+        CU_ASSERT_STRING_EQUAL(nwf_var_combos_get(&combos, 14999, 0),
+                               "99");
+        CU_ASSERT_STRING_EQUAL(nwf_var_combos_get(&combos, 14999, 1),
+                               "149");
+    }
+    nwf_var_combos_destroy(&combos);
+
+    free(expected);
+    free(seen);
+    nwf_var_table_destroy(&t);
+}
+
 static const struct nwf_unit_test vars_tests[] = {
     { "lock-step iterators skip repeated tuples", test_vars_lockstep },
     { "different iterators multiply, first fastest", test_vars_cartesian },
@@ -611,6 +719,8 @@ static const struct nwf_unit_test vars_tests[] = {
     { "lenient and strict parameters", test_vars_lenient_strict },
     { "CTRL_IP_LEARNING", test_vars_ip_learning },
     { "combination limit", test_vars_too_many },
+    { "long lists with repeats: first occurrence, in order",
+      test_vars_long_lists },
     { NULL, NULL },
 };
 
