@@ -51,6 +51,7 @@ struct filter_cmds_hooks {
     void *aux;
 };
 
-void filter_cmds_register(struct nwf_store *, const struct filter_cmds_hooks *);
+void filter_cmds_register(struct nwf_store *,
+                          const struct filter_cmds_hooks *);
 
 #endif /* filter-cmds.h */

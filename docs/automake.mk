@@ -2,4 +2,9 @@
 EXTRA_DIST += \
 	docs/architecture.md \
 	docs/filter-format.md \
-	docs/fuzzing.md
+	docs/fuzzing.md \
+	docs/performance.md
+
+dist_man_MANS = \
+	docs/nwf-controller.8 \
+	docs/nwf-ofctl.8

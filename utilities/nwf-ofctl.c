@@ -11,12 +11,19 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "command-line.h"
+#include "daemon.h"
+#include "dirs.h"
+#include "fatal-signal.h"
 #include "flow.h"
+#include "jsonrpc.h"
 #include "nwf-bridge-flows.h"
 #include "nwf-compile.h"
 #include "nwf-diag.h"
@@ -28,6 +35,10 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
+#include "process.h"
+#include "signals.h"
+#include "unicode.h"
+#include "unixctl.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(nwf_ofctl);
@@ -40,6 +51,7 @@ enum {
     OPT_OFPORT,
     OPT_ZONE,
     OPT_PORT,
+    OPT_FORMAT,
 };
 
 /* Where "compile" looks for filters by default: the store that
@@ -56,6 +68,10 @@ static unsigned int port_zone = NWF_ZONE_MIN;       /* --zone. */
 static struct nwf_port *bridge_ports;   /* --port, repeatable. */
 static size_t n_bridge_ports;
 
+/* Options of the commands that talk to nwf-controller. */
+static char *target;                    /* --target: socket or name. */
+static bool format_json;                /* --format=json. */
+
 OVS_NO_RETURN static void usage(void);
 static void parse_options(int argc, char *argv[]);
 static void parse_compile_option(int option, const char *arg);
@@ -68,6 +84,14 @@ main(int argc, char *argv[])
 
     set_program_name(argv[0]);
     vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_WARN);
+    /* A failure to reach the daemon is reported once, by this program. */
+    static const char *const client_modules[] = { "unixctl", "jsonrpc" };
+    for (size_t i = 0; i < ARRAY_SIZE(client_modules); i++) {
+        struct vlog_module *module = vlog_module_from_name(client_modules[i]);
+        if (module) {
+            vlog_set_levels(module, VLF_ANY_DESTINATION, VLL_ERR);
+        }
+    }
     nwf_var_table_init(&params);
     parse_options(argc, argv);
 
@@ -90,6 +114,8 @@ parse_options(int argc, char *argv[])
         {"ofport", required_argument, NULL, OPT_OFPORT},
         {"zone", required_argument, NULL, OPT_ZONE},
         {"port", required_argument, NULL, OPT_PORT},
+        {"target", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, OPT_FORMAT},
         {NULL, 0, NULL, 0},
     };
     char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
@@ -109,6 +135,20 @@ parse_options(int argc, char *argv[])
 
         case 'v':
             vlog_set_verbosity(optarg);
+            break;
+
+        case 't':
+            free(target);
+            target = xstrdup(optarg);
+            break;
+
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "json") || !strcmp(optarg, "text")) {
+                format_json = !strcmp(optarg, "json");
+            } else {
+                ovs_fatal(0, "--format=%s: unknown format (use text or "
+                          "json)", optarg);
+            }
             break;
 
         case '?':
@@ -205,6 +245,31 @@ usage(void)
 {
     printf("%s: ovs-nwfilter administration utility\n"
            "usage: %s [OPTIONS] COMMAND [ARG...]\n"
+           "\nCommands that talk to nwf-controller:\n"
+           "  list                    the UUID and name of every filter\n"
+           "  define FILE             define a filter, or replace the one "
+           "of its name and\n"
+           "                          UUID, from the XML in FILE\n"
+           "  undefine NAME|UUID      remove a filter that no port uses\n"
+           "  dumpxml NAME|UUID       print a filter's XML\n"
+           "  edit NAME|UUID          edit a filter's XML with $VISUAL or "
+           "$EDITOR, then\n"
+           "                          define it\n"
+           "  bindings                the ports with a filter\n"
+           "  show PORT               a port's filter, parameters and "
+           "state\n"
+           "\nOptions of those commands:\n"
+           "  -t, --target=SOCKET|NAME\n"
+           "                          nwf-controller's control socket, or "
+           "the name of a\n"
+           "                          daemon whose pidfile is in the OVS "
+           "run directory\n"
+           "                          (default: nwf-controller, found as "
+           "\"ovs-appctl -t\"\n"
+           "                          finds it: pidfile and socket in\n"
+           "                          %s)\n"
+           "  --format=text|json      output of list and bindings "
+           "(default: text)\n"
            "\nOffline commands (no daemon needed):\n"
            "  validate FILE...        check filter files, report every error\n"
            "  format FILE             print a filter as dumpxml would\n"
@@ -243,7 +308,7 @@ usage(void)
            "  -v, --verbose=[SPEC]    set logging levels\n"
            "  -h, --help              display this help message\n"
            "  --version               display version information\n",
-           program_name, program_name, DEFAULT_FILTER_DIR);
+           program_name, program_name, ovs_rundir(), DEFAULT_FILTER_DIR);
     exit(EXIT_SUCCESS);
 }
 
@@ -437,8 +502,345 @@ nwf_ofctl_compile_bridge(struct ovs_cmdl_context *ctx OVS_UNUSED)
     nwf_flow_set_destroy(&flows);
 }
 
+/* ---- Commands that talk to nwf-controller. ---- */
+
+/* Returns the path of the daemon's unixctl socket: --target if it names a
+ * socket (it has a '/'), otherwise the socket of the daemon of that name
+ * (default nwf-controller) found through its pidfile in the OVS run
+ * directory, exactly as "ovs-appctl -t NAME" finds it. */
+static char *
+target_socket(void)
+{
+    const char *name = target ? target : "nwf-controller";
+    if (strchr(name, '/')) {
+        return xstrdup(name);
+    }
+
+    char *pidfile = xasprintf("%s/%s.pid", ovs_rundir(), name);
+    pid_t pid = read_pidfile(pidfile);
+    if (pid < 0) {
+        ovs_fatal(-pid, "cannot read pidfile \"%s\"; is %s running? "
+                  "(use --target to name its socket)", pidfile, name);
+    }
+    free(pidfile);
+    return xasprintf("%s/%s.%ld.ctl", ovs_rundir(), name, (long int) pid);
+}
+
+/* Sends unixctl 'command' with its 'argc' arguments to the daemon.
+ * Returns its reply, or NULL with '*errorp' set to its error message (both
+ * malloc'd).  Exits if the daemon cannot be reached. */
+static char *
+daemon_transact(const char *command, int argc, const char *argv[],
+                char **errorp)
+{
+    char *socket_name = target_socket();
+    struct jsonrpc *client;
+    int error = unixctl_client_create(socket_name, &client);
+    if (error) {
+        ovs_fatal(error, "cannot connect to \"%s\"", socket_name);
+    }
+
+    char *result;
+    error = unixctl_client_transact(client, command, argc,
+                                    (char **) argv, /* Only read. */
+                                    &result, errorp);
+    jsonrpc_close(client);
+    if (error) {
+        ovs_fatal(error, "%s: transaction error", socket_name);
+    }
+    free(socket_name);
+    return result;
+}
+
+/* Prints 'error', a daemon's error reply, as this program's error. */
+static void
+print_daemon_error(const char *error)
+{
+    size_t len = strlen(error);
+    if (len && error[len - 1] == '\n') {
+        len--;
+    }
+    fprintf(stderr, "%s: %.*s\n", program_name, (int) len, error);
+}
+
+/* Runs 'command' on the daemon and prints its reply; on an error reply,
+ * prints the error and exits with status 1. */
+static void
+daemon_run(const char *command, int argc, const char *argv[])
+{
+    char *error;
+    char *result = daemon_transact(command, argc, argv, &error);
+    if (!result) {
+        print_daemon_error(error);
+        exit(EXIT_FAILURE);
+    }
+    fputs(result, stdout);
+    free(result);
+}
+
+/* Reads file 'file_name' into 's' for sending to the daemon.  Returns
+ * NULL, or a malloc'd message if the file cannot be read or cannot be a
+ * filter: larger than the parser takes, a NUL byte (the XML travels as a
+ * JSON string) or not UTF-8. */
+static char *
+read_filter_text(const char *file_name, struct ds *s)
+{
+    FILE *file = fopen(file_name, "r");
+    if (!file) {
+        return xasprintf("%s: cannot open (%s)", file_name,
+                         ovs_strerror(errno));
+    }
+
+    char buf[4096];
+    size_t n;
+    ds_clear(s);
+    while ((n = fread(buf, 1, sizeof buf, file)) > 0
+           && s->length <= NWF_XML_MAX_SIZE) {
+        ds_put_buffer(s, buf, n);
+    }
+    int error = ferror(file) ? errno : 0;
+    fclose(file);
+
+    if (error) {
+        return xasprintf("%s: read error (%s)", file_name,
+                         ovs_strerror(error));
+    } else if (s->length > NWF_XML_MAX_SIZE) {
+        return xasprintf("%s: larger than the limit of %d bytes",
+                         file_name, NWF_XML_MAX_SIZE);
+    } else if (memchr(s->string ? s->string : "", '\0', s->length)) {
+        return xasprintf("%s: contains a NUL byte", file_name);
+    }
+
+    char *utf8_error = utf8_validate(ds_cstr(s), NULL);
+    if (utf8_error) {
+        char *msg = xasprintf("%s: not UTF-8 (%s)", file_name, utf8_error);
+        free(utf8_error);
+        return msg;
+    }
+    return NULL;
+}
+
+/* list [--format=json]: the table of "virsh nwfilter-list", or JSON. */
+static void
+nwf_ofctl_list(struct ovs_cmdl_context *ctx OVS_UNUSED)
+{
+    const char *args[] = { "--format=json" };
+    daemon_run("filter/list", format_json ? 1 : 0, args);
+}
+
+/* Sends the filter XML 'text' read from 'file_name' to the daemon to
+ * define.  Returns the daemon's reply, or NULL with '*errorp' set. */
+static char *
+define_text(const char *text, const char *file_name, char **errorp)
+{
+    const char *args[] = { text, file_name };
+    return daemon_transact("filter/define", 2, args, errorp);
+}
+
+/* define FILE. */
+static void
+nwf_ofctl_define(struct ovs_cmdl_context *ctx)
+{
+    struct ds text = DS_EMPTY_INITIALIZER;
+    char *error = read_filter_text(ctx->argv[1], &text);
+    if (error) {
+        ovs_fatal(0, "%s", error);
+    }
+    const char *args[] = { ds_cstr(&text), ctx->argv[1] };
+    daemon_run("filter/define", 2, args);
+    ds_destroy(&text);
+}
+
+/* undefine NAME|UUID. */
+static void
+nwf_ofctl_undefine(struct ovs_cmdl_context *ctx)
+{
+    daemon_run("filter/undefine", 1, (const char **) ctx->argv + 1);
+}
+
+/* dumpxml NAME|UUID. */
+static void
+nwf_ofctl_dumpxml(struct ovs_cmdl_context *ctx)
+{
+    daemon_run("filter/dumpxml", 1, (const char **) ctx->argv + 1);
+}
+
+/* Runs 'editor' (a shell command, as in $EDITOR) on 'file_name' and waits
+ * for it.  Exits if it fails. */
+static void
+run_editor(const char *editor, const char *file_name)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        ovs_fatal(errno, "fork failed");
+    } else if (!pid) {
+        /* "$@" keeps the file name one word whatever it holds, while the
+         * editor's own words (such as "emacs -nw") are split. */
+        char *script = xasprintf("%s \"$@\"", editor);
+        execl("/bin/sh", "sh", "-c", script, editor, file_name,
+              (char *) NULL);
+        fprintf(stderr, "%s: /bin/sh: %s\n", program_name,
+                ovs_strerror(errno));
+        _exit(127);
+    }
+
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            ovs_fatal(errno, "waiting for editor failed");
+        }
+    }
+    fatal_signal_run();         /* Exit now if we were interrupted. */
+    if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+        char *msg = process_status_msg(status);
+        ovs_fatal(0, "editor \"%s\" failed (%s)", editor, msg);
+    }
+}
+
+/* Asks on the terminal whether to edit again, as "virsh edit" does after
+ * an invalid result. */
+static bool
+ask_edit_again(void)
+{
+    /* The fatal-signal handler (installed by the unixctl client) restarts
+     * reads; without SA_RESTART, Ctrl-C ends the read and then, through
+     * fatal_signal_run(), the program, removing the temporary file. */
+    struct sigaction sa;
+    fatal_signal_init();
+    xsigaction(SIGINT, NULL, &sa);
+    sa.sa_flags &= ~SA_RESTART;
+    xsigaction(SIGINT, &sa, NULL);
+
+    for (;;) {
+        char line[64];
+        fputs("Try again? [y,n]: ", stderr);
+        fflush(stderr);
+        if (!fgets(line, sizeof line, stdin)) {
+            fatal_signal_run();
+            fputc('\n', stderr);
+            return false;
+        }
+        if (line[0] == 'y' || line[0] == 'Y') {
+            return true;
+        } else if (line[0] == 'n' || line[0] == 'N') {
+            return false;
+        }
+    }
+}
+
+/* Returns the name of the filter in 'xml', for messages, or a copy of
+ * 'fallback' if it does not parse. */
+static char *
+filter_name_of(const char *xml, const char *fallback)
+{
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    struct nwf_filter *filter = nwf_xml_parse_buffer(xml, strlen(xml),
+                                                     fallback, &diag);
+    char *name = xstrdup(filter ? filter->name : fallback);
+    nwf_filter_destroy(filter);
+    nwf_diag_destroy(&diag);
+    return name;
+}
+
+/* edit NAME|UUID: dumpxml to a temporary file, $VISUAL or $EDITOR (or vi)
+ * on it, then define the result, like "virsh nwfilter-edit".  An invalid
+ * result is reported and, on a terminal, offered for editing again. */
+static void
+nwf_ofctl_edit(struct ovs_cmdl_context *ctx)
+{
+    char *error;
+    char *orig = daemon_transact("filter/dumpxml", 1,
+                                 (const char **) ctx->argv + 1, &error);
+    if (!orig) {
+        print_daemon_error(error);
+        exit(EXIT_FAILURE);
+    }
+    char *name = filter_name_of(orig, ctx->argv[1]);
+
+    const char *tmpdir = getenv("TMPDIR");
+    char *file_name = xasprintf("%s/nwf-ofctl-edit-XXXXXX.xml",
+                                tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemps(file_name, 4);
+    if (fd < 0) {
+        ovs_fatal(errno, "%s: cannot create temporary file", file_name);
+    }
+    fatal_signal_add_file_to_unlink(file_name);    /* Also at exit. */
+    FILE *file = fdopen(fd, "w");
+    if (!file || fputs(orig, file) < 0 || fclose(file)) {
+        ovs_fatal(errno, "%s: write failed", file_name);
+    }
+
+    const char *editor = getenv("VISUAL");
+    if (!editor || !*editor) {
+        editor = getenv("EDITOR");
+    }
+    if (!editor || !*editor) {
+        editor = "vi";
+    }
+
+    struct ds text = DS_EMPTY_INITIALIZER;
+    for (;;) {
+        run_editor(editor, file_name);
+
+        char *result = NULL;
+        error = read_filter_text(file_name, &text);
+        if (!error && !strcmp(ds_cstr(&text), orig)) {
+            printf("filter '%s' unchanged\n", name);
+            break;
+        } else if (!error) {
+            result = define_text(ds_cstr(&text), file_name, &error);
+        }
+        if (result) {
+            fputs(result, stdout);
+            free(result);
+            break;
+        }
+
+        print_daemon_error(error);
+        free(error);
+        if (!isatty(STDIN_FILENO)) {
+            /* Nobody to ask. */
+            exit(EXIT_FAILURE);
+        } else if (!ask_edit_again()) {
+            fprintf(stderr, "%s: filter '%s' left unchanged\n",
+                    program_name, name);
+            exit(EXIT_FAILURE);
+        }
+    }
+
+    fatal_signal_unlink_file_now(file_name);
+    ds_destroy(&text);
+    free(file_name);
+    free(name);
+    free(orig);
+}
+
+/* bindings [--format=json]: the binding module's list of bound ports. */
+static void
+nwf_ofctl_bindings(struct ovs_cmdl_context *ctx OVS_UNUSED)
+{
+    const char *args[] = { "--format=json" };
+    daemon_run("bindings/list", format_json ? 1 : 0, args);
+}
+
+/* show PORT: one bound port in detail. */
+static void
+nwf_ofctl_show(struct ovs_cmdl_context *ctx)
+{
+    daemon_run("bindings/show", 1, (const char **) ctx->argv + 1);
+}
+
 static const struct ovs_cmdl_command all_commands[] = {
     { "list-commands", NULL, 0, 0, nwf_ofctl_list_commands, OVS_RO },
+    { "list", "[--format=json]", 0, 0, nwf_ofctl_list, OVS_RO },
+    { "define", "FILE", 1, 1, nwf_ofctl_define, OVS_RW },
+    { "undefine", "NAME|UUID", 1, 1, nwf_ofctl_undefine, OVS_RW },
+    { "dumpxml", "NAME|UUID", 1, 1, nwf_ofctl_dumpxml, OVS_RO },
+    { "edit", "NAME|UUID", 1, 1, nwf_ofctl_edit, OVS_RW },
+    { "bindings", "[--format=json]", 0, 0, nwf_ofctl_bindings, OVS_RO },
+    { "show", "PORT", 1, 1, nwf_ofctl_show, OVS_RO },
     { "validate", "FILE...", 1, INT_MAX, nwf_ofctl_validate, OVS_RO },
     { "format", "FILE", 1, 1, nwf_ofctl_format, OVS_RO },
     { "compile", "NAME|FILE", 1, 1, nwf_ofctl_compile, OVS_RO },
