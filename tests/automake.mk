@@ -84,6 +84,7 @@ nwf_check_list = \
 	tests/e2e/test-binding.sh \
 	tests/e2e/test-restart.sh \
 	tests/e2e/test-churn.sh \
+	tests/e2e/test-live-update.sh \
 	tests/e2e/test-forwarding.sh
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
