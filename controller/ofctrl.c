@@ -544,7 +544,11 @@ ofctrl_send_packet_out(struct ofctrl *ofctrl, const void *packet,
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
     uint64_t stub[1024 / 8];
     struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    struct ofpact_parse_params pp = { .ofpacts = &ofpacts };
+    enum ofputil_protocol usable;
+    struct ofpact_parse_params pp = {
+        .ofpacts = &ofpacts,
+        .usable_protocols = &usable,
+    };
 
     if (!rconn_is_connected(ofctrl->rconn)) {
         return;
