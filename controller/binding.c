@@ -68,6 +68,7 @@ struct binding_port {
     char *error;                /* NULL if the filter compiled. */
     uint64_t flows_seqno;       /* ofctrl_put() that carried 'flows'. */
     bool seen;                  /* Still in OVSDB in this run. */
+    bool changed;               /* 'flows' changed since the last put. */
 };
 
 /* One bridge known to OVSDB. */
@@ -76,6 +77,13 @@ struct binding_bridge {
     struct ofctrl *ofctrl;
     struct shash ports;         /* Bound ports: "struct binding_port"s. */
     bool managed;               /* Has a bound port and is ready. */
+
+    /* The ports and VLANs the bridge-wide flows were last built from: the
+     * desired flows are rebuilt only when they or a port's flows change
+     * (rebuilding on every wake-up would also make ofctrl send a batch,
+     * whose barrier reply wakes us again). */
+    char *ports_signature;
+    bool ports_removed;
 
     /* Flows added through "debug/add-flow", kept beside the pipeline. */
     struct ofctrl_flows debug_flows;
@@ -167,6 +175,7 @@ binding_bridge_destroy(struct binding_bridge *br)
     shash_destroy(&br->ports);
     ofctrl_destroy(br->ofctrl);
     ofctrl_flows_destroy(&br->debug_flows);
+    free(br->ports_signature);
     shash_delete(&bridges, br->node);
     free(br);
 }
@@ -317,6 +326,7 @@ binding_port_drop_all(struct binding_port *port)
 static void
 binding_port_set_error(struct binding_port *port, char *error)
 {
+    port->changed = true;
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
     free(port->error);
     port->error = error;
@@ -495,6 +505,7 @@ binding_port_update(struct binding_bridge *br, struct binding_port *port,
         }
         binding_port_keep_inputs(port, filter, &vars, nport);
         ofctrl_flows_destroy(&flows);
+        port->changed = true;
         free(port->signature);
         port->signature = signature;
         signature = NULL;
@@ -631,9 +642,46 @@ binding_bridge_put(struct binding_bridge *br, const struct nwf_port *nports,
         if (port->flows_seqno == UINT64_MAX) {
             port->flows_seqno = seqno;
         }
+        port->changed = false;
     }
     nwf_flow_set_destroy(&set);
     ofctrl_flows_destroy(&desired);
+}
+
+/* Whether 'br''s desired flows must be rebuilt: its ports or their VLANs
+ * changed, a port's flows changed, a port went away, or debug flows
+ * changed. */
+static bool
+binding_bridge_needs_put(struct binding_bridge *br,
+                         const struct nwf_port *nports, size_t n)
+{
+    struct ds sig = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n; i++) {
+        const struct nwf_port *np = &nports[i];
+        ds_put_format(&sig, "%"PRIu16",%d,%d", ofp_to_u16(np->ofport),
+                      np->bound, np->tag);
+        if (np->trunks) {
+            for (size_t vid = 0; vid < 4096; vid++) {
+                if (bitmap_is_set(np->trunks, vid)) {
+                    ds_put_format(&sig, ",%"PRIuSIZE, vid);
+                }
+            }
+        }
+        ds_put_char(&sig, ';');
+    }
+
+    bool changed = (br->debug_changed || br->ports_removed
+                    || !br->ports_signature
+                    || strcmp(br->ports_signature, ds_cstr(&sig)));
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &br->ports) {
+        const struct binding_port *port = node->data;
+        changed = changed || port->changed;
+    }
+    free(br->ports_signature);
+    br->ports_signature = ds_steal_cstr(&sig);
+    br->ports_removed = false;
+    return changed;
 }
 
 static void
@@ -699,6 +747,7 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
             VLOG_INFO("%s: unbound from bridge %s", node->name,
                       br->node->name);
             binding_port_destroy(port, &br->ports);
+            br->ports_removed = true;
         }
     }
 
@@ -713,9 +762,9 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
         }
         br->managed = true;
     }
-    if (br->managed) {
+    if (br->managed && binding_bridge_needs_put(br, nports, n)) {
         binding_bridge_put(br, nports, n);
-    } else if (br->debug_changed) {
+    } else if (!br->managed && br->debug_changed) {
         ofctrl_put(br->ofctrl, &br->debug_flows);
     }
     br->debug_changed = false;
@@ -747,8 +796,10 @@ binding_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
             ofctrl_flows_init(&br->debug_flows);
             br->node = shash_add(&bridges, brow->name, br);
         }
-        binding_bridge_run(br, brow, cfg, txn);
+        /* The switch's replies first, so that statuses computed below see
+         * the flows it has just confirmed. */
         ofctrl_run(br->ofctrl);
+        binding_bridge_run(br, brow, cfg, txn);
     }
 
     struct shash_node *node, *next;
