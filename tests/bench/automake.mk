@@ -13,3 +13,5 @@ tests_bench_bench_compile_LDADD = \
 
 bench: tests/bench/bench-compile
 .PHONY: bench
+
+EXTRA_DIST += tests/bench/bench-controller.sh
