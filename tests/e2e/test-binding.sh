@@ -51,6 +51,21 @@ check "a spoofed source MAC from the bound VM is dropped" \
     frame_blocked vm1 vm2 "udp port 5555" \
     'Ether(src="02:00:00:00:07:99",dst="02:00:00:00:07:02")/IP(src="10.9.7.1",dst="10.9.7.2")/UDP(sport=5555,dport=5555)'
 
+# Once everything is installed the controller has nothing to do: it must
+# not keep sending batches to the switch (it once did, at 85% CPU).
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$(cat "$SW_DIR/nwf-controller.pid")/stat"
+}
+controller_idle() {
+    local before after
+    before=$(cpu_ticks)
+    sleep 2
+    after=$(cpu_ticks)
+    echo "controller used $((after - before)) ticks in 2 s"
+    [ $((after - before)) -lt 20 ]
+}
+check "the controller is idle once bindings settle" controller_idle
+
 list_shows_active() {
     ctl_appctl bindings/list | grep "^$p1 " | grep -q "clean-traffic .* active"
 }
