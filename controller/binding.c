@@ -32,6 +32,7 @@
 #include "pinctrl.h"
 #include "smap.h"
 #include "sset.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
 #include "vswitch-idl.h"
@@ -69,6 +70,13 @@ struct binding_port {
     uint64_t flows_seqno;       /* ofctrl_put() that carried 'flows'. */
     bool seen;                  /* Still in OVSDB in this run. */
     bool changed;               /* 'flows' changed since the last put. */
+
+    /* Flows compiled against a filter definition that is being tried
+     * (binding_try_change()), installed if it is committed. */
+    struct ofctrl_flows pending_flows;
+    size_t pending_n_flows;
+    struct sset pending_filters;
+    bool has_pending;
 };
 
 /* One bridge known to OVSDB. */
@@ -149,9 +157,31 @@ binding_init(struct ovsdb_idl *idl, struct nwf_store *store_,
                              binding_unixctl_show, NULL);
 }
 
+/* Zones held by bound ports, across all bridges (zones belong to the
+ * datapath, which all userspace bridges share). */
+static unsigned long *zones_used;
+
+static bool
+zone_in_use(unsigned int zone)
+{
+    return zones_used && bitmap_is_set(zones_used, zone);
+}
+
+static void
+zone_set_used(unsigned int zone, bool used)
+{
+    if (!zones_used) {
+        zones_used = bitmap_allocate(NWF_ZONE_MAX + 1);
+    }
+    bitmap_set(zones_used, zone, used);
+}
+
 static void
 binding_port_destroy(struct binding_port *port, struct shash *ports)
 {
+    if (port->zone) {
+        zone_set_used(port->zone, false);
+    }
     shash_delete(ports, port->node);
     free(port->bridge);
     free(port->signature);
@@ -161,6 +191,8 @@ binding_port_destroy(struct binding_port *port, struct shash *ports)
     bitmap_free(port->nport.trunks);
     sset_destroy(&port->filters);
     ofctrl_flows_destroy(&port->flows);
+    ofctrl_flows_destroy(&port->pending_flows);
+    sset_destroy(&port->pending_filters);
     free(port->error);
     free(port);
 }
@@ -188,6 +220,8 @@ binding_destroy(void)
         binding_bridge_destroy(node->data);
     }
     free(ovs_rundir_);
+    bitmap_free(zones_used);
+    zones_used = NULL;
 }
 
 static struct binding_bridge *
@@ -240,23 +274,6 @@ binding_read_mac(const struct smap *ids, struct eth_addr *mac)
 
 /* ---- Conntrack zones. ---- */
 
-static bool
-zone_in_use(uint16_t zone, const struct binding_port *except)
-{
-    struct shash_node *bnode;
-    SHASH_FOR_EACH (bnode, &bridges) {
-        struct binding_bridge *br = bnode->data;
-        struct shash_node *pnode;
-        SHASH_FOR_EACH (pnode, &br->ports) {
-            const struct binding_port *p = pnode->data;
-            if (p != except && p->zone == zone) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
 /* Sends NXT_CT_FLUSH_ZONE: a zone handed to a new binding must not carry
  * connections of an earlier one. */
 static void
@@ -279,16 +296,17 @@ binding_port_zone(struct binding_port *port, const struct smap *ids,
         return port->zone;
     }
     unsigned int z = smap_get_uint(ids, KEY_ZONE, 0);
-    if (z >= NWF_ZONE_MIN && z <= NWF_ZONE_MAX && !zone_in_use(z, port)) {
-        return z;
-    }
-    for (z = NWF_ZONE_MIN; z <= NWF_ZONE_MAX; z++) {
-        if (!zone_in_use(z, port)) {
-            zone_flush(ofctrl, z);
-            return z;
+    if (z < NWF_ZONE_MIN || z > NWF_ZONE_MAX || zone_in_use(z)) {
+        z = (zones_used
+             ? bitmap_scan(zones_used, 0, NWF_ZONE_MIN, NWF_ZONE_MAX + 1)
+             : NWF_ZONE_MIN);
+        if (z > NWF_ZONE_MAX) {
+            return 0;
         }
+        zone_flush(ofctrl, z);
     }
-    return 0;
+    zone_set_used(z, true);
+    return z;
 }
 
 /* ---- Compiling a port. ---- */
@@ -439,23 +457,43 @@ binding_port_keep_inputs(struct binding_port *port, const char *filter,
 }
 
 /* Compiles 'port' from its last inputs against the definitions of
- * 'change', to learn whether the change would break it. */
+ * 'change', keeping the flows as pending: installed if the change is
+ * committed, so that a committed change does not compile every port a
+ * second time. */
 static char *
-binding_port_recheck(const struct binding_port *port,
-                     struct nwf_store_change *change)
+binding_port_try(struct binding_port *port, struct nwf_store_change *change)
 {
-    struct ofctrl_flows flows;
-    size_t n_flows;
-    ofctrl_flows_init(&flows);
+    ofctrl_flows_clear(&port->pending_flows);
     char *error = binding_port_compile(&port->nport, port->filter,
                                        &port->vars, nwf_store_change_lookup,
-                                       change, &flows, &n_flows, NULL);
-    ofctrl_flows_destroy(&flows);
+                                       change, &port->pending_flows,
+                                       &port->pending_n_flows,
+                                       &port->pending_filters);
+    port->has_pending = !error;
     return error;
 }
 
-/* Brings one bound Interface's compiled flows up to date. */
 static void
+binding_drop_pending(void)
+{
+    struct shash_node *bnode;
+    SHASH_FOR_EACH (bnode, &bridges) {
+        struct binding_bridge *br = bnode->data;
+        struct shash_node *pnode;
+        SHASH_FOR_EACH (pnode, &br->ports) {
+            struct binding_port *port = pnode->data;
+            if (port->has_pending) {
+                ofctrl_flows_clear(&port->pending_flows);
+                sset_clear(&port->pending_filters);
+                port->has_pending = false;
+            }
+        }
+    }
+}
+
+/* Brings one bound Interface's compiled flows up to date.  Returns 1 if
+ * it compiled the port, 0 otherwise. */
+static int
 binding_port_update(struct binding_bridge *br, struct binding_port *port,
                     const struct ovsrec_interface *iface,
                     const struct ovsrec_port *prow, struct nwf_port *nport)
@@ -512,8 +550,10 @@ binding_port_update(struct binding_bridge *br, struct binding_port *port,
         port->flows_seqno = UINT64_MAX;     /* Not yet sent. */
     }
     port->dirty = false;
+    bool compiled = signature == NULL;
     free(signature);
     nwf_var_table_destroy(&vars);
+    return compiled;
 }
 
 /* ---- Bridges. ---- */
@@ -692,6 +732,8 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
     struct nwf_port *nports = NULL;
     size_t n = 0, allocated = 0;
     bool has_bound = false;
+    long long int start = time_msec();
+    size_t n_compiled = 0;
 
     struct shash_node *node;
     SHASH_FOR_EACH (node, &br->ports) {
@@ -729,13 +771,15 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
                 port->node = shash_add(&br->ports, iface->name, port);
                 port->bridge = xstrdup(br->node->name);
                 sset_init(&port->filters);
+                sset_init(&port->pending_filters);
                 nwf_var_table_init(&port->vars);
                 ofctrl_flows_init(&port->flows);
+                ofctrl_flows_init(&port->pending_flows);
                 VLOG_INFO("%s: bound on bridge %s", iface->name,
                           br->node->name);
             }
             port->seen = true;
-            binding_port_update(br, port, iface, prow, np);
+            n_compiled += binding_port_update(br, port, iface, prow, np);
             binding_write_status(br, port, iface, txn);
         }
     }
@@ -762,8 +806,12 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
         }
         br->managed = true;
     }
+    long long int compiled = time_msec();
     if (br->managed && binding_bridge_needs_put(br, nports, n)) {
         binding_bridge_put(br, nports, n);
+        VLOG_INFO("%s: %"PRIuSIZE" ports compiled in %lld ms, desired "
+                  "flows built in %lld ms", br->node->name, n_compiled,
+                  compiled - start, time_msec() - compiled);
     } else if (!br->managed && br->debug_changed) {
         ofctrl_put(br->ofctrl, &br->debug_flows);
     }
@@ -880,7 +928,7 @@ binding_try_change(struct nwf_store_change *change, struct nwf_diag *diag,
                 || !port->filter) {
                 continue;
             }
-            char *error = binding_port_recheck(port, change);
+            char *error = binding_port_try(port, change);
             if (error) {
                 nwf_diag_error(diag, NULL, "%s: %s", pnode->name, error);
                 free(error);
@@ -888,16 +936,46 @@ binding_try_change(struct nwf_store_change *change, struct nwf_diag *diag,
             }
         }
     }
+    if (!ok) {
+        binding_drop_pending();
+    }
     return ok;
 }
 
+/* The change tried by binding_try_change() was committed: its ports take
+ * the flows compiled then; other ports that use the filter (those in
+ * error, which had nothing to try) are rebuilt. */
 static void
 binding_changed(const char *name, void *aux OVS_UNUSED)
 {
-    struct sset names = SSET_INITIALIZER(&names);
-    sset_add(&names, name);
-    binding_filters_changed(&names);
-    sset_destroy(&names);
+    struct shash_node *bnode;
+    SHASH_FOR_EACH (bnode, &bridges) {
+        struct binding_bridge *br = bnode->data;
+        struct shash_node *pnode;
+        SHASH_FOR_EACH (pnode, &br->ports) {
+            struct binding_port *port = pnode->data;
+            if (port->has_pending) {
+                ofctrl_flows_swap(&port->flows, &port->pending_flows);
+                sset_swap(&port->filters, &port->pending_filters);
+                port->n_flows = port->pending_n_flows;
+                port->flows_seqno = UINT64_MAX;
+                port->changed = true;
+                free(port->error);
+                port->error = NULL;
+            } else if (sset_contains(&port->filters, name)
+                       || port->error) {
+                port->dirty = true;
+            }
+        }
+    }
+    binding_drop_pending();
+    poll_immediate_wake();
+}
+
+static void
+binding_abandoned(const char *name OVS_UNUSED, void *aux OVS_UNUSED)
+{
+    binding_drop_pending();
 }
 
 const struct filter_cmds_hooks *
@@ -907,6 +985,7 @@ binding_filter_hooks(void)
         .in_use = binding_in_use,
         .try_change = binding_try_change,
         .changed = binding_changed,
+        .abandoned = binding_abandoned,
     };
     return &hooks;
 }

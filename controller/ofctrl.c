@@ -69,6 +69,8 @@ struct ofctrl {
     ovs_be32 barrier_xid;
     bool in_flight;
     bool batch_failed;
+    long long int batch_sent;   /* When, in msec. */
+    size_t batch_changes;       /* How many flow changes it carried. */
     uint64_t batch_seqno;
     uint64_t installed_seqno;   /* Highest seqno confirmed on the switch. */
 
@@ -630,6 +632,8 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
     ofctrl_send(ofctrl, barrier);
 
     ofctrl->in_flight = true;
+    ofctrl->batch_sent = time_msec();
+    ofctrl->batch_changes = n_changes;
     ofctrl->batch_failed = false;
     ofctrl->batch_seqno = ofctrl->desired_seqno;
     ofctrl->need_full_sync = false;
@@ -788,6 +792,10 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
             if (!ofctrl->batch_failed) {
                 ofctrl->installed_seqno = ofctrl->batch_seqno;
             }
+            VLOG_INFO("%s: %"PRIuSIZE" flow changes %s in %lld ms",
+                      ofctrl->bridge, ofctrl->batch_changes,
+                      ofctrl->batch_failed ? "failed" : "confirmed",
+                      time_msec() - ofctrl->batch_sent);
         }
         break;
 
