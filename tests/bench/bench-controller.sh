@@ -6,6 +6,7 @@
 # and the controller's resident memory.  Not part of "make check".
 #
 # Usage (root, from the build tree): tests/bench/bench-controller.sh [N]
+# With NWF_BENCH_PERF=FILE, "perf record" profiles the controller into FILE.
 
 set -u
 N=${1:-1000}
@@ -30,11 +31,18 @@ ctl_start
 retry 10 sh -c "ovs-appctl -t '$SW_DIR/nwf-controller.ctl' bridges/show \
     | grep -q connected"
 
+if [ -n "${NWF_BENCH_PERF:-}" ]; then
+    perf record -g -o "$NWF_BENCH_PERF" \
+        -p "$(cat "$SW_DIR/nwf-controller.pid")" >/dev/null 2>&1 &
+    perf_pid=$!
+    sleep 1
+fi
+
 # One transaction binds all N.
 args=()
 for ((j = 0; j < N; j++)); do
     args+=(-- set interface "b$j" external_ids:filterref=clean-traffic
-           "external_ids:filterref-param-IP=10.$((j / 65536 % 256)).$((j / 256 % 256)).$((j % 256 + 1))"
+           "external_ids:filterref-param-IP=10.$((j / 65536 % 256)).$((j / 250 % 256)).$((j % 250 + 1))"
            "external_ids:attached-mac=$(printf '02:00:%02x:%02x:%02x:01' \
                $((j / 65536 % 256)) $((j / 256 % 256)) $((j % 256)))")
 done
@@ -59,18 +67,33 @@ rss=$(ps -o rss= -p "$(cat "$SW_DIR/nwf-controller.pid")" | tr -d ' ')
 n_new() {
     ofctl dump-flows br0 --no-stats | grep -c "tp_dst=9999"
 }
+n_confirmed() {
+    grep -c "flow changes confirmed" "$SW_DIR/nwf-controller.log"
+}
+confirmed_before=$(n_confirmed)
 t2=$(now)
 "$NWF_OFCTL" --target="$SW_DIR/nwf-controller.ctl" define "$SW_DIR/ct2.xml" \
     >/dev/null
 t3=$(now)
-# Each port gets at least one flow for the new rule.
-while [ "$(n_new)" -lt "$N" ]; do sleep 0.02; done
-t4=$(now)
-sleep 1
+# Applied = the switch has answered the barrier after the update's bundle
+# (the controller logs it, with the time); then every port must have the
+# new rule's flows.
+while [ "$(n_confirmed)" -le "$confirmed_before" ]; do sleep 0.01; done
+confirmed_at=$(grep "flow changes confirmed" "$SW_DIR/nwf-controller.log" \
+    | tail -n 1 | sed 's/^[^T]*T\([0-9:.]*\)Z.*/\1/' \
+    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
+t2_day=$(date -u -d "@$t2" +%H:%M:%S.%N \
+    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
+while [ "$(n_new)" -lt "$N" ]; do sleep 0.05; done
 stable=$(n_new)
-update_time=$(elapsed "$t2" "$t4")
+update_time=$(elapsed "$t2_day" "$confirmed_at")
 define_time=$(elapsed "$t2" "$t3")
 rss2=$(ps -o rss= -p "$(cat "$SW_DIR/nwf-controller.pid")" | tr -d ' ')
+
+if [ -n "${NWF_BENCH_PERF:-}" ]; then
+    kill -INT "$perf_pid"
+    wait "$perf_pid" 2>/dev/null
+fi
 
 cat <<EOT
 
