@@ -138,7 +138,7 @@ nwf_compile_port(const struct nwf_compile_request *req, struct ds *out,
         .mac = req->mac ? *req->mac : eth_addr_zero,
         .zone = req->zone,
         .bound = true,
-        .tag = -1,
+        .tag = req->tag,
     };
     struct nwf_flow_set flows;
     nwf_flow_set_init(&flows);

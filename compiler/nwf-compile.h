@@ -17,11 +17,11 @@
  * gives the same bytes.
  *
  * The output is the port's flows, then a line "# bridge-wide" and the
- * bridge-wide flows of a bridge made of that one port (a trunk of every
- * VLAN), each part in nwf_flow_set_sort() order, one flow per line in
- * ovs-ofctl's syntax.  The bridge-wide flows of a bridge of several ports
- * depend on all of them: build those with nwf_flows_for_bridge() ("nwf-ofctl
- * compile-bridge"). */
+ * bridge-wide flows of a bridge made of that one port (an access port of
+ * 'tag', or a trunk of every VLAN), each part in nwf_flow_set_sort()
+ * order, one flow per line in ovs-ofctl's syntax.  The bridge-wide flows
+ * of a bridge of several ports depend on all of them: build those with
+ * nwf_flows_for_bridge() ("nwf-ofctl compile-bridge"). */
 
 #include <stdint.h>
 
@@ -42,6 +42,9 @@ struct nwf_compile_request {
     const struct eth_addr *mac; /* The VM's MAC ($MAC), or NULL. */
     ofp_port_t ofport;
     uint16_t zone;
+    int tag;                    /* Access VLAN, or -1 for a trunk: an access
+                                 * port's VM gets its VLAN's frames
+                                 * untagged. */
 };
 
 /* Returns NWF_RESOLVE_OK with the flows appended to 'out';

@@ -50,6 +50,7 @@ enum {
     OPT_MAC,
     OPT_OFPORT,
     OPT_ZONE,
+    OPT_TAG,
     OPT_PORT,
     OPT_FORMAT,
 };
@@ -65,6 +66,7 @@ static struct eth_addr port_mac;        /* --mac. */
 static bool port_mac_given;
 static unsigned int port_ofport = 1;    /* --ofport. */
 static unsigned int port_zone = NWF_ZONE_MIN;       /* --zone. */
+static int port_tag = -1;               /* --tag; -1: a trunk. */
 static struct nwf_port *bridge_ports;   /* --port, repeatable. */
 static size_t n_bridge_ports;
 
@@ -113,6 +115,7 @@ parse_options(int argc, char *argv[])
         {"mac", required_argument, NULL, OPT_MAC},
         {"ofport", required_argument, NULL, OPT_OFPORT},
         {"zone", required_argument, NULL, OPT_ZONE},
+        {"tag", required_argument, NULL, OPT_TAG},
         {"port", required_argument, NULL, OPT_PORT},
         {"target", required_argument, NULL, 't'},
         {"format", required_argument, NULL, OPT_FORMAT},
@@ -228,6 +231,16 @@ parse_compile_option(int option, const char *arg)
         }
         break;
 
+    case OPT_TAG: {
+        unsigned int tag;
+        if (str_to_uint(arg, 10, &tag) && tag <= 4095) {
+            port_tag = tag;
+        } else {
+            error = xasprintf("'%s' is not a VLAN (0 to 4095)", arg);
+        }
+        break;
+    }
+
     case OPT_PORT:
         error = add_bridge_port(arg);
         break;
@@ -295,6 +308,9 @@ usage(void)
            "  --ofport=N              the port's OpenFlow port number "
            "(default 1)\n"
            "  --zone=Z                the port's conntrack zone (default 1)\n"
+           "  --tag=N                 the port is an access port of VLAN N "
+           "(default: a\n"
+           "                          trunk of every VLAN)\n"
            "\nOptions of compile-bridge:\n"
            "  --port=OFPORT[,tag=N][,trunks=A-B,C...][,bound]\n"
            "                          a port: an access port of VLAN N, or a "
@@ -459,6 +475,7 @@ nwf_ofctl_compile(struct ovs_cmdl_context *ctx)
         .mac = port_mac_given ? &port_mac : NULL,
         .ofport = u16_to_ofp(port_ofport),
         .zone = port_zone,
+        .tag = port_tag,
     };
     struct ds out = DS_EMPTY_INITIALIZER;
     struct nwf_diag diag;

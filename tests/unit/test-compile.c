@@ -53,11 +53,12 @@ read_file(const char *path)
 }
 
 /* Compiles 'filter' from 'dir' with the parameters "NAME=VALUE" in
- * 'params' (NULL-terminated), for ofport 3 in zone 5.  Returns the status;
- * the flows are in 'out' and the messages in 'diag'. */
+ * 'params' (NULL-terminated), for ofport 3 in zone 5, an access port of
+ * VLAN 'tag' or (-1) a trunk.  Returns the status; the flows are in 'out'
+ * and the messages in 'diag'. */
 static enum nwf_resolve_status
-compile(const char *filter, const char *dir, const char *const *params,
-        struct ds *out, struct nwf_diag *diag)
+compile_tag(const char *filter, const char *dir, const char *const *params,
+            int tag, struct ds *out, struct nwf_diag *diag)
 {
     struct nwf_var_table vars;
     nwf_var_table_init(&vars);
@@ -77,10 +78,19 @@ compile(const char *filter, const char *dir, const char *const *params,
         .mac = &mac,
         .ofport = u16_to_ofp(3),
         .zone = 5,
+        .tag = tag,
     };
     enum nwf_resolve_status status = nwf_compile_port(&req, out, diag);
     nwf_var_table_destroy(&vars);
     return status;
+}
+
+/* compile_tag() for a trunk. */
+static enum nwf_resolve_status
+compile(const char *filter, const char *dir, const char *const *params,
+        struct ds *out, struct nwf_diag *diag)
+{
+    return compile_tag(filter, dir, params, -1, out, diag);
 }
 
 /* A built-in filter by name: the port's flows, then "# bridge-wide" and
@@ -114,6 +124,49 @@ test_builtin(void)
 
     ds_destroy(&a);
     ds_destroy(&b);
+    nwf_diag_destroy(&diag);
+    free(dir);
+}
+
+/* An access port: its OUTPUT entry takes its VLAN's frames to the rules
+ * untagged (the VM gets them untagged), and the bridge-wide part is that
+ * of an access port.  It was always compiled as a trunk, which pushed the
+ * VLAN's tag, so that clean-traffic dropped everything the VM's VLAN
+ * sent it. */
+static void
+test_access_port(void)
+{
+    char *dir = builtin_dir();
+    struct ds out = DS_EMPTY_INITIALIZER;
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+
+    CU_ASSERT_EQUAL(compile_tag("no-mac-spoofing", dir, NULL, 10, &out,
+                                &diag), NWF_RESOLVE_OK);
+    const char *s = ds_cstr(&out);
+    const char *marker = strstr(s, "\n# bridge-wide\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(marker);
+    const char *entry = strstr(s, "table=30,priority=65000,cookie=0x3,reg1=3 "
+                               "actions=set_field:5->reg3,set_field:0->reg0,"
+                               "set_field:0->reg4,goto_table:31\n");
+    CU_ASSERT(entry && entry < marker);
+    CU_ASSERT_PTR_NULL(strstr(s, "push_vlan"));
+    CU_ASSERT_PTR_NULL(strstr(s, "reg1=3,reg2=0"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(marker, "table=20,priority=65000,"
+                                  "cookie=0x0,in_port=3,"
+                                  "vlan_tci=0x0000/0x1000 actions="
+                                  "load:10->NXM_NX_REG2[0..11],"
+                                  "goto_table:21\n"));
+
+    /* The same port as a trunk pushes the tag of a VLAN other than 0. */
+    ds_clear(&out);
+    CU_ASSERT_EQUAL(compile("no-mac-spoofing", dir, NULL, &out, &diag),
+                    NWF_RESOLVE_OK);
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "table=30,priority=65000,"
+                                  "cookie=0x3,reg1=3 actions=push_vlan"));
+    CU_ASSERT_FALSE(nwf_diag_has_errors(&diag));
+
+    ds_destroy(&out);
     nwf_diag_destroy(&diag);
     free(dir);
 }
@@ -224,6 +277,7 @@ test_file(void)
 
 static const struct nwf_unit_test compile_tests[] = {
     { "built-in filter", test_builtin },
+    { "access port", test_access_port },
     { "IP needed", test_need_ip },
     { "errors", test_errors },
     { "filter file", test_file },
