@@ -212,7 +212,14 @@ add_table_defaults(struct nwf_flow_set *flows)
 /* Untagged IPv4 and IPv6 go through conntrack in the zone of the port
  * whose rules apply (NWF_REG_ZONE, loaded by that port's flows), other
  * frames straight on: from the VM to VLAN_IN, to the VM to ETH_IN.  On
- * the way in, ct_clear forgets the sender's zone. */
+ * the way in, ct_clear forgets the sender's zone.
+ *
+ * The controller's answers to reject rules (packet-outs from in_port
+ * CONTROLLER into OUTPUT) skip conntrack and the VM's IP-layer rules:
+ * iptables' REJECT answers from the host's own stack, which the VM's
+ * FO chain (FORWARD) never sees, so a VM whose filter rejects one port
+ * and drops all else still gets its ICMP error.  Its Ethernet-layer
+ * rules do apply, as ebtables' POSTROUTING sees the host's frames. */
 static void
 add_conntrack(struct nwf_flow_set *flows)
 {
@@ -235,6 +242,8 @@ add_conntrack(struct nwf_flow_set *flows)
         add_flow(flows, NWF_TABLE_IP_IN_CT, PRIO_ENTRY, ip_matches[i],
                  &actions);
     }
+    add_goto(flows, NWF_TABLE_IP_IN_CT, PRIO_EXCEPTION,
+             "in_port=CONTROLLER", NWF_TABLE_ETH_IN);
     add_goto(flows, NWF_TABLE_IP_OUT_CT, NWF_PRIO_DEFAULT, "",
              NWF_TABLE_VLAN_IN);
     add_goto(flows, NWF_TABLE_IP_IN_CT, NWF_PRIO_DEFAULT, "",

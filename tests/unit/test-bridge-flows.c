@@ -159,10 +159,24 @@ test_access_and_trunk(void)
         F(30, 65000, ",reg1=2,reg2=20 actions=output:2")
         F(30, 65000, ",reg1=3 actions=" PUSH ",output:3")
         F(30, 0, " actions=drop")
+        F(31, 65001, ",in_port=CONTROLLER actions=goto_table:33")
         CT(31, "ct_clear,ct(table=32,zone=NXM_NX_REG3[0..15])")
         F(31, 0, " actions=goto_table:33")
         F(32, 0, " actions=drop")
         F(33, 0, " actions=drop"));
+}
+
+/* The controller's answer to a reject rule comes from in_port CONTROLLER
+ * into OUTPUT and, for a bound port, goes straight from IP_IN_CT to
+ * ETH_IN: libvirt's REJECT answers from the host, past the VM's IP-layer
+ * rules, so "reject one port, drop the rest" still refuses at once. */
+static void
+test_reject_answer_skips_ip_layer(void)
+{
+    ASSERT_FLOWS(NWF_TABLE_IP_IN_CT, "1,bound" COMMA "2",
+        F(31, 65001, ",in_port=CONTROLLER actions=goto_table:33")
+        CT(31, "ct_clear,ct(table=32,zone=NXM_NX_REG3[0..15])")
+        F(31, 0, " actions=goto_table:33"));
 }
 
 /* Flood lists: every member of a VLAN, trunks of every VLAN at the
@@ -342,6 +356,7 @@ test_port_spec(void)
 
 static const struct nwf_unit_test bridge_flows_tests[] = {
     { "access ports and a trunk", test_access_and_trunk },
+    { "reject answers skip the IP layer", test_reject_answer_skips_ip_layer },
     { "flood lists per VLAN", test_flood_lists },
     { "learn action", test_learn_action },
     { "bound port", test_bound_port },
