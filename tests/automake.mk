@@ -69,6 +69,10 @@ fuzz-run: tests/fuzz/fuzz-filter
 EXTRA_DIST += \
 	tests/run-tests.sh \
 	tests/e2e/lib.sh \
+	tests/e2e/bind.sh \
+	tests/e2e/probe.sh \
+	tests/e2e/traffic.sh \
+	tests/e2e/marked-frames.sh \
 	tests/fuzz/corpus \
 	$(nwf_check_list)
 
@@ -85,7 +89,14 @@ nwf_check_list = \
 	tests/e2e/test-restart.sh \
 	tests/e2e/test-churn.sh \
 	tests/e2e/test-live-update.sh \
-	tests/e2e/test-forwarding.sh
+	tests/e2e/test-forwarding.sh \
+	tests/e2e/test-builtin-clean-traffic.sh \
+	tests/e2e/test-builtin-filters.sh \
+	tests/e2e/test-broadcast-bound.sh \
+	tests/e2e/test-filter-l2.sh \
+	tests/e2e/test-filter-ip.sh \
+	tests/e2e/test-filter-state.sh \
+	tests/e2e/test-filter-reject.sh
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
 # with one line "N passed, N failed".  TESTS='...' picks test scripts,
