@@ -45,6 +45,11 @@ sandbox_start() {
     ctl_start
     set +e
     retry 10 ctl_appctl bridges/show >/dev/null
+    # vm1 is bound to clean-traffic, as a port plugin would do it.
+    vsctl set interface "$(vm_port vm1)" external_ids:filterref=clean-traffic \
+        external_ids:filterref-param-IP=10.200.0.1
+    retry 10 sh -c "ovs-vsctl --db=unix:$SW_DIR/db.sock get interface \
+        $(vm_port vm1) external_ids:filterref-status | grep -q active"
 
     cat <<EOF2
 
@@ -53,13 +58,20 @@ ovs-nwfilter sandbox is running.
   Open vSwitch:   ovsdb-server + ovs-vswitchd in network namespace $SW_NS,
                   bridge $SW_BRIDGE (datapath_type=netdev), files in $SW_DIR
   nwf-controller: pid $(cat "$SW_DIR/nwf-controller.pid"), log $SW_DIR/nwf-controller.log
-  VMs:            namespace $(vm_ns vm1) (eth0 02:00:00:00:00:01, 10.200.0.1) on port $(vm_port vm1)
+  VMs:            namespace $(vm_ns vm1) (eth0 02:00:00:00:00:01, 10.200.0.1) on port $(vm_port vm1),
+                    bound to the filter clean-traffic with IP=10.200.0.1
                   namespace $(vm_ns vm2) (eth0 02:00:00:00:00:02, 10.200.0.2) on port $(vm_port vm2)
 
 Try it:
-  ip netns exec $(vm_ns vm1) ping -c 2 10.200.0.2
-  ovs-appctl -t $SW_DIR/nwf-controller.ctl bridges/show
-  ovs-vsctl --db=unix:$SW_DIR/db.sock show
+  ip netns exec $(vm_ns vm1) ping -c 2 10.200.0.2          # allowed
+  ip netns exec $(vm_ns vm1) ip addr add 10.200.0.99/24 dev eth0
+  ip netns exec $(vm_ns vm1) ping -c 2 -I 10.200.0.99 10.200.0.2   # spoofed: dropped
+  $top/utilities/nwf-ofctl --target=$SW_DIR/nwf-controller.ctl bindings
+  $top/utilities/nwf-ofctl --target=$SW_DIR/nwf-controller.ctl show $(vm_port vm1)
+  $top/utilities/nwf-ofctl --target=$SW_DIR/nwf-controller.ctl list
+  $top/utilities/nwf-ofctl --target=$SW_DIR/nwf-controller.ctl dumpxml clean-traffic
+  ovs-vsctl --db=unix:$SW_DIR/db.sock set interface $(vm_port vm2) \\
+      external_ids:filterref=no-ip-spoofing external_ids:filterref-param-IP=10.200.0.2
   OVS_RUNDIR=$SW_DIR ovs-ofctl -O OpenFlow13 dump-flows $SW_BRIDGE
 
 Stop it (removes everything it started):
