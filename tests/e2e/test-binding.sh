@@ -66,6 +66,33 @@ controller_idle() {
 }
 check "the controller is idle once bindings settle" controller_idle
 
+# The host itself (the bridge's LOCAL port) sees the same from-VM rules,
+# as libvirt's HI chain does: a spoofed source toward the host is dropped.
+ip -n "$SW_NS" addr add 10.9.7.254/24 dev br0
+ip -n "$SW_NS" link set br0 up
+host_mac=$(ip -n "$SW_NS" -br link show br0 | awk '{ print $3 }')
+host_sees() {
+    local src=$1
+    ip netns exec "$SW_NS" timeout 2 tcpdump -i br0 -c 1 -n -U \
+        --immediate-mode -p "udp port 5656" >"$SW_DIR/host.out" 2>/dev/null &
+    local sniffer=$!
+    sleep 0.3
+    vm_exec vm1 "$PYTHON" - "$src" "$host_mac" <<'PY'
+import sys
+from scapy.all import Ether, IP, UDP, sendp, conf
+conf.verb = 0
+sendp(Ether(src="02:00:00:00:07:01", dst=sys.argv[2]) /
+      IP(src=sys.argv[1], dst="10.9.7.254") / UDP(sport=5656, dport=5656),
+      iface="eth0")
+PY
+    wait "$sniffer"
+    grep -q 5656 "$SW_DIR/host.out"
+}
+check "the bound VM reaches the host (LOCAL port)" retry 3 host_sees 10.9.7.1
+check "a spoofed source toward the host is dropped" sw_not host_sees 10.9.7.66
+check "the host pings the bound VM" \
+    retry 5 ip netns exec "$SW_NS" ping -c 1 -W 1 10.9.7.1
+
 list_shows_active() {
     ctl_appctl bindings/list | grep "^$p1 " | grep -q "clean-traffic .* active"
 }
