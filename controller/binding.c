@@ -99,6 +99,10 @@ struct binding_bridge {
 };
 
 static struct shash bridges = SHASH_INITIALIZER(&bridges);
+
+/* Every bound port of every bridge, by Interface name (unique in OVSDB):
+ * for the operations that concern ports whatever their bridge. */
+static struct shash all_ports = SHASH_INITIALIZER(&all_ports);
 static struct nwf_store *store;
 static char *ovs_rundir_;
 
@@ -182,6 +186,7 @@ binding_port_destroy(struct binding_port *port, struct shash *ports)
     if (port->zone) {
         zone_set_used(port->zone, false);
     }
+    shash_find_and_delete(&all_ports, port->node->name);
     shash_delete(ports, port->node);
     free(port->bridge);
     free(port->signature);
@@ -476,17 +481,13 @@ binding_port_try(struct binding_port *port, struct nwf_store_change *change)
 static void
 binding_drop_pending(void)
 {
-    struct shash_node *bnode;
-    SHASH_FOR_EACH (bnode, &bridges) {
-        struct binding_bridge *br = bnode->data;
-        struct shash_node *pnode;
-        SHASH_FOR_EACH (pnode, &br->ports) {
-            struct binding_port *port = pnode->data;
-            if (port->has_pending) {
-                ofctrl_flows_clear(&port->pending_flows);
-                sset_clear(&port->pending_filters);
-                port->has_pending = false;
-            }
+    struct shash_node *pnode;
+    SHASH_FOR_EACH (pnode, &all_ports) {
+        struct binding_port *port = pnode->data;
+        if (port->has_pending) {
+            ofctrl_flows_clear(&port->pending_flows);
+            sset_clear(&port->pending_filters);
+            port->has_pending = false;
         }
     }
 }
@@ -769,6 +770,7 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
             if (!port) {
                 port = xzalloc(sizeof *port);
                 port->node = shash_add(&br->ports, iface->name, port);
+                shash_add(&all_ports, iface->name, port);
                 port->bridge = xstrdup(br->node->name);
                 sset_init(&port->filters);
                 sset_init(&port->pending_filters);
@@ -873,17 +875,13 @@ binding_wait(void)
 void
 binding_filters_changed(const struct sset *names)
 {
-    struct shash_node *bnode;
-    SHASH_FOR_EACH (bnode, &bridges) {
-        struct binding_bridge *br = bnode->data;
-        struct shash_node *pnode;
-        SHASH_FOR_EACH (pnode, &br->ports) {
-            struct binding_port *port = pnode->data;
-            const char *name;
-            SSET_FOR_EACH (name, names) {
-                if (sset_contains(&port->filters, name)) {
-                    port->dirty = true;
-                }
+    struct shash_node *pnode;
+    SHASH_FOR_EACH (pnode, &all_ports) {
+        struct binding_port *port = pnode->data;
+        const char *name;
+        SSET_FOR_EACH (name, names) {
+            if (sset_contains(&port->filters, name)) {
+                port->dirty = true;
             }
         }
     }
@@ -895,15 +893,11 @@ binding_filters_changed(const struct sset *names)
 static bool
 binding_in_use(const char *name, struct sset *ports, void *aux OVS_UNUSED)
 {
-    struct shash_node *bnode;
-    SHASH_FOR_EACH (bnode, &bridges) {
-        struct binding_bridge *br = bnode->data;
-        struct shash_node *pnode;
-        SHASH_FOR_EACH (pnode, &br->ports) {
-            struct binding_port *port = pnode->data;
-            if (sset_contains(&port->filters, name)) {
-                sset_add(ports, pnode->name);
-            }
+    struct shash_node *pnode;
+    SHASH_FOR_EACH (pnode, &all_ports) {
+        struct binding_port *port = pnode->data;
+        if (sset_contains(&port->filters, name)) {
+            sset_add(ports, pnode->name);
         }
     }
     return !sset_is_empty(ports);
@@ -918,22 +912,18 @@ binding_try_change(struct nwf_store_change *change, struct nwf_diag *diag,
     const struct nwf_filter *filter = nwf_store_change_get_filter(change);
     bool ok = true;
 
-    struct shash_node *bnode;
-    SHASH_FOR_EACH (bnode, &bridges) {
-        struct binding_bridge *br = bnode->data;
-        struct shash_node *pnode;
-        SHASH_FOR_EACH (pnode, &br->ports) {
-            struct binding_port *port = pnode->data;
-            if (!sset_contains(&port->filters, filter->name)
-                || !port->filter) {
-                continue;
-            }
-            char *error = binding_port_try(port, change);
-            if (error) {
-                nwf_diag_error(diag, NULL, "%s: %s", pnode->name, error);
-                free(error);
-                ok = false;
-            }
+    struct shash_node *pnode;
+    SHASH_FOR_EACH (pnode, &all_ports) {
+        struct binding_port *port = pnode->data;
+        if (!sset_contains(&port->filters, filter->name)
+            || !port->filter) {
+            continue;
+        }
+        char *error = binding_port_try(port, change);
+        if (error) {
+            nwf_diag_error(diag, NULL, "%s: %s", pnode->name, error);
+            free(error);
+            ok = false;
         }
     }
     if (!ok) {
@@ -948,24 +938,20 @@ binding_try_change(struct nwf_store_change *change, struct nwf_diag *diag,
 static void
 binding_changed(const char *name, void *aux OVS_UNUSED)
 {
-    struct shash_node *bnode;
-    SHASH_FOR_EACH (bnode, &bridges) {
-        struct binding_bridge *br = bnode->data;
-        struct shash_node *pnode;
-        SHASH_FOR_EACH (pnode, &br->ports) {
-            struct binding_port *port = pnode->data;
-            if (port->has_pending) {
-                ofctrl_flows_swap(&port->flows, &port->pending_flows);
-                sset_swap(&port->filters, &port->pending_filters);
-                port->n_flows = port->pending_n_flows;
-                port->flows_seqno = UINT64_MAX;
-                port->changed = true;
-                free(port->error);
-                port->error = NULL;
-            } else if (sset_contains(&port->filters, name)
-                       || port->error) {
-                port->dirty = true;
-            }
+    struct shash_node *pnode;
+    SHASH_FOR_EACH (pnode, &all_ports) {
+        struct binding_port *port = pnode->data;
+        if (port->has_pending) {
+            ofctrl_flows_swap(&port->flows, &port->pending_flows);
+            sset_swap(&port->filters, &port->pending_filters);
+            port->n_flows = port->pending_n_flows;
+            port->flows_seqno = UINT64_MAX;
+            port->changed = true;
+            free(port->error);
+            port->error = NULL;
+        } else if (sset_contains(&port->filters, name)
+                   || port->error) {
+            port->dirty = true;
         }
     }
     binding_drop_pending();
@@ -1023,6 +1009,14 @@ binding_unixctl_bridge(struct unixctl_conn *conn, const char *name)
     return br;
 }
 
+static void
+binding_debug_changed(struct binding_bridge *br, struct unixctl_conn *conn)
+{
+    br->debug_changed = true;
+    poll_immediate_wake();
+    unixctl_command_reply(conn, NULL);
+}
+
 /* "debug/add-flow BRIDGE FLOW": adds FLOW (ovs-ofctl syntax) to the
  * bridge's desired flows, through the same sync path as the pipeline.  A
  * bridge with such flows and no binding is managed by them alone. */
@@ -1039,9 +1033,7 @@ binding_unixctl_debug_add_flow(struct unixctl_conn *conn,
             free(error);
             return;
         }
-        br->debug_changed = true;
-        poll_immediate_wake();
-        unixctl_command_reply(conn, NULL);
+        binding_debug_changed(br, conn);
     }
 }
 
@@ -1056,9 +1048,7 @@ binding_unixctl_debug_del_flow(struct unixctl_conn *conn,
             unixctl_command_reply_error(conn, "no such flow");
             return;
         }
-        br->debug_changed = true;
-        poll_immediate_wake();
-        unixctl_command_reply(conn, NULL);
+        binding_debug_changed(br, conn);
     }
 }
 
@@ -1094,16 +1084,14 @@ binding_unixctl_dump_flows(struct unixctl_conn *conn, int argc OVS_UNUSED,
 static struct binding_port *
 binding_port_find(const char *name)
 {
-    struct shash_node *bnode;
-    SHASH_FOR_EACH (bnode, &bridges) {
-        struct binding_bridge *br = bnode->data;
-        struct binding_port *port = shash_find_data(&br->ports, name);
-        if (port) {
-            return port;
-        }
-    }
-    return NULL;
+    return shash_find_data(&all_ports, name);
 }
+
+/* A "bindings/show" waiting for the switch's statistics. */
+struct binding_show {
+    struct unixctl_conn *conn;
+    char *port;
+};
 
 /* The filter of the port's tree whose UUID starts with 'id', for naming
  * the rule a flow came from. */
@@ -1124,33 +1112,20 @@ binding_port_filter_by_id(const struct binding_port *port, uint32_t id)
  * 63..16), with their counters. */
 static void
 binding_show_reply(const struct ofctrl_flow_stat *stats, size_t n,
-                   const char *error, void *conn_)
+                   const char *error, void *show_)
 {
-    struct unixctl_conn *conn = conn_;
+    struct binding_show *show = show_;
+    struct unixctl_conn *conn = show->conn;
+    /* The port may have been unbound meanwhile. */
+    const struct binding_port *port = binding_port_find(show->port);
+    free(show->port);
+    free(show);
     if (error) {
         unixctl_command_reply_error(conn, error);
         return;
     }
 
     struct ds s = DS_EMPTY_INITIALIZER;
-    const struct binding_port *port = NULL;
-    for (size_t i = 0; i < n; i++) {
-        uint16_t ofport = stats[i].cookie & NWF_COOKIE_PORT_MASK;
-        struct shash_node *bnode;
-        SHASH_FOR_EACH (bnode, &bridges) {
-            struct binding_bridge *br = bnode->data;
-            struct shash_node *pnode;
-            SHASH_FOR_EACH (pnode, &br->ports) {
-                struct binding_port *p = pnode->data;
-                if (ofp_to_u16(p->ofport) == ofport) {
-                    port = p;
-                }
-            }
-        }
-        if (port) {
-            break;
-        }
-    }
 
     uint64_t group = UINT64_MAX;
     uint64_t packets = 0, bytes = 0;
@@ -1207,8 +1182,11 @@ binding_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
         return;
     }
     const struct binding_bridge *br = binding_bridge_find(port->bridge);
+    struct binding_show *show = xmalloc(sizeof *show);
+    show->conn = conn;
+    show->port = xstrdup(argv[1]);
     ofctrl_request_flow_stats(br->ofctrl, ofp_to_u16(port->ofport),
-                              NWF_COOKIE_PORT_MASK, binding_show_reply, conn);
+                              NWF_COOKIE_PORT_MASK, binding_show_reply, show);
 }
 
 static void
