@@ -13,7 +13,9 @@
  *              does: an access port takes untagged frames only, a trunk
  *              tagged frames of its VLANs and untagged frames into VLAN 0
  *              if it carries VLAN 0 (OVS's "trunks" semantics: a trunk
- *              with no list carries every VLAN).
+ *              with no list carries every VLAN); a native-tagged or
+ *              native-untagged port is a trunk whose untagged frames
+ *              belong to its native VLAN ("tag").
  *   L2_LEARN   drops frames to the IEEE reserved group addresses
  *              01:80:c2:00:00:0x (NORMAL without forward-bpdu), learns
  *              (VLAN, source MAC) -> input port into L2_LOOKUP unless the
@@ -136,11 +138,20 @@ add_vlan_flows(struct nwf_flow_set *flows, enum nwf_table table,
     ds_destroy(&s);
 }
 
+/* As NORMAL: a native port always carries its native VLAN and, as OVS
+ * forces it, VLAN 0 only if that is its native VLAN. */
 static bool
 port_carries_vlan(const struct nwf_port *port, int vid)
 {
-    if (port->tag >= 0) {
-        return port->tag == vid;
+    if (nwf_port_is_access(port)) {
+        return nwf_port_untagged_in_vlan(port) == vid;
+    }
+    if (nwf_port_is_native(port)) {
+        if (vid == nwf_port_untagged_in_vlan(port)) {
+            return true;
+        } else if (!vid) {
+            return false;
+        }
     }
     return !port->trunks || bitmap_is_set(port->trunks, vid);
 }
@@ -148,18 +159,19 @@ port_carries_vlan(const struct nwf_port *port, int vid)
 static bool
 port_is_full_trunk(const struct nwf_port *port)
 {
-    return port->tag < 0 && !port->trunks;
+    return (!nwf_port_is_access(port) && !nwf_port_is_native(port)
+            && !port->trunks);
 }
 
-/* The blocks of the VLANs that 'port' carries, VLAN 0 left out if
- * 'without_0'.  Returns their number, in '*blocksp' (free() it). */
+/* The blocks of the VLANs that 'port' carries, VLAN 'without' left out
+ * (-1: none).  Returns their number, in '*blocksp' (free() it). */
 static size_t
-port_vid_blocks(const struct nwf_port *port, bool without_0,
+port_vid_blocks(const struct nwf_port *port, int without,
                 struct vid_block **blocksp)
 {
     unsigned long *vids = bitmap_allocate(N_VIDS);
-    for (int vid = without_0; vid < N_VIDS; vid++) {
-        if (port_carries_vlan(port, vid)) {
+    for (int vid = 0; vid < N_VIDS; vid++) {
+        if (vid != without && port_carries_vlan(port, vid)) {
             bitmap_set1(vids, vid);
         }
     }
@@ -284,7 +296,7 @@ add_vlan_in(struct nwf_flow_set *flows, const struct nwf_port *port)
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
 
-    int untagged_vlan = port->tag >= 0 ? port->tag : 0;
+    int untagged_vlan = nwf_port_untagged_in_vlan(port);
     if (port_carries_vlan(port, untagged_vlan)) {
         ds_put_format(&match, "in_port=%d,vlan_tci=0x0000/0x%04x",
                       ofport, VLAN_PRESENT);
@@ -294,9 +306,9 @@ add_vlan_in(struct nwf_flow_set *flows, const struct nwf_port *port)
                  &actions);
     }
 
-    if (port->tag < 0) {
+    if (!nwf_port_is_access(port)) {
         struct vid_block *blocks;
-        size_t n = port_vid_blocks(port, false, &blocks);
+        size_t n = port_vid_blocks(port, -1, &blocks);
 
         ds_clear(&actions);
         ds_put_format(&actions, "move:NXM_OF_VLAN_TCI[0..11]->"
@@ -316,15 +328,17 @@ add_vlan_in(struct nwf_flow_set *flows, const struct nwf_port *port)
     ds_destroy(&match);
 }
 
-/* The blocks of VLANs that trunk 'port' outputs tagged: its VLANs other
- * than 0, or all of them if that takes fewer blocks (the untagged entry
- * for VLAN 0 is above the tagged ones). */
+/* The blocks of VLANs that trunk or native 'port' outputs tagged: its
+ * VLANs other than the one that leaves untagged (0, or a native-untagged
+ * port's native VLAN), or all of them if that takes fewer blocks (the
+ * untagged entry is above the tagged ones). */
 static size_t
 trunk_output_blocks(const struct nwf_port *port, struct vid_block **blocksp)
 {
     struct vid_block *all;
-    size_t n_all = port_vid_blocks(port, false, &all);
-    size_t n = port_vid_blocks(port, true, blocksp);
+    size_t n_all = port_vid_blocks(port, -1, &all);
+    size_t n = port_vid_blocks(port, nwf_port_untagged_out_vlan(port),
+                               blocksp);
     if (n_all < n) {
         free(*blocksp);
         *blocksp = all;
@@ -346,9 +360,11 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
     add_goto(flows, NWF_TABLE_CLASSIFY, PRIO_ENTRY, ds_cstr(&match),
              NWF_TABLE_VLAN_IN);
 
-    /* Untagged output: an access port's VLAN, or a trunk's VLAN 0 (above
-     * the trunk's tagged entries, which may cover VLAN 0). */
-    int untagged_vlan = port->tag >= 0 ? port->tag : 0;
+    /* Untagged output: an access port's VLAN, a native-untagged port's
+     * native VLAN, or a trunk's VLAN 0 (above the tagged entries, which
+     * may cover it). */
+    bool access = nwf_port_is_access(port);
+    int untagged_vlan = nwf_port_untagged_out_vlan(port);
     if (port_carries_vlan(port, untagged_vlan)) {
         ds_clear(&match);
         ds_clear(&actions);
@@ -356,11 +372,11 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
                       ofport, untagged_vlan);
         ds_put_format(&actions, "output:%d", ofport);
         add_flow(flows, NWF_TABLE_OUTPUT,
-                 port->tag >= 0 ? PRIO_ENTRY : PRIO_EXCEPTION,
+                 access ? PRIO_ENTRY : PRIO_EXCEPTION,
                  ds_cstr(&match), &actions);
     }
 
-    if (port->tag < 0) {
+    if (!access) {
         struct vid_block *blocks;
         size_t n = trunk_output_blocks(port, &blocks);
 
@@ -562,6 +578,17 @@ parse_port_field(const char *field, struct nwf_port *port, bool *in_trunks)
         *in_trunks = false;
         return (parse_vid(field + 4, &port->tag) ? NULL
                 : xasprintf("invalid VLAN in '%s'", field));
+    } else if (!strncmp(field, "vlan_mode=", 10)) {
+        *in_trunks = false;
+        const char *mode = field + 10;
+        if (!strcmp(mode, "native-untagged")) {
+            port->vlan_mode = NWF_VLAN_MODE_NATIVE_UNTAGGED;
+        } else if (!strcmp(mode, "native-tagged")) {
+            port->vlan_mode = NWF_VLAN_MODE_NATIVE_TAGGED;
+        } else {
+            return xasprintf("unknown VLAN mode in '%s'", field);
+        }
+        return NULL;
     } else if (!strncmp(field, "trunks=", 7)) {
         if (!port->trunks) {
             port->trunks = bitmap_allocate(N_VIDS);
@@ -575,8 +602,8 @@ parse_port_field(const char *field, struct nwf_port *port, bool *in_trunks)
             : xasprintf("invalid VLAN or range '%s' in trunks", field));
 }
 
-/* Parses 'spec' ("OFPORT[,tag=N][,trunks=LIST][,bound]", see
- * nwf-bridge-flows.h) into 'port'.  Returns NULL on success, otherwise a
+/* Parses 'spec' ("OFPORT[,tag=N][,trunks=LIST][,vlan_mode=MODE][,bound]",
+ * see nwf-bridge-flows.h) into 'port'.  Returns NULL on success, otherwise a
  * malloc'd message; either way nwf_bridge_port_destroy() frees 'port'. */
 char *
 nwf_bridge_port_parse(const char *spec, struct nwf_port *port)
@@ -601,7 +628,8 @@ nwf_bridge_port_parse(const char *spec, struct nwf_port *port)
         while (!error && (field = strtok_r(NULL, ",", &save_ptr))) {
             error = parse_port_field(field, port, &in_trunks);
         }
-        if (!error && port->tag >= 0 && port->trunks) {
+        if (!error && port->tag >= 0 && port->trunks
+            && !nwf_port_is_native(port)) {
             error = xstrdup("a port has a tag or trunks, not both");
         }
     }

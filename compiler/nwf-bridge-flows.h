@@ -11,14 +11,18 @@
  * a port described in one string, as "nwf-ofctl compile-bridge --port"
  * takes it.
  *
- *     OFPORT[,tag=N][,trunks=LIST][,bound]
+ *     OFPORT[,tag=N][,trunks=LIST][,vlan_mode=MODE][,bound]
  *
  * OFPORT is the port's OpenFlow port number (1 to 65279).  "tag=N" makes
  * it an access port of VLAN N (0 to 4095); without a tag it is a trunk,
  * of every VLAN unless "trunks=LIST" gives its VLANs as numbers and
  * ranges, "10-20,30".  Any field after "trunks=" that is a number or a
- * range continues its list.  "bound" marks a port with a filter, whose
- * own CLASSIFY and OUTPUT entries come from nwf_flows_for_port(). */
+ * range continues its list.  "vlan_mode=native-untagged" or
+ * "vlan_mode=native-tagged" makes it a trunk (of "trunks", or every VLAN)
+ * whose untagged frames belong to native VLAN "tag" (0 without one), as
+ * Port.vlan_mode does (nwf-flows.h); only these take both a tag and
+ * trunks.  "bound" marks a port with a filter, whose own CLASSIFY and
+ * OUTPUT entries come from nwf_flows_for_port(). */
 
 #include "openvswitch/compiler.h"
 

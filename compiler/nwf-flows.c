@@ -1047,16 +1047,17 @@ port_entries(struct port_ctx *ctx)
                             "set_field:0->"NWF_REG_SEG","
                             "set_field:0->"NWF_REG_IP_SEG",goto_table:%d",
                             port->zone, NWF_TABLE_IP_IN_CT);
-    if (port->tag < 0) {
-        /* A trunk: VLAN 0 leaves untagged, the others with their tag, and
-         * the rules see the frame as the VM will. */
+    if (!nwf_port_is_access(port)) {
+        /* A trunk or native port: VLAN 0 (a native-untagged port's native
+         * VLAN) leaves untagged, the others with their tag, and the rules
+         * see the frame as the VM will. */
         char *tagged = xasprintf("push_vlan:0x8100,"
                                  "move:"NWF_REG_VLAN_FIELD
                                  "->NXM_OF_VLAN_TCI[0..11],%s", enter);
         nwf_flow_set_add_format(&ctx->flows, NWF_TABLE_OUTPUT,
                                 NWF_PRIO_PORT_FIRST + 1, cookie, enter,
-                                NWF_REG_OUT"=%"PRIu16","NWF_REG_VLAN"=0",
-                                ofport);
+                                NWF_REG_OUT"=%"PRIu16","NWF_REG_VLAN"=%d",
+                                ofport, nwf_port_untagged_out_vlan(port));
         nwf_flow_set_add_format(&ctx->flows, NWF_TABLE_OUTPUT,
                                 NWF_PRIO_PORT_FIRST, cookie, tagged,
                                 NWF_REG_OUT"=%"PRIu16, ofport);

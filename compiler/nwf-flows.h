@@ -54,6 +54,35 @@ void nwf_flow_set_sort(struct nwf_flow_set *);
 void nwf_flow_format(const struct nwf_flow *, struct ds *);
 void nwf_flow_set_format(const struct nwf_flow_set *, struct ds *);
 
+/* A port's VLAN mode, as Open vSwitch's Port.vlan_mode (NORMAL's
+ * semantics, ovs-vswitchd.conf.db(5)):
+ *
+ *   access            untagged frames only, in and out, in VLAN 'tag'
+ *                     (0 without a tag); 'trunks' is ignored.
+ *   trunk             tagged frames of the 'trunks' VLANs (all without a
+ *                     list), untagged ones in VLAN 0 if it is carried;
+ *                     VLAN 0 leaves untagged, others tagged; 'tag' is
+ *                     ignored.
+ *   native-tagged     a trunk whose untagged input belongs to the native
+ *                     VLAN 'tag' (0 without a tag), which it always
+ *                     carries; it never carries VLAN 0 unless that is the
+ *                     native VLAN.  Every VLAN but 0 leaves tagged, the
+ *                     native one included.
+ *   native-untagged   as native-tagged, but the native VLAN leaves
+ *                     untagged.
+ *
+ * NWF_VLAN_MODE_DEFAULT is what an empty Port.vlan_mode means: access if
+ * 'tag' is set, otherwise trunk.  It is also what "dot1q-tunnel" gets:
+ * that mode (802.1ad) is not supported, so such a port keeps being
+ * treated by its tag and trunks alone, without an error. */
+enum nwf_vlan_mode {
+    NWF_VLAN_MODE_DEFAULT,      /* Zero: access if 'tag' >= 0, else trunk. */
+    NWF_VLAN_MODE_ACCESS,
+    NWF_VLAN_MODE_TRUNK,
+    NWF_VLAN_MODE_NATIVE_TAGGED,
+    NWF_VLAN_MODE_NATIVE_UNTAGGED,
+};
+
 /* A port of a managed bridge, as the compiler needs to know it. */
 struct nwf_port {
     char *name;
@@ -61,10 +90,47 @@ struct nwf_port {
     struct eth_addr mac;        /* Bound ports: the VM's MAC. */
     uint16_t zone;              /* Bound ports: conntrack zone. */
     bool bound;                 /* Has a filter. */
-    int tag;                    /* Access VLAN, or -1 for a trunk. */
+    int tag;                    /* Access or native VLAN, or -1. */
     unsigned long *trunks;      /* Trunk VLANs (bitmap of 4096), or NULL
                                  * for all. */
+    enum nwf_vlan_mode vlan_mode;
 };
+
+/* Whether 'port' is an access port. */
+static inline bool
+nwf_port_is_access(const struct nwf_port *port)
+{
+    return (port->vlan_mode == NWF_VLAN_MODE_ACCESS
+            || (port->vlan_mode == NWF_VLAN_MODE_DEFAULT && port->tag >= 0));
+}
+
+/* Whether 'port' is native-tagged or native-untagged. */
+static inline bool
+nwf_port_is_native(const struct nwf_port *port)
+{
+    return (port->vlan_mode == NWF_VLAN_MODE_NATIVE_TAGGED
+            || port->vlan_mode == NWF_VLAN_MODE_NATIVE_UNTAGGED);
+}
+
+/* The VLAN that untagged frames from 'port' belong to: an access port's
+ * VLAN, a native port's native VLAN, a trunk's VLAN 0. */
+static inline int
+nwf_port_untagged_in_vlan(const struct nwf_port *port)
+{
+    return (nwf_port_is_access(port) || nwf_port_is_native(port)
+            ? (port->tag >= 0 ? port->tag : 0) : 0);
+}
+
+/* The VLAN whose frames leave 'port' untagged (if it carries it): an
+ * access port's VLAN, a native-untagged port's native VLAN, otherwise
+ * VLAN 0, which never carries a tag. */
+static inline int
+nwf_port_untagged_out_vlan(const struct nwf_port *port)
+{
+    return (nwf_port_is_access(port)
+            || port->vlan_mode == NWF_VLAN_MODE_NATIVE_UNTAGGED
+            ? nwf_port_untagged_in_vlan(port) : 0);
+}
 
 /* The flows of one bound port: its entries in CLASSIFY and OUTPUT and its
  * rules in the ETH and IP tables, from the port's resolved rule instances.
@@ -79,7 +145,8 @@ struct nwf_port {
  *   - CLASSIFY, in_port: zone into NWF_REG_ZONE, NWF_REG_SEG = 0, on to
  *     ETH_OUT;
  *   - OUTPUT, NWF_REG_OUT: zone, NWF_REG_SEG and NWF_REG_IP_SEG = 0, on to
- *     IP_IN_CT (a trunk pushes the tag of a VLAN other than 0 first);
+ *     IP_IN_CT (a trunk or native port pushes the tag of a VLAN other
+ *     than nwf_port_untagged_out_vlan() first);
  *   - ETH_OUT, ETH_IN, IP_OUT and IP_IN: the rules in segments, each
  *     segment ending with a flow at NWF_PRIO_PORT_LAST that goes on with
  *     the next one or, in the last, accepts (docs/pipeline.md).

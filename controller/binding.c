@@ -140,6 +140,7 @@ binding_init(struct ovsdb_idl *idl, struct nwf_store *store_,
     ovsdb_idl_add_column(idl, &ovsrec_port_col_interfaces);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_tag);
     ovsdb_idl_add_column(idl, &ovsrec_port_col_trunks);
+    ovsdb_idl_add_column(idl, &ovsrec_port_col_vlan_mode);
     ovsdb_idl_add_table(idl, &ovsrec_table_interface);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_name);
     ovsdb_idl_add_column(idl, &ovsrec_interface_col_ofport);
@@ -425,16 +426,37 @@ binding_signature(const char *filter, const struct nwf_var_table *vars,
     for (size_t i = 0; i < prow->n_trunks; i++) {
         ds_put_format(&s, "%"PRId64",", prow->trunks[i]);
     }
+    ds_put_format(&s, "|%s", prow->vlan_mode ? prow->vlan_mode : "");
     return ds_steal_cstr(&s);
 }
 
-/* Fills the VLAN part of 'nport' from the Port row. */
+/* The nwf_port VLAN mode for Port.vlan_mode 'mode' (NULL if empty).
+ * "dot1q-tunnel" is not supported: such a port keeps the default, its tag
+ * and trunks alone deciding (nwf-flows.h). */
+static enum nwf_vlan_mode
+nwf_vlan_mode_from_string(const char *mode)
+{
+    return (!mode ? NWF_VLAN_MODE_DEFAULT
+            : !strcmp(mode, "access") ? NWF_VLAN_MODE_ACCESS
+            : !strcmp(mode, "trunk") ? NWF_VLAN_MODE_TRUNK
+            : !strcmp(mode, "native-tagged") ? NWF_VLAN_MODE_NATIVE_TAGGED
+            : !strcmp(mode, "native-untagged")
+            ? NWF_VLAN_MODE_NATIVE_UNTAGGED
+            : NWF_VLAN_MODE_DEFAULT);
+}
+
+/* Fills the VLAN part of 'nport' from the Port row, as NORMAL reads it: a
+ * trunk ignores a tag, an access port its trunks. */
 static void
 nwf_port_set_vlans(struct nwf_port *nport, const struct ovsrec_port *prow)
 {
+    nport->vlan_mode = nwf_vlan_mode_from_string(prow->vlan_mode);
     nport->tag = prow->n_tag ? prow->tag[0] : -1;
+    if (nport->vlan_mode == NWF_VLAN_MODE_TRUNK) {
+        nport->tag = -1;
+    }
     nport->trunks = NULL;
-    if (prow->n_trunks && nport->tag < 0) {
+    if (prow->n_trunks && !nwf_port_is_access(nport)) {
         nport->trunks = bitmap_allocate(4096);
         for (size_t i = 0; i < prow->n_trunks; i++) {
             if (prow->trunks[i] >= 0 && prow->trunks[i] < 4096) {
@@ -699,8 +721,8 @@ binding_bridge_needs_put(struct binding_bridge *br,
     struct ds sig = DS_EMPTY_INITIALIZER;
     for (size_t i = 0; i < n; i++) {
         const struct nwf_port *np = &nports[i];
-        ds_put_format(&sig, "%"PRIu16",%d,%d", ofp_to_u16(np->ofport),
-                      np->bound, np->tag);
+        ds_put_format(&sig, "%"PRIu16",%d,%d,%d", ofp_to_u16(np->ofport),
+                      np->bound, np->tag, (int) np->vlan_mode);
         if (np->trunks) {
             for (size_t vid = 0; vid < 4096; vid++) {
                 if (bitmap_is_set(np->trunks, vid)) {

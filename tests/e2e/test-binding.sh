@@ -143,6 +143,6 @@ status_cleared() {
     ! vsctl get interface "$p2" external_ids | grep -q filterref-status
 }
 check "unbinding removes the status" retry 10 status_cleared
-check "an unbound port forwards again" retry 5 ping_ok vm2 10.9.7.1
+check "an unbound port forwards again" retry 10 ping_ok vm2 10.9.7.1
 
 e2e_finish

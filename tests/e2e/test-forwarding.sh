@@ -2,7 +2,8 @@
 # The bridge-wide flows forward like NORMAL: with only those flows on a
 # secure bridge (no bound port), namespace VMs talk, broadcasts and
 # unknown unicast flood, learned unicast goes to one port only, and access
-# ports and trunks keep VLANs apart and carry tags as Open vSwitch would.
+# ports, trunks and native-untagged ports keep VLANs apart and carry tags
+# as Open vSwitch would.
 # The flows are what "nwf-ofctl compile-bridge" prints.
 
 . "$(dirname "$0")/lib.sh"
@@ -160,6 +161,35 @@ vm_exec vm4 ping -c 1 -W 1 10.9.10.7 >/dev/null
 sniff_stop vm7
 check "an access port's unicast reaches the trunk tagged" \
     sniffed vm7 "vlan 10, .*10.9.10.4 > 10.9.10.7: ICMP echo request"
+
+# ---- vm7 native-untagged (Port.vlan_mode): native VLAN 10 untagged,
+# VLAN 20 tagged.  vm1-3 still carry every VLAN.
+vm_exec vm7 ip addr add 10.9.10.7/24 dev eth0
+check "native-untagged flows load" load_bridge "$p1" "$p2" "$p3" \
+    "$p4,tag=10" "$p5,tag=10" "$p6,tag=20" \
+    "$p7,tag=10,trunks=20,vlan_mode=native-untagged"
+check "the switch holds the native-untagged flows" installed_as_compiled
+check "the native port's untagged input is in VLAN 10" \
+    grep -q "in_port=$p7,vlan_tci=0x0000/0x1000 actions=load:10->" \
+    "$SW_DIR/bridge.flows"
+
+sniff_start vm7 "vlan"
+check "untagged from the native port reaches an access port of VLAN 10" \
+    retry 5 ping_ok vm7 10.9.10.4
+check "and VLAN 10's other access port" retry 5 ping_ok vm7 10.9.10.5
+check "an access port of VLAN 10 reaches the native port" \
+    ping_ok vm4 10.9.10.7
+sniff_stop vm7
+check_fails "VLAN 10 leaves the native port untagged" sniffed vm7 .
+check_fails "untagged from the native port does not reach VLAN 20's port" \
+    ping_ok vm7 10.9.10.6
+
+sniff_start vm1 "vlan 20 and arp"
+check "the native port's tagged ARP in VLAN 20 gets a tagged answer" \
+    retry 5 trunk_asks 20 "$(arp_request 10.9.20.7 10.9.20.6)"
+sniff_stop vm1
+check "a tagged frame in VLAN 20 from the native port reaches a trunk" \
+    sniffed vm1 "vlan 20, .*Request who-has 10.9.20.6"
 
 check "ports that carry every VLAN still talk untagged" \
     retry 5 ping_ok vm1 10.9.6.2

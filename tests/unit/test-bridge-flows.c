@@ -288,6 +288,98 @@ test_trunk_list(void)
         F(20, 0, " actions=drop"));
 }
 
+/* A native-untagged port (Port.vlan_mode, as NORMAL): untagged input in
+ * its native VLAN 10, tagged input of 10 and its trunks (20), never VLAN
+ * 0; VLAN 10 leaves untagged (above the tagged entries), 20 tagged; it is
+ * in the flood lists of both. */
+static void
+test_native_untagged(void)
+{
+#define NATIVE_UNTAGGED \
+    "1,tag=10" COMMA "2,tag=10,trunks=20,vlan_mode=native-untagged" COMMA \
+    "3,trunks=0,20"
+    ASSERT_FLOWS(NWF_TABLE_VLAN_IN, NATIVE_UNTAGGED,
+        F(20, 65000, ",in_port=1,vlan_tci=0x0000/0x1000 "
+          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=2,vlan_tci=0x0000/0x1000 "
+          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=2,vlan_tci=0x100a/0x1fff actions=" POP)
+        F(20, 65000, ",in_port=2,vlan_tci=0x1014/0x1fff actions=" POP)
+        F(20, 65000, ",in_port=3,vlan_tci=0x0000/0x1000 "
+          "actions=load:0->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=3,vlan_tci=0x1000/0x1fff actions=" POP)
+        F(20, 65000, ",in_port=3,vlan_tci=0x1014/0x1fff actions=" POP)
+        F(20, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_FLOOD, NATIVE_UNTAGGED,
+        F(23, 65000, ",reg2=0 actions=" CLONE(3))
+        F(23, 65000, ",reg2=10 actions=" CLONE(1) "," CLONE(2))
+        F(23, 65000, ",reg2=20 actions=" CLONE(2) "," CLONE(3))
+        F(23, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_OUTPUT, NATIVE_UNTAGGED,
+        F(30, 65100, ",in_port=1,reg1=1 actions=drop")
+        F(30, 65100, ",in_port=2,reg1=2 actions=drop")
+        F(30, 65100, ",in_port=3,reg1=3 actions=drop")
+        F(30, 65001, ",reg1=2,reg2=10 actions=output:2")
+        F(30, 65001, ",reg1=3,reg2=0 actions=output:3")
+        F(30, 65000, ",reg1=0 actions=drop")
+        F(30, 65000, ",reg1=1,reg2=10 actions=output:1")
+        F(30, 65000, ",reg1=2,reg2=20 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=3,reg2=20 actions=" PUSH ",output:3")
+        F(30, 0, " actions=drop"));
+#undef NATIVE_UNTAGGED
+
+    /* Without a trunk list: every VLAN but 0, the native one untagged,
+     * the others tagged in the fewest blocks (all of 1-4095 here; the
+     * flows sort by their text). */
+    ASSERT_FLOWS(NWF_TABLE_OUTPUT, "2,tag=10,vlan_mode=native-untagged",
+        F(30, 65100, ",in_port=2,reg1=2 actions=drop")
+        F(30, 65001, ",reg1=2,reg2=10 actions=output:2")
+        F(30, 65000, ",reg1=0 actions=drop")
+        F(30, 65000, ",reg1=2,reg2=0x10/0xff0 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x100/0xf00 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x2/0xffe actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x20/0xfe0 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x200/0xe00 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x4/0xffc actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x40/0xfc0 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x400/0xc00 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x8/0xff8 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x80/0xf80 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=0x800/0x800 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=1 actions=" PUSH ",output:2")
+        F(30, 0, " actions=drop"));
+}
+
+/* A native-tagged port: input as native-untagged, but every VLAN leaves
+ * tagged, the native one included. */
+static void
+test_native_tagged(void)
+{
+#define NATIVE_TAGGED \
+    "1,tag=10" COMMA "2,tag=10,trunks=20,vlan_mode=native-tagged"
+    ASSERT_FLOWS(NWF_TABLE_VLAN_IN, NATIVE_TAGGED,
+        F(20, 65000, ",in_port=1,vlan_tci=0x0000/0x1000 "
+          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=2,vlan_tci=0x0000/0x1000 "
+          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
+        F(20, 65000, ",in_port=2,vlan_tci=0x100a/0x1fff actions=" POP)
+        F(20, 65000, ",in_port=2,vlan_tci=0x1014/0x1fff actions=" POP)
+        F(20, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_FLOOD, NATIVE_TAGGED,
+        F(23, 65000, ",reg2=10 actions=" CLONE(1) "," CLONE(2))
+        F(23, 65000, ",reg2=20 actions=" CLONE(2))
+        F(23, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_OUTPUT, NATIVE_TAGGED,
+        F(30, 65100, ",in_port=1,reg1=1 actions=drop")
+        F(30, 65100, ",in_port=2,reg1=2 actions=drop")
+        F(30, 65000, ",reg1=0 actions=drop")
+        F(30, 65000, ",reg1=1,reg2=10 actions=output:1")
+        F(30, 65000, ",reg1=2,reg2=10 actions=" PUSH ",output:2")
+        F(30, 65000, ",reg1=2,reg2=20 actions=" PUSH ",output:2")
+        F(30, 0, " actions=drop"));
+#undef NATIVE_TAGGED
+}
+
 /* The same ports in another order give the same bytes. */
 static void
 test_deterministic(void)
@@ -352,6 +444,25 @@ test_port_spec(void)
                       "unknown field '2'");
     assert_spec_error("3,tag=1,trunks=2", "port '3,tag=1,trunks=2': a port "
                       "has a tag or trunks, not both");
+
+    error = nwf_bridge_port_parse("5,tag=10,trunks=20-21,"
+                                  "vlan_mode=native-untagged", &port);
+    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_EQUAL(port.tag, 10);
+    CU_ASSERT_EQUAL(port.vlan_mode, NWF_VLAN_MODE_NATIVE_UNTAGGED);
+    CU_ASSERT(port.trunks && bitmap_count1(port.trunks, 4096) == 2);
+    nwf_bridge_port_destroy(&port);
+
+    error = nwf_bridge_port_parse("5,vlan_mode=native-tagged,tag=7", &port);
+    CU_ASSERT_PTR_NULL(error);
+    CU_ASSERT_EQUAL(port.tag, 7);
+    CU_ASSERT_EQUAL(port.vlan_mode, NWF_VLAN_MODE_NATIVE_TAGGED);
+    CU_ASSERT_PTR_NULL(port.trunks);
+    nwf_bridge_port_destroy(&port);
+
+    assert_spec_error("3,vlan_mode=dot1q-tunnel", "port "
+                      "'3,vlan_mode=dot1q-tunnel': unknown VLAN mode in "
+                      "'vlan_mode=dot1q-tunnel'");
 }
 
 static const struct nwf_unit_test bridge_flows_tests[] = {
@@ -361,6 +472,8 @@ static const struct nwf_unit_test bridge_flows_tests[] = {
     { "learn action", test_learn_action },
     { "bound port", test_bound_port },
     { "trunk with a VLAN list", test_trunk_list },
+    { "native-untagged port", test_native_untagged },
+    { "native-tagged port", test_native_tagged },
     { "deterministic", test_deterministic },
     { "no ports", test_no_ports },
     { "port specifications", test_port_spec },
