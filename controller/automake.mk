@@ -8,6 +8,8 @@ controller_nwf_controller_SOURCES = \
 	controller/nwf-controller.c \
 	controller/binding.c \
 	controller/binding.h \
+	controller/iplearn-packet.c \
+	controller/iplearn-packet.h \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
 	controller/pinctrl.c \

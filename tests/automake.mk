@@ -10,6 +10,7 @@ tests_nwf_unit_tests_SOURCES = \
 	tests/unit/test-diag.c \
 	tests/unit/test-filter.c \
 	tests/unit/test-flows.c \
+	tests/unit/test-iplearn.c \
 	tests/unit/test-match.c \
 	tests/unit/test-parse.c \
 	tests/unit/test-pinctrl.c \
@@ -20,6 +21,7 @@ tests_nwf_unit_tests_SOURCES = \
 	tests/unit/test-xml2xml.c
 # The controller modules that are pure enough to test in-process.
 tests_nwf_unit_tests_SOURCES += \
+	controller/iplearn-packet.c \
 	controller/ofctrl.c \
 	controller/pinctrl.c
 tests_nwf_unit_tests_LDADD = \
@@ -74,6 +76,15 @@ EXTRA_DIST += \
 	tests/e2e/traffic.sh \
 	tests/e2e/marked-frames.sh \
 	tests/fuzz/corpus \
+	tests/data/make-iplearn-pcaps.py \
+	tests/data/iplearn-arp.pcap \
+	tests/data/iplearn-dhcp-decline.pcap \
+	tests/data/iplearn-dhcp-exchange.pcap \
+	tests/data/iplearn-dhcp-other.pcap \
+	tests/data/iplearn-dhcp-release.pcap \
+	tests/data/iplearn-ipv4.pcap \
+	tests/data/iplearn-malformed.pcap \
+	tests/data/iplearn-vlan.pcap \
 	$(nwf_check_list)
 
 # Test scripts that report "PASS: ..." / "FAIL: ..." lines.
