@@ -324,27 +324,50 @@ filter_id(const char *name, void *aux OVS_UNUSED)
     return f ? f->uuid.parts[0] : 0;
 }
 
+/* Parses every flow of 'set' into 'flows', skipping any that does not
+ * parse.  Returns NULL, or the first error (which names the flow) for the
+ * caller to free. */
+static char *
+binding_flows_from_set(struct ofctrl_flows *flows,
+                       const struct nwf_flow_set *set)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *error = NULL;
+    for (size_t i = 0; i < set->n; i++) {
+        ds_clear(&s);
+        nwf_flow_format(&set->flows[i], &s);
+        char *e = ofctrl_flows_add(flows, ds_cstr(&s));
+        if (e) {
+            if (!error) {
+                error = xasprintf("%s: %s", ds_cstr(&s), e);
+            }
+            free(e);
+        }
+    }
+    ds_destroy(&s);
+    return error;
+}
+
 /* Drop every frame from or to the port: what a port in error gets, so
  * that a broken binding never opens the port. */
 static void
 binding_port_drop_all(struct binding_port *port)
 {
+    uint16_t ofport = ofp_to_u16(port->ofport);
+    uint64_t cookie = NWF_COOKIE_PORT(ofport);
+    struct nwf_flow_set set;
+
+    nwf_flow_set_init(&set);
+    nwf_flow_set_add_format(&set, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST,
+                            cookie, "drop", "in_port=%"PRIu16, ofport);
+    nwf_flow_set_add_format(&set, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST,
+                            cookie, "drop", "%s=%"PRIu16, NWF_REG_OUT,
+                            ofport);
     ofctrl_flows_clear(&port->flows);
-    char *flow = xasprintf("table=%d,priority=%d,cookie=%#"PRIx64","
-                           "in_port=%"PRIu16" actions=drop",
-                           NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST,
-                           NWF_COOKIE_PORT(ofp_to_u16(port->ofport)),
-                           ofp_to_u16(port->ofport));
-    ovs_assert(!ofctrl_flows_add(&port->flows, flow));
-    free(flow);
-    flow = xasprintf("table=%d,priority=%d,cookie=%#"PRIx64","
-                     "%s=%"PRIu16" actions=drop",
-                     NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST,
-                     NWF_COOKIE_PORT(ofp_to_u16(port->ofport)),
-                     NWF_REG_OUT, ofp_to_u16(port->ofport));
-    ovs_assert(!ofctrl_flows_add(&port->flows, flow));
-    free(flow);
-    port->n_flows = 2;
+    char *error = binding_flows_from_set(&port->flows, &set);
+    ovs_assert(!error);
+    port->n_flows = set.n;
+    nwf_flow_set_destroy(&set);
 }
 
 static void
@@ -396,15 +419,9 @@ binding_port_compile(const struct nwf_port *nport, const char *filter,
                                 &diag)) {
             error = nwf_diag_first(&diag);
         } else {
-            struct ds s = DS_EMPTY_INITIALIZER;
             ofctrl_flows_clear(flows);
-            for (size_t i = 0; i < set.n && !error; i++) {
-                ds_clear(&s);
-                nwf_flow_format(&set.flows[i], &s);
-                error = ofctrl_flows_add(flows, ds_cstr(&s));
-            }
+            error = binding_flows_from_set(flows, &set);
             *n_flows = set.n;
-            ds_destroy(&s);
         }
         nwf_flow_set_destroy(&set);
     }
@@ -662,23 +679,6 @@ binding_clear_status(const struct ovsrec_interface *iface,
     }
 }
 
-static void
-binding_add_flow_set(struct ofctrl_flows *flows,
-                     const struct nwf_flow_set *set)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-    for (size_t i = 0; i < set->n; i++) {
-        ds_clear(&s);
-        nwf_flow_format(&set->flows[i], &s);
-        char *error = ofctrl_flows_add(flows, ds_cstr(&s));
-        if (error) {
-            VLOG_ERR("bad bridge flow %s: %s", ds_cstr(&s), error);
-            free(error);
-        }
-    }
-    ds_destroy(&s);
-}
-
 /* Computes 'br''s desired flows: bridge-wide flows for 'nports' and every
  * bound port's own flows, and hands them to ofctrl. */
 static void
@@ -691,7 +691,11 @@ binding_bridge_put(struct binding_bridge *br, const struct nwf_port *nports,
     nwf_flow_set_init(&set);
 
     nwf_flows_for_bridge(nports, n, &set);
-    binding_add_flow_set(&desired, &set);
+    char *error = binding_flows_from_set(&desired, &set);
+    if (error) {
+        VLOG_ERR("%s: bad bridge-wide flow %s", br->node->name, error);
+        free(error);
+    }
     struct shash_node *node;
     SHASH_FOR_EACH (node, &br->ports) {
         struct binding_port *port = node->data;
