@@ -18,6 +18,11 @@
 #include <CUnit/Basic.h>
 
 #include "nwf-unit.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-protocol.h"
+#include "util.h"
 
 static struct nwf_unit_suite *suites;
 static char *srcdir;
@@ -40,6 +45,25 @@ const char *
 nwf_unit_reference_dir(void)
 {
     return reference_dir;
+}
+
+void
+nwf_unit_check_flow(const char *flow, const char *what)
+{
+    struct ofputil_flow_mod fm;
+    enum ofputil_protocol usable;
+    char *error = parse_ofp_flow_mod_str(&fm, flow, NULL, NULL, OFPFC_ADD,
+                                         &usable);
+    if (error) {
+        fprintf(stderr, "\n%s%s%s -> %s\n", what ? what : "",
+                what ? ": " : "", flow, error);
+        free(error);
+        CU_FAIL("flow does not parse");
+        return;
+    }
+    CU_ASSERT(usable & OFPUTIL_P_OF13_OXM);
+    minimatch_destroy(&fm.match);
+    free(CONST_CAST(struct ofpact *, fm.ofpacts));
 }
 
 static char *

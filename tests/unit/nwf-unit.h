@@ -55,4 +55,9 @@ const char *nwf_unit_srcdir(void);
  * project root), or NULL if it is not present. */
 const char *nwf_unit_reference_dir(void);
 
+/* Asserts that Open vSwitch's own parser reads 'flow' (ovs-ofctl syntax)
+ * as a flow_mod usable over OpenFlow 1.3, as controller/ofctrl does.
+ * 'what', if nonnull, names the case in the failure message. */
+void nwf_unit_check_flow(const char *flow, const char *what);
+
 #endif /* nwf-unit.h */

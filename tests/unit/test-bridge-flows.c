@@ -18,31 +18,9 @@
 #include "nwf-pipeline.h"
 #include "nwf-unit.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/ofp-flow.h"
-#include "openvswitch/ofp-protocol.h"
 #include "util.h"
 
 /* ---- Helpers. ---- */
-
-/* Asserts that Open vSwitch parses 'flow' as a flow_mod usable over
- * OpenFlow 1.3, as controller/ofctrl and "ovs-ofctl -O OpenFlow13" do. */
-static void
-assert_parses(const char *flow)
-{
-    struct ofputil_flow_mod fm;
-    enum ofputil_protocol usable;
-    char *error = parse_ofp_flow_mod_str(&fm, flow, NULL, NULL, OFPFC_ADD,
-                                         &usable);
-    if (error) {
-        fprintf(stderr, "\n%s\n  -> %s\n", flow, error);
-        free(error);
-        CU_FAIL("flow does not parse");
-        return;
-    }
-    CU_ASSERT(usable & OFPUTIL_P_OF13_OXM);
-    minimatch_destroy(&fm.match);
-    free(CONST_CAST(struct ofpact *, fm.ofpacts));
-}
 
 /* Returns the sorted bridge-wide flows for the ports given as
  * nwf_bridge_port_parse() specifications, NULL-terminated, as text, one
@@ -70,7 +48,7 @@ bridge_flows(int table, const char *const *specs)
     for (size_t i = 0; i < flows.n; i++) {
         struct ds flow = DS_EMPTY_INITIALIZER;
         nwf_flow_format(&flows.flows[i], &flow);
-        assert_parses(ds_cstr(&flow));
+        nwf_unit_check_flow(ds_cstr(&flow), NULL);
         if (table < 0 || flows.flows[i].table == table) {
             ds_put_format(&text, "%s\n", ds_cstr(&flow));
         }

@@ -22,8 +22,6 @@
 #include "nwf-vars.h"
 #include "nwf-xml.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/ofp-flow.h"
-#include "openvswitch/ofp-protocol.h"
 #include "packets.h"
 #include "sset.h"
 #include "svec.h"
@@ -218,21 +216,8 @@ check_flows_parse(const struct nwf_flow_set *flows, const char *what)
 {
     for (size_t i = 0; i < flows->n; i++) {
         struct ds s = DS_EMPTY_INITIALIZER;
-        struct ofputil_flow_mod fm;
-        enum ofputil_protocol usable;
-
         nwf_flow_format(&flows->flows[i], &s);
-        char *error = parse_ofp_flow_mod_str(&fm, ds_cstr(&s), NULL, NULL,
-                                             OFPFC_ADD, &usable);
-        if (error) {
-            fprintf(stderr, "\n%s: %s: %s\n", what, ds_cstr(&s), error);
-            CU_FAIL("flow does not parse");
-            free(error);
-        } else {
-            CU_ASSERT_TRUE(usable & OFPUTIL_P_OF13_OXM);
-            minimatch_destroy(&fm.match);
-            free(CONST_CAST(struct ofpact *, fm.ofpacts));
-        }
+        nwf_unit_check_flow(ds_cstr(&s), what);
         ds_destroy(&s);
 
         if (i > 0) {
