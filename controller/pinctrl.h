@@ -14,9 +14,10 @@
  *     iptables' REJECT, which libvirt uses, the sender gets an ICMP (or
  *     ICMPv6) port unreachable built from the rejected packet; the packet
  *     itself is dropped by the flow.  The reply is put back into the
- *     pipeline's output stage for the port the packet came from, so it
- *     reaches the sender through that port's own "in" rules, as libvirt's
- *     reply crosses the sender's to-VM chain. */
+ *     pipeline's output stage for the port the packet came from.  It
+ *     passes that port's Ethernet-layer "in" rules but not its IP-layer
+ *     ones (docs/pipeline.md): libvirt's reply comes from the host's own
+ *     stack, which ebtables sees and the VM's FO chain does not. */
 
 #include <stdbool.h>
 #include <stddef.h>
