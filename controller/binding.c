@@ -841,7 +841,11 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
                   "flows built in %lld ms", br->node->name, n_compiled,
                   compiled - start, time_msec() - compiled);
     } else if (!br->managed && br->debug_changed) {
-        ofctrl_put(br->ofctrl, &br->debug_flows);
+        struct ofctrl_flows flows;
+        ofctrl_flows_init(&flows);
+        ofctrl_flows_merge(&flows, &br->debug_flows);
+        ofctrl_put(br->ofctrl, &flows);
+        ofctrl_flows_destroy(&flows);
     }
     br->debug_changed = false;
 

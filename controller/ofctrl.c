@@ -375,13 +375,15 @@ ofctrl_is_connected(const struct ofctrl *ofctrl)
     return rconn_is_connected(ofctrl->rconn);
 }
 
-/* Makes a copy of 'flows' the desired flow table of the bridge and
- * returns a sequence number: once ofctrl_get_installed_seqno() reaches
- * it, the switch has confirmed these flows. */
+/* Makes the flows in 'flows' the desired flow table of the bridge, by
+ * taking them: 'flows' is left empty.  Returns a sequence number: once
+ * ofctrl_get_installed_seqno() reaches it, the switch has confirmed these
+ * flows. */
 uint64_t
-ofctrl_put(struct ofctrl *ofctrl, const struct ofctrl_flows *flows)
+ofctrl_put(struct ofctrl *ofctrl, struct ofctrl_flows *flows)
 {
-    ofctrl_flows_copy(&ofctrl->desired, flows);
+    ofctrl_flows_swap(&ofctrl->desired, flows);
+    ofctrl_flows_clear(flows);
     return ++ofctrl->desired_seqno;
 }
 

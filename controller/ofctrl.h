@@ -56,7 +56,7 @@ void ofctrl_wait(struct ofctrl *);
 const char *ofctrl_get_bridge(const struct ofctrl *);
 bool ofctrl_is_connected(const struct ofctrl *);
 
-uint64_t ofctrl_put(struct ofctrl *, const struct ofctrl_flows *);
+uint64_t ofctrl_put(struct ofctrl *, struct ofctrl_flows *);
 const struct ofctrl_flows *ofctrl_get_desired(const struct ofctrl *);
 uint64_t ofctrl_get_installed_seqno(const struct ofctrl *);
 
