@@ -835,11 +835,14 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
         br->managed = true;
     }
     long long int compiled = time_msec();
+    if (n_compiled) {
+        VLOG_INFO("%s: %"PRIuSIZE" ports compiled in %lld ms",
+                  br->node->name, n_compiled, compiled - start);
+    }
     if (br->managed && binding_bridge_needs_put(br, nports, n)) {
         binding_bridge_put(br, nports, n);
-        VLOG_INFO("%s: %"PRIuSIZE" ports compiled in %lld ms, desired "
-                  "flows built in %lld ms", br->node->name, n_compiled,
-                  compiled - start, time_msec() - compiled);
+        VLOG_INFO("%s: desired flows built in %lld ms", br->node->name,
+                  time_msec() - compiled);
     } else if (!br->managed && br->debug_changed) {
         struct ofctrl_flows flows;
         ofctrl_flows_init(&flows);
