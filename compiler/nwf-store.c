@@ -255,40 +255,37 @@ fsync_dir(const char *dir)
 }
 
 static void
-sync_dir_or_warn(const struct nwf_store *store)
+sync_dir_or_warn(const char *dir)
 {
     /* The change is already visible in the directory, so undoing it is
      * not possible and would not help: only its durability across a
      * crash is in doubt.  Hence a warning, not an error. */
-    int error = fsync_dir(store->dir);
+    int error = fsync_dir(dir);
     if (error) {
-        VLOG_WARN("%s: cannot sync directory: %s", store->dir,
-                  ovs_strerror(error));
+        VLOG_WARN("%s: cannot sync directory: %s", dir, ovs_strerror(error));
     }
 }
 
-/* Writes 'content' to NAME.xml in the store's directory atomically: into a
- * temporary file in the same directory, synced, then renamed over
- * NAME.xml, then the directory synced.  Returns true if NAME.xml has the
- * new content; otherwise the old file (if any) is untouched, no temporary
- * file is left and the problem is reported to 'diag'. */
-static bool
-write_filter_file(const struct nwf_store *store, const char *name,
-                  const char *content, struct nwf_diag *diag)
+/* Writes 'content' to 'dir'/'file_name' atomically: into a temporary file
+ * in the same directory, synced, then renamed over the file, then the
+ * directory synced.  Returns NULL if the file has the new content;
+ * otherwise the old file (if any) is untouched, no temporary file is left,
+ * and the returned message (for the caller to free) says what failed. */
+char *
+nwf_write_file_atomically(const char *dir, const char *file_name,
+                          const char *content)
 {
-    char *path = filter_path(store, name);
-    char *tmp = xasprintf("%s/.%s.xml.XXXXXX", store->dir, name);
-    struct nwf_diag_loc loc = { .file = path };
+    char *path = xasprintf("%s/%s", dir, file_name);
+    char *tmp = xasprintf("%s/.%s.XXXXXX", dir, file_name);
+    char *result = NULL;
     const char *failed = NULL;
     int error = 0;
 
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        nwf_diag_error(diag, &loc, "cannot create temporary file %s: %s",
-                       tmp, ovs_strerror(errno));
-        free(tmp);
-        free(path);
-        return false;
+        result = xasprintf("cannot create temporary file %s: %s", tmp,
+                           ovs_strerror(errno));
+        goto out;
     }
 
     error = write_all(fd, content, strlen(content));
@@ -309,15 +306,36 @@ write_filter_file(const struct nwf_store *store, const char *name,
 
     if (failed) {
         unlink(tmp);
-        nwf_diag_error(diag, &loc, "cannot write filter file (%s of %s "
-                       "failed: %s); the old file is unchanged",
-                       failed, tmp, ovs_strerror(error));
+        result = xasprintf("%s of %s failed: %s", failed, tmp,
+                           ovs_strerror(error));
     } else {
-        sync_dir_or_warn(store);
+        sync_dir_or_warn(dir);
     }
+out:
     free(tmp);
     free(path);
-    return !failed;
+    return result;
+}
+
+/* Writes 'content' to NAME.xml in the store's directory atomically.
+ * Returns true if NAME.xml has the new content; otherwise the old file (if
+ * any) is untouched and the problem is reported to 'diag'. */
+static bool
+write_filter_file(const struct nwf_store *store, const char *name,
+                  const char *content, struct nwf_diag *diag)
+{
+    char *file_name = xasprintf("%s.xml", name);
+    char *error = nwf_write_file_atomically(store->dir, file_name, content);
+    if (error) {
+        char *path = filter_path(store, name);
+        struct nwf_diag_loc loc = { .file = path };
+        nwf_diag_error(diag, &loc, "cannot write filter file (%s); the old "
+                       "file is unchanged", error);
+        free(path);
+        free(error);
+    }
+    free(file_name);
+    return !error;
 }
 
 /* ---- Checks. ---- */
@@ -877,7 +895,7 @@ nwf_store_undefine(struct nwf_store *store, const char *name_or_uuid,
         return false;
     }
     free(path);
-    sync_dir_or_warn(store);
+    sync_dir_or_warn(store->dir);
     store_remove(store, node);
     return true;
 }

@@ -143,4 +143,9 @@ void nwf_store_format_list(const struct nwf_store *, struct ds *);
 void nwf_store_get_referrers(const struct nwf_store *, const char *name,
                              bool transitive, struct sset *referrers);
 
+/* Writes a whole file atomically (also used for the controller's state). */
+char *nwf_write_file_atomically(const char *dir, const char *file_name,
+                                const char *content)
+    OVS_WARN_UNUSED_RESULT;
+
 #endif /* nwf-store.h */
