@@ -13,6 +13,7 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-filter.h \
 	compiler/nwf-flows.c \
 	compiler/nwf-flows.h \
+	compiler/nwf-learn-flows.c \
 	compiler/nwf-match.c \
 	compiler/nwf-match.h \
 	compiler/nwf-proto.c \

@@ -1024,50 +1024,117 @@ emit_chain(struct port_ctx *ctx, struct chain *c)
 
 /* ---- Ports. ---- */
 
-/* The port's entries in CLASSIFY (frames from it) and OUTPUT (frames to
- * it).  nwf_flows_for_bridge() drops a copy for the input port above
- * these, and ct_clear()s before IP_IN_CT's conntrack. */
-static void
-port_entries(struct port_ctx *ctx)
-{
-    const struct nwf_port *port = ctx->port;
-    uint64_t cookie = NWF_COOKIE_PORT(ctx->ofport);
-    uint16_t ofport = ctx->ofport;
+/* Learning copies: the matches of the frames from and to a port that its
+ * learn_punt sends to the controller, and the action that sends them. */
+#define LEARN_PUNT_ACTION "controller(userdata=%02x,meter_id=%d),"
+#define DHCP_CLIENT_MATCH "udp,tp_src=68,tp_dst=67"
+#define DHCP_SERVER_MATCH "udp,tp_src=67,tp_dst=68"
 
-    flow_set_add_nocopy(&ctx->flows, NWF_TABLE_CLASSIFY,
-                        NWF_PRIO_PORT_FIRST, cookie,
-                        xasprintf("in_port=%"PRIu16, ofport),
-                        xasprintf("set_field:%"PRIu16"->"NWF_REG_ZONE","
-                                  "set_field:0->"NWF_REG_SEG","
-                                  "goto_table:%d", port->zone,
-                                  NWF_TABLE_ETH_OUT));
+static void
+learn_punt_matches(const struct nwf_port *port, struct svec *from_vm,
+                   struct svec *to_vm)
+{
+    char mac[ETH_ADDR_STRLEN + 1];
+    snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(port->mac));
+
+    switch (port->learn_punt) {
+    case NWF_LEARN_PUNT_NONE:
+        return;
+    case NWF_LEARN_PUNT_ANY:
+        svec_add_nocopy(from_vm, xasprintf("dl_src=%s,ip", mac));
+        svec_add_nocopy(from_vm, xasprintf("dl_src=%s,arp", mac));
+        break;
+    case NWF_LEARN_PUNT_DHCP:
+        svec_add_nocopy(from_vm, xasprintf("dl_src=%s,"DHCP_CLIENT_MATCH,
+                                           mac));
+        break;
+    }
+    /* Not to other MACs: a frame flooded to every port (its destination
+     * not learned yet) is copied for its own port only. */
+    svec_add_nocopy(to_vm, xasprintf("dl_dst=%s,"DHCP_SERVER_MATCH, mac));
+    svec_add(to_vm, "dl_dst=ff:ff:ff:ff:ff:ff,"DHCP_SERVER_MATCH);
+}
+
+/* The port's entries in CLASSIFY (frames from it) and OUTPUT (frames to
+ * it), each also in a variant two priorities higher that first sends a
+ * copy to the controller for IP address learning (port->learn_punt).
+ * nwf_flows_for_bridge() drops a copy for the input port above these, and
+ * ct_clear()s before IP_IN_CT's conntrack. */
+void
+nwf_flows_add_port_entries(const struct nwf_port *port,
+                           struct nwf_flow_set *flows)
+{
+    uint16_t ofport = ofp_to_u16(port->ofport);
+    uint64_t cookie = NWF_COOKIE_PORT(ofport);
+    struct svec punt_from = SVEC_EMPTY_INITIALIZER;
+    struct svec punt_to = SVEC_EMPTY_INITIALIZER;
+    const char *m;
+    size_t i;
+
+    learn_punt_matches(port, &punt_from, &punt_to);
+
+    char *in_port = xasprintf("in_port=%"PRIu16, ofport);
+    char *classify = xasprintf("set_field:%"PRIu16"->"NWF_REG_ZONE","
+                               "set_field:0->"NWF_REG_SEG","
+                               "goto_table:%d", port->zone,
+                               NWF_TABLE_ETH_OUT);
+    nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
+                     in_port, classify);
+    char *punt = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
+                           NWF_METER_LEARN, classify);
+    SVEC_FOR_EACH (i, m, &punt_from) {
+        nwf_flow_set_add_format(flows, NWF_TABLE_CLASSIFY,
+                                NWF_PRIO_PORT_FIRST + 2, cookie, punt,
+                                "%s,%s", in_port, m);
+    }
+    free(punt);
+    free(classify);
+    free(in_port);
 
     /* NWF_REG_IP_SEG may still hold the sender's IP_OUT segment. */
     char *enter = xasprintf("set_field:%"PRIu16"->"NWF_REG_ZONE","
                             "set_field:0->"NWF_REG_SEG","
                             "set_field:0->"NWF_REG_IP_SEG",goto_table:%d",
                             port->zone, NWF_TABLE_IP_IN_CT);
+    char *to_port = xasprintf(NWF_REG_OUT"=%"PRIu16, ofport);
+    char *untagged = NULL;
+    char *tagged = NULL;
     if (!nwf_port_is_access(port)) {
         /* A trunk or native port: VLAN 0 (a native-untagged port's native
          * VLAN) leaves untagged, the others with their tag, and the rules
          * see the frame as the VM will. */
-        char *tagged = xasprintf("push_vlan:0x8100,"
-                                 "move:"NWF_REG_VLAN_FIELD
-                                 "->NXM_OF_VLAN_TCI[0..11],%s", enter);
-        nwf_flow_set_add_format(&ctx->flows, NWF_TABLE_OUTPUT,
-                                NWF_PRIO_PORT_FIRST + 1, cookie, enter,
-                                NWF_REG_OUT"=%"PRIu16","NWF_REG_VLAN"=%d",
-                                ofport, nwf_port_untagged_out_vlan(port));
-        nwf_flow_set_add_format(&ctx->flows, NWF_TABLE_OUTPUT,
-                                NWF_PRIO_PORT_FIRST, cookie, tagged,
-                                NWF_REG_OUT"=%"PRIu16, ofport);
-        free(tagged);
-    } else {
-        nwf_flow_set_add_format(&ctx->flows, NWF_TABLE_OUTPUT,
-                                NWF_PRIO_PORT_FIRST, cookie, enter,
-                                NWF_REG_OUT"=%"PRIu16, ofport);
+        untagged = xasprintf("%s,"NWF_REG_VLAN"=%d", to_port,
+                             nwf_port_untagged_out_vlan(port));
+        tagged = xasprintf("push_vlan:0x8100,"
+                           "move:"NWF_REG_VLAN_FIELD
+                           "->NXM_OF_VLAN_TCI[0..11],%s", enter);
+        nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 1,
+                         cookie, untagged, enter);
     }
+    nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST, cookie,
+                     to_port, tagged ? tagged : enter);
+    char *punt_untagged = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
+                                    NWF_METER_LEARN, enter);
+    char *punt_tagged = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
+                                  NWF_METER_LEARN, tagged ? tagged : enter);
+    SVEC_FOR_EACH (i, m, &punt_to) {
+        if (untagged) {
+            nwf_flow_set_add_format(flows, NWF_TABLE_OUTPUT,
+                                    NWF_PRIO_PORT_FIRST + 3, cookie,
+                                    punt_untagged, "%s,%s", untagged, m);
+        }
+        nwf_flow_set_add_format(flows, NWF_TABLE_OUTPUT,
+                                NWF_PRIO_PORT_FIRST + 2, cookie, punt_tagged,
+                                "%s,%s", to_port, m);
+    }
+    free(punt_untagged);
+    free(punt_tagged);
+    free(untagged);
+    free(tagged);
+    free(to_port);
     free(enter);
+    svec_destroy(&punt_from);
+    svec_destroy(&punt_to);
 }
 
 /* The flows of one bound port: see nwf-flows.h. */
@@ -1089,7 +1156,7 @@ nwf_flows_for_port(const struct nwf_port *port,
     sset_init(&ctx.reported);
     nwf_flow_set_init(&ctx.flows);
 
-    port_entries(&ctx);
+    nwf_flows_add_port_entries(port, &ctx.flows);
 
     /* The four rule tables: from the VM, ETH_OUT then IP_OUT; to it,
      * IP_IN then ETH_IN. */

@@ -83,6 +83,18 @@ enum nwf_vlan_mode {
     NWF_VLAN_MODE_NATIVE_UNTAGGED,
 };
 
+/* Which copies of a bound port's frames go to the controller for IP
+ * address learning (controller/iplearn.c).  The copies are taken in the
+ * port's entries in CLASSIFY and OUTPUT, before its rules, and the frames
+ * go on as they would without them. */
+enum nwf_learn_punt {
+    NWF_LEARN_PUNT_NONE,
+    NWF_LEARN_PUNT_ANY,         /* IPv4 and ARP from the VM, DHCP server
+                                 * replies to it ("any" mode). */
+    NWF_LEARN_PUNT_DHCP,        /* DHCP client packets from the VM, DHCP
+                                 * server replies to it ("dhcp" mode). */
+};
+
 /* A port of a managed bridge, as the compiler needs to know it. */
 struct nwf_port {
     char *name;
@@ -94,6 +106,7 @@ struct nwf_port {
     unsigned long *trunks;      /* Trunk VLANs (bitmap of 4096), or NULL
                                  * for all. */
     enum nwf_vlan_mode vlan_mode;
+    enum nwf_learn_punt learn_punt;  /* Bound ports. */
 };
 
 /* Whether 'port' is an access port. */
@@ -155,6 +168,30 @@ bool nwf_flows_for_port(const struct nwf_port *, const struct nwf_resolved *,
                         uint32_t (*filter_id)(const char *name, void *aux),
                         void *aux, struct nwf_flow_set *, struct nwf_diag *)
     OVS_WARN_UNUSED_RESULT;
+
+/* The flows of a bound port whose $IP is being learned: the port's
+ * entries (as nwf_flows_for_port(), with the copies of 'port''s
+ * learn_punt) and, instead of its filter's rules, fixed restrictive ones,
+ * which libvirt calls the "basic" and "DHCP-only" rules:
+ *
+ *   any    from the VM: IPv4 and ARP with the VM's MAC as source;
+ *          to it: IPv4 and ARP to its MAC or to broadcast.
+ *   dhcp   from the VM: DHCP client packets (UDP 68 to 67) with the VM's
+ *          MAC as source; to it: DHCP server replies (UDP 67 to 68) to
+ *          its MAC or to broadcast, only from the 'n_servers' IPv4
+ *          addresses 'servers' if there are any.
+ *
+ * Everything else from or to the port is dropped.  Unlike libvirt, which
+ * filters only what the VM sends while it learns, frames to the VM are
+ * filtered too. */
+void nwf_flows_for_learning_port(const struct nwf_port *,
+                                 const ovs_be32 *servers, size_t n_servers,
+                                 struct nwf_flow_set *);
+
+/* Adds 'port''s entries in CLASSIFY and OUTPUT to 'flows' (part of both
+ * functions above). */
+void nwf_flows_add_port_entries(const struct nwf_port *,
+                                struct nwf_flow_set *);
 
 /* The bridge-wide flows: table defaults, VLAN input and output, MAC
  * learning, flood lists, and the CLASSIFY and OUTPUT entries of unbound

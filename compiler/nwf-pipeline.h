@@ -121,10 +121,16 @@ enum nwf_table {
 enum nwf_punt_reason {
     NWF_PUNT_REJECT = 1,        /* Answer with ICMP/ICMPv6 port unreachable
                                  * (controller/pinctrl.c). */
+    NWF_PUNT_LEARN = 2,         /* A copy for IP address learning
+                                 * (controller/iplearn.c): from CLASSIFY,
+                                 * a frame from the VM (in_port); from
+                                 * OUTPUT, a frame to it (NWF_REG_OUT). */
 };
 
-/* Meter for packets sent to the controller (reject replies, learning), so
- * that a guest cannot flood it. */
+/* Meters for packets sent to the controller, so that a guest cannot flood
+ * it: one for reject replies, one for learning copies, so that a guest
+ * that makes its packets rejected cannot hold up other ports' learning. */
 #define NWF_METER_PUNT 1
+#define NWF_METER_LEARN 2
 
 #endif /* nwf-pipeline.h */

@@ -919,6 +919,95 @@ test_port_entries(void)
     free(got);
 }
 
+/* A port whose $IP is being learned: fixed restrictive rules, and copies
+ * of what learning needs for the controller. */
+static void
+test_learning_port(void)
+{
+    struct nwf_port port = {
+        .name = "p", .ofport = u16_to_ofp(3),
+        .mac = ETH_ADDR_C(52, 54, 00, 00, 00, 01), .zone = 7,
+        .bound = true, .tag = 5, .learn_punt = NWF_LEARN_PUNT_DHCP,
+    };
+    ovs_be32 server = htonl(0x0a000001);
+    struct nwf_flow_set set;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    /* dhcp mode, one trusted server, an access port. */
+    nwf_flow_set_init(&set);
+    nwf_flows_for_learning_port(&port, &server, 1, &set);
+    nwf_flow_set_sort(&set);
+    nwf_flow_set_format(&set, &s);
+    check_text(ds_cstr(&s),
+        "table=0,priority=65002,cookie=0x3,in_port=3,"
+        "dl_src=52:54:00:00:00:01,udp,tp_src=68,tp_dst=67 "
+        "actions=controller(userdata=02,meter_id=2),set_field:7->reg3,"
+        "set_field:0->reg0,goto_table:10\n"
+        "table=0,priority=65000,cookie=0x3,in_port=3 "
+        "actions=set_field:7->reg3,set_field:0->reg0,goto_table:10\n"
+        "table=10,priority=60000,cookie=0x3,in_port=3,reg0=0,"
+        "dl_src=52:54:00:00:00:01,udp,tp_src=68,tp_dst=67 "
+        "actions=goto_table:11\n"
+        "table=10,priority=500,cookie=0x3,in_port=3,reg0=0 actions=drop\n"
+        "table=12,priority=500,cookie=0x3,in_port=3,reg4=0 "
+        "actions=goto_table:20\n"
+        "table=30,priority=65002,cookie=0x3,reg1=3,dl_dst=52:54:00:00:00:01,"
+        "udp,tp_src=67,tp_dst=68 "
+        "actions=controller(userdata=02,meter_id=2),set_field:7->reg3,"
+        "set_field:0->reg0,set_field:0->reg4,goto_table:31\n"
+        "table=30,priority=65002,cookie=0x3,reg1=3,dl_dst=ff:ff:ff:ff:ff:ff,"
+        "udp,tp_src=67,tp_dst=68 "
+        "actions=controller(userdata=02,meter_id=2),set_field:7->reg3,"
+        "set_field:0->reg0,set_field:0->reg4,goto_table:31\n"
+        "table=30,priority=65000,cookie=0x3,reg1=3 "
+        "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+        "goto_table:31\n"
+        "table=32,priority=500,cookie=0x3,reg1=3,reg4=0 "
+        "actions=goto_table:33\n"
+        "table=33,priority=60000,cookie=0x3,reg1=3,reg0=0,"
+        "dl_dst=52:54:00:00:00:01,udp,tp_src=67,tp_dst=68,nw_src=10.0.0.1 "
+        "actions=output:3\n"
+        "table=33,priority=60000,cookie=0x3,reg1=3,reg0=0,"
+        "dl_dst=ff:ff:ff:ff:ff:ff,udp,tp_src=67,tp_dst=68,nw_src=10.0.0.1 "
+        "actions=output:3\n"
+        "table=33,priority=500,cookie=0x3,reg1=3,reg0=0 actions=drop\n",
+        "dhcp mode");
+
+    /* any mode on a trunk: IPv4 and ARP both ways, copies of what the VM
+     * sends and of DHCP replies in both OUTPUT entries. */
+    port.tag = -1;
+    port.learn_punt = NWF_LEARN_PUNT_ANY;
+    nwf_flow_set_clear(&set);
+    nwf_flows_for_learning_port(&port, NULL, 0, &set);
+    static const char *const want[] = {
+        "in_port=3,dl_src=52:54:00:00:00:01,ip actions=controller(",
+        "in_port=3,dl_src=52:54:00:00:00:01,arp actions=controller(",
+        "reg1=3,reg2=0,dl_dst=52:54:00:00:00:01,udp,tp_src=67,tp_dst=68 "
+        "actions=controller(",
+        "reg1=3,dl_dst=ff:ff:ff:ff:ff:ff,udp,tp_src=67,tp_dst=68 "
+        "actions=controller(userdata=02,meter_id=2),push_vlan",
+        "reg0=0,dl_dst=52:54:00:00:00:01,ip actions=output:3",
+        "reg0=0,dl_dst=ff:ff:ff:ff:ff:ff,arp actions=output:3",
+    };
+    ds_clear(&s);
+    nwf_flow_set_format(&set, &s);
+    for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+        if (!strstr(ds_cstr(&s), want[i])) {
+            fprintf(stderr, "\nany mode: no \"%s\" in\n%s", want[i],
+                    ds_cstr(&s));
+        }
+        CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&s), want[i]));
+    }
+    CU_ASSERT_PTR_NULL(strstr(ds_cstr(&s), "udp,tp_src=68"));
+    for (size_t i = 0; i < set.n; i++) {
+        ds_clear(&s);
+        nwf_flow_format(&set.flows[i], &s);
+        nwf_unit_check_flow(ds_cstr(&s), "learning flow");
+    }
+    nwf_flow_set_destroy(&set);
+    ds_destroy(&s);
+}
+
 /* Cookies: filter id (here its position plus 1), rule index plus 1 and
  * ofport; the port's own flows carry the ofport only. */
 static void
@@ -1249,6 +1338,7 @@ static const struct nwf_unit_test flows_tests[] = {
     { "reject", test_reject },
     { "negation: exclusion flows", test_negation },
     { "port entries: access port and trunk", test_port_entries },
+    { "learning port", test_learning_port },
     { "cookies", test_cookies },
     { "errors name filter, rule and attribute", test_errors },
     { "segment limit", test_segment_limit },

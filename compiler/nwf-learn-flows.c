@@ -1,0 +1,116 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+/* The flows of a port while its $IP is being learned (nwf-flows.h):
+ * fixed restrictive rules in place of its filter's. */
+
+#include <config.h>
+
+#include "nwf-flows.h"
+
+#include <inttypes.h>
+
+#include "flow.h"
+#include "nwf-pipeline.h"
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "svec.h"
+#include "util.h"
+
+/* What a learning port may send (from_vm) or receive, as matches on top
+ * of the port's own match. */
+static void
+learning_allowed(const struct nwf_port *port, bool from_vm,
+                 const ovs_be32 *servers, size_t n_servers,
+                 struct svec *allowed)
+{
+    char mac[ETH_ADDR_STRLEN + 1];
+    snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(port->mac));
+    const char *mac_field = from_vm ? "dl_src" : "dl_dst";
+
+    /* To the VM: its own MAC or broadcast (a DHCP server may answer a
+     * client that cannot take unicast yet by broadcast). */
+    const char *dsts[2] = { mac, "ff:ff:ff:ff:ff:ff" };
+    size_t n_dsts = from_vm ? 1 : 2;
+
+    for (size_t i = 0; i < n_dsts; i++) {
+        if (port->learn_punt == NWF_LEARN_PUNT_DHCP) {
+            const char *dhcp = (from_vm ? "udp,tp_src=68,tp_dst=67"
+                                : "udp,tp_src=67,tp_dst=68");
+            if (from_vm || !n_servers) {
+                svec_add_nocopy(allowed, xasprintf("%s=%s,%s", mac_field,
+                                                   dsts[i], dhcp));
+            }
+            for (size_t j = 0; !from_vm && j < n_servers; j++) {
+                svec_add_nocopy(allowed,
+                                xasprintf("%s=%s,%s,nw_src="IP_FMT,
+                                          mac_field, dsts[i], dhcp,
+                                          IP_ARGS(servers[j])));
+            }
+        } else {
+            svec_add_nocopy(allowed, xasprintf("%s=%s,ip", mac_field,
+                                               dsts[i]));
+            svec_add_nocopy(allowed, xasprintf("%s=%s,arp", mac_field,
+                                               dsts[i]));
+        }
+    }
+}
+
+void
+nwf_flows_for_learning_port(const struct nwf_port *port,
+                            const ovs_be32 *servers, size_t n_servers,
+                            struct nwf_flow_set *flows)
+{
+    uint16_t ofport = ofp_to_u16(port->ofport);
+    uint64_t cookie = NWF_COOKIE_PORT(ofport);
+
+    nwf_flows_add_port_entries(port, flows);
+
+    /* The Ethernet tables decide; the IP tables let through what reaches
+     * them, without committing it to conntrack. */
+    static const struct {
+        enum nwf_table table;
+        bool from_vm;
+        const char *port_field;
+        const char *seg_reg;
+        const char *accept_fmt;
+        int next;
+    } tables[] = {
+        { NWF_TABLE_ETH_OUT, true, "in_port", NWF_REG_SEG,
+          "goto_table:%d", NWF_TABLE_IP_OUT_CT },
+        { NWF_TABLE_IP_OUT, true, "in_port", NWF_REG_IP_SEG,
+          "goto_table:%d", NWF_TABLE_VLAN_IN },
+        { NWF_TABLE_IP_IN, false, NWF_REG_OUT, NWF_REG_IP_SEG,
+          "goto_table:%d", NWF_TABLE_ETH_IN },
+        { NWF_TABLE_ETH_IN, false, NWF_REG_OUT, NWF_REG_SEG,
+          "output:%d", -1 },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+        char *accept = xasprintf(tables[i].accept_fmt,
+                                 tables[i].next >= 0 ? tables[i].next
+                                 : ofport);
+        char *prefix = xasprintf("%s=%"PRIu16",%s=0", tables[i].port_field,
+                                 ofport, tables[i].seg_reg);
+        bool eth = (tables[i].table == NWF_TABLE_ETH_OUT
+                    || tables[i].table == NWF_TABLE_ETH_IN);
+        if (eth) {
+            struct svec allowed = SVEC_EMPTY_INITIALIZER;
+            const char *m;
+            size_t j;
+
+            learning_allowed(port, tables[i].from_vm, servers, n_servers,
+                             &allowed);
+            SVEC_FOR_EACH (j, m, &allowed) {
+                nwf_flow_set_add_format(flows, tables[i].table,
+                                        NWF_PRIO_RULES, cookie, accept,
+                                        "%s,%s", prefix, m);
+            }
+            svec_destroy(&allowed);
+        }
+        nwf_flow_set_add(flows, tables[i].table, NWF_PRIO_PORT_LAST, cookie,
+                         prefix, eth ? "drop" : accept);
+        free(prefix);
+        free(accept);
+    }
+}
