@@ -3,6 +3,8 @@
 
 bin_PROGRAMS += controller/nwf-controller
 controller_nwf_controller_SOURCES = \
+	controller/capture.c \
+	controller/capture.h \
 	controller/filter-cmds.c \
 	controller/filter-cmds.h \
 	controller/nwf-controller.c \
@@ -10,6 +12,8 @@ controller_nwf_controller_SOURCES = \
 	controller/binding.h \
 	controller/iplearn-packet.c \
 	controller/iplearn-packet.h \
+	controller/iplearn.c \
+	controller/iplearn.h \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
 	controller/pinctrl.c \

@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "bitmap.h"
+#include "capture.h"
 #include "filter-cmds.h"
 #include "flow.h"
+#include "iplearn.h"
 #include "nwf-diag.h"
 #include "nwf-filter.h"
 #include "nwf-flows.h"
@@ -32,6 +34,7 @@
 #include "pinctrl.h"
 #include "smap.h"
 #include "sset.h"
+#include "svec.h"
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
@@ -43,7 +46,18 @@ VLOG_DEFINE_THIS_MODULE(binding);
 #define KEY_PARAM_PREFIX "filterref-param-"
 #define KEY_STATUS "filterref-status"
 #define KEY_ZONE "filterref-ct-zone"
+#define KEY_LEARNED_IP "filterref-learned-ip"
 #define KEY_ATTACHED_MAC "attached-mac"
+
+/* What compiling a port gives. */
+struct binding_compiled {
+    struct ofctrl_flows flows;  /* Compiled, or drop-all on error. */
+    size_t n_flows;
+    struct sset filters;        /* Filters its tree refers to. */
+    bool learning;              /* $IP is being learned: learning flows. */
+    char *learned_ips;          /* Learned $IP values, comma-separated, or
+                                 * NULL if it does not learn. */
+};
 
 /* One bound Interface. */
 struct binding_port {
@@ -62,20 +76,16 @@ struct binding_port {
 
     uint16_t zone;
     ofp_port_t ofport;
-    struct sset filters;        /* Filters its tree refers to. */
 
-    struct ofctrl_flows flows;  /* Compiled, or drop-all on error. */
-    size_t n_flows;
+    struct binding_compiled compiled;
     char *error;                /* NULL if the filter compiled. */
     uint64_t flows_seqno;       /* ofctrl_put() that carried 'flows'. */
     bool seen;                  /* Still in OVSDB in this run. */
     bool changed;               /* 'flows' changed since the last put. */
 
-    /* Flows compiled against a filter definition that is being tried
+    /* Compiled against a filter definition that is being tried
      * (binding_try_change()), installed if it is committed. */
-    struct ofctrl_flows pending_flows;
-    size_t pending_n_flows;
-    struct sset pending_filters;
+    struct binding_compiled pending;
     bool has_pending;
 };
 
@@ -118,6 +128,7 @@ static unixctl_cb_func binding_unixctl_debug_del_flow;
 static unixctl_cb_func binding_unixctl_debug_dump_flows;
 static unixctl_cb_func binding_unixctl_dump_flows;
 static unixctl_cb_func binding_unixctl_show;
+static pinctrl_port_packet_cb binding_port_packet;
 
 /* Registers the columns the module reads and writes, and its commands. */
 void
@@ -126,6 +137,7 @@ binding_init(struct ovsdb_idl *idl, struct nwf_store *store_,
 {
     store = store_;
     ovs_rundir_ = xstrdup(ovs_rundir);
+    pinctrl_set_port_packet_cb(binding_port_packet);
 
     ovsdb_idl_add_table(idl, &ovsrec_table_open_vswitch);
     ovsdb_idl_add_column(idl, &ovsrec_open_vswitch_col_bridges);
@@ -182,6 +194,52 @@ zone_set_used(unsigned int zone, bool used)
 }
 
 static void
+binding_compiled_init(struct binding_compiled *c)
+{
+    ofctrl_flows_init(&c->flows);
+    c->n_flows = 0;
+    sset_init(&c->filters);
+    c->learning = false;
+    c->learned_ips = NULL;
+}
+
+static void
+binding_compiled_clear(struct binding_compiled *c)
+{
+    ofctrl_flows_clear(&c->flows);
+    c->n_flows = 0;
+    sset_clear(&c->filters);
+    c->learning = false;
+    free(c->learned_ips);
+    c->learned_ips = NULL;
+}
+
+static void
+binding_compiled_destroy(struct binding_compiled *c)
+{
+    binding_compiled_clear(c);
+    ofctrl_flows_destroy(&c->flows);
+    sset_destroy(&c->filters);
+}
+
+static void
+binding_compiled_swap(struct binding_compiled *a, struct binding_compiled *b)
+{
+    ofctrl_flows_swap(&a->flows, &b->flows);
+    sset_swap(&a->filters, &b->filters);
+
+    size_t n_flows = a->n_flows;
+    bool learning = a->learning;
+    char *learned_ips = a->learned_ips;
+    a->n_flows = b->n_flows;
+    a->learning = b->learning;
+    a->learned_ips = b->learned_ips;
+    b->n_flows = n_flows;
+    b->learning = learning;
+    b->learned_ips = learned_ips;
+}
+
+static void
 binding_port_destroy(struct binding_port *port, struct shash *ports)
 {
     if (port->zone) {
@@ -195,10 +253,8 @@ binding_port_destroy(struct binding_port *port, struct shash *ports)
     nwf_var_table_destroy(&port->vars);
     free(port->nport.name);
     bitmap_free(port->nport.trunks);
-    sset_destroy(&port->filters);
-    ofctrl_flows_destroy(&port->flows);
-    ofctrl_flows_destroy(&port->pending_flows);
-    sset_destroy(&port->pending_filters);
+    binding_compiled_destroy(&port->compiled);
+    binding_compiled_destroy(&port->pending);
     free(port->error);
     free(port);
 }
@@ -218,6 +274,8 @@ binding_bridge_destroy(struct binding_bridge *br)
     free(br);
 }
 
+/* The daemon exits.  Learned addresses stay in the state file (iplearn.c):
+ * the bindings have not gone away, only the daemon. */
 void
 binding_destroy(void)
 {
@@ -363,10 +421,13 @@ binding_port_drop_all(struct binding_port *port)
     nwf_flow_set_add_format(&set, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST,
                             cookie, "drop", "%s=%"PRIu16, NWF_REG_OUT,
                             ofport);
-    ofctrl_flows_clear(&port->flows);
-    char *error = binding_flows_from_set(&port->flows, &set);
+    ofctrl_flows_clear(&port->compiled.flows);
+    char *error = binding_flows_from_set(&port->compiled.flows, &set);
     ovs_assert(!error);
-    port->n_flows = set.n;
+    port->compiled.n_flows = set.n;
+    port->compiled.learning = false;
+    free(port->compiled.learned_ips);
+    port->compiled.learned_ips = NULL;
     nwf_flow_set_destroy(&set);
 }
 
@@ -381,50 +442,135 @@ binding_port_set_error(struct binding_port *port, char *error)
     binding_port_drop_all(port);
 }
 
-/* Compiles 'port' with 'lookup', into 'flows'.  Returns NULL or an error
+/* The DHCP servers a port trusts: its DHCPSERVER values, which must be
+ * IPv4 addresses.  Returns NULL or an error message. */
+static char *
+binding_read_dhcp_servers(const struct nwf_var_table *vars,
+                          ovs_be32 **servers, size_t *n_servers)
+{
+    size_t n = nwf_var_table_n_values(vars, "DHCPSERVER");
+    *servers = xcalloc(n ? n : 1, sizeof **servers);
+    *n_servers = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *value = nwf_var_table_get(vars, "DHCPSERVER", i);
+        if (!ip_parse(value, &(*servers)[i])) {
+            return xasprintf("filterref-param-DHCPSERVER: '%s' is not an "
+                             "IPv4 address", value);
+        }
+        (*n_servers)++;
+    }
+    return NULL;
+}
+
+/* $IP is missing from 'vars' and the filter of 'nport' needs it: resolves
+ * again with the addresses learned so far, or, with none yet, gives the
+ * learning flows in 'set' and sets 'out->learning'.  When 'trial' is
+ * false, (re)starts learning for the port.  Returns NULL, or an error
  * message. */
 static char *
+binding_port_learn(const struct nwf_port *nport, const char *filter,
+                   const struct nwf_var_table *vars, bool trial,
+                   const struct nwf_filter *(*lookup)(const char *, void *),
+                   void *aux, struct nwf_resolved *resolved,
+                   struct nwf_port *learn_port, struct nwf_flow_set *set,
+                   struct binding_compiled *out, struct nwf_diag *diag)
+{
+    enum nwf_ip_learning mode;
+    ovs_be32 *servers;
+    size_t n_servers;
+    char *error = nwf_var_table_get_ip_learning(vars, &mode);
+    if (!error) {
+        error = binding_read_dhcp_servers(vars, &servers, &n_servers);
+        if (error) {
+            free(servers);
+        }
+    }
+    if (error) {
+        return error;
+    }
+    if (!trial) {
+        iplearn_port_set(nport->name, &nport->mac, mode, servers, n_servers);
+    }
+
+    struct svec addrs = SVEC_EMPTY_INITIALIZER;
+    iplearn_port_get_addrs(nport->name, &addrs);
+    *learn_port = *nport;
+    learn_port->learn_punt = (mode == NWF_IP_LEARNING_DHCP
+                              ? NWF_LEARN_PUNT_DHCP
+                              : addrs.n ? NWF_LEARN_PUNT_NONE
+                              : NWF_LEARN_PUNT_ANY);
+    out->learned_ips = svec_join(&addrs, ",", "");
+    if (addrs.n) {
+        struct nwf_var_table learned;
+        nwf_var_table_clone(&learned, vars);
+        for (size_t i = 0; i < addrs.n; i++) {
+            nwf_var_table_add(&learned, "IP", addrs.names[i]);
+        }
+        nwf_resolved_destroy(resolved);
+        nwf_resolved_init(resolved);
+        if (nwf_resolve(filter, &learned, &nport->mac, lookup, aux,
+                        resolved, diag) != NWF_RESOLVE_OK) {
+            error = nwf_diag_first(diag);
+        }
+        nwf_var_table_destroy(&learned);
+    } else {
+        nwf_flows_for_learning_port(learn_port, servers, n_servers, set);
+        out->learning = true;
+    }
+    svec_destroy(&addrs);
+    free(servers);
+    return error;
+}
+
+/* Compiles 'nport' with 'lookup' into 'out' (cleared first; its filters
+ * are filled in even on error).  'trial' is true for a trial compile
+ * against a definition being tried, which must not change the port's
+ * learning.  Returns NULL or an error message. */
+static char *
 binding_port_compile(const struct nwf_port *nport, const char *filter,
-                     const struct nwf_var_table *vars,
+                     const struct nwf_var_table *vars, bool trial,
                      const struct nwf_filter *(*lookup)(const char *,
                                                         void *),
-                     void *aux, struct ofctrl_flows *flows, size_t *n_flows,
-                     struct sset *filters)
+                     void *aux, struct binding_compiled *out)
 {
     struct nwf_resolved resolved;
     struct nwf_diag diag;
+    struct nwf_flow_set set;
+    struct nwf_port learn_port;
+    const struct nwf_port *np = nport;
     char *error = NULL;
 
+    binding_compiled_clear(out);
     nwf_resolved_init(&resolved);
     nwf_diag_init(&diag);
+    nwf_flow_set_init(&set);
     enum nwf_resolve_status status = nwf_resolve(filter, vars, &nport->mac,
                                                  lookup, aux, &resolved,
                                                  &diag);
-    if (filters) {
-        const char *name;
-        sset_clear(filters);
-        SSET_FOR_EACH (name, &resolved.filters) {
-            sset_add(filters, name);
-        }
+    const char *name;
+    SSET_FOR_EACH (name, &resolved.filters) {
+        sset_add(&out->filters, name);
     }
     if (status == NWF_RESOLVE_NEED_IP) {
-        error = xstrdup("$IP is not set and IP address learning is not "
-                        "available yet: set external_ids:filterref-param-IP");
+        error = binding_port_learn(nport, filter, vars, trial, lookup, aux,
+                                   &resolved, &learn_port, &set, out, &diag);
+        np = &learn_port;
     } else if (status != NWF_RESOLVE_OK) {
         error = nwf_diag_first(&diag);
-    } else {
-        struct nwf_flow_set set;
-        nwf_flow_set_init(&set);
-        if (!nwf_flows_for_port(nport, &resolved, filter_id, NULL, &set,
-                                &diag)) {
-            error = nwf_diag_first(&diag);
-        } else {
-            ofctrl_flows_clear(flows);
-            error = binding_flows_from_set(flows, &set);
-            *n_flows = set.n;
-        }
-        nwf_flow_set_destroy(&set);
+    } else if (!trial) {
+        iplearn_port_remove(nport->name);
     }
+
+    if (!error && !out->learning
+        && !nwf_flows_for_port(np, &resolved, filter_id, NULL, &set,
+                               &diag)) {
+        error = nwf_diag_first(&diag);
+    }
+    if (!error) {
+        error = binding_flows_from_set(&out->flows, &set);
+        out->n_flows = set.n;
+    }
+    nwf_flow_set_destroy(&set);
     nwf_diag_destroy(&diag);
     nwf_resolved_destroy(&resolved);
     return error;
@@ -507,12 +653,10 @@ binding_port_keep_inputs(struct binding_port *port, const char *filter,
 static char *
 binding_port_try(struct binding_port *port, struct nwf_store_change *change)
 {
-    ofctrl_flows_clear(&port->pending_flows);
     char *error = binding_port_compile(&port->nport, port->filter,
-                                       &port->vars, nwf_store_change_lookup,
-                                       change, &port->pending_flows,
-                                       &port->pending_n_flows,
-                                       &port->pending_filters);
+                                       &port->vars, true,
+                                       nwf_store_change_lookup, change,
+                                       &port->pending);
     port->has_pending = !error;
     return error;
 }
@@ -524,8 +668,7 @@ binding_drop_pending(void)
     SHASH_FOR_EACH (pnode, &all_ports) {
         struct binding_port *port = pnode->data;
         if (port->has_pending) {
-            ofctrl_flows_clear(&port->pending_flows);
-            sset_clear(&port->pending_filters);
+            binding_compiled_clear(&port->pending);
             port->has_pending = false;
         }
     }
@@ -569,20 +712,21 @@ binding_port_update(struct binding_bridge *br, struct binding_port *port,
         port->signature = NULL;
     } else if (port->dirty || !port->signature
                || strcmp(port->signature, signature)) {
-        struct ofctrl_flows flows;
-        ofctrl_flows_init(&flows);
-        error = binding_port_compile(nport, filter, &vars, nwf_store_lookup,
-                                     store, &flows, &port->n_flows,
-                                     &port->filters);
+        struct binding_compiled compiled;
+        binding_compiled_init(&compiled);
+        error = binding_port_compile(nport, filter, &vars, false,
+                                     nwf_store_lookup, store, &compiled);
         if (error) {
+            /* Still rebuilt when a filter of its tree changes. */
+            sset_swap(&port->compiled.filters, &compiled.filters);
             binding_port_set_error(port, error);
         } else {
-            ofctrl_flows_swap(&port->flows, &flows);
+            binding_compiled_swap(&port->compiled, &compiled);
             free(port->error);
             port->error = NULL;
         }
         binding_port_keep_inputs(port, filter, &vars, nport);
-        ofctrl_flows_destroy(&flows);
+        binding_compiled_destroy(&compiled);
         port->changed = true;
         free(port->signature);
         port->signature = signature;
@@ -634,7 +778,7 @@ binding_port_status(const struct binding_bridge *br,
     } else if (br->managed && port->flows_seqno != UINT64_MAX
                && ofctrl_get_installed_seqno(br->ofctrl)
                   >= port->flows_seqno) {
-        ds_put_cstr(s, "active");
+        ds_put_cstr(s, port->compiled.learning ? "learning" : "active");
     } else {
         ds_put_cstr(s, "pending");
     }
@@ -661,6 +805,16 @@ binding_write_status(const struct binding_bridge *br,
         snprintf(zone, sizeof zone, "%"PRIu16, port->zone);
         ovsrec_interface_update_external_ids_setkey(iface, KEY_ZONE, zone);
     }
+    const char *learned = (port->compiled.learned_ips
+                           && *port->compiled.learned_ips
+                           ? port->compiled.learned_ips : NULL);
+    const char *old_learned = smap_get(&iface->external_ids, KEY_LEARNED_IP);
+    if (txn && learned && (!old_learned || strcmp(learned, old_learned))) {
+        ovsrec_interface_update_external_ids_setkey(iface, KEY_LEARNED_IP,
+                                                    learned);
+    } else if (txn && !learned && old_learned) {
+        ovsrec_interface_update_external_ids_delkey(iface, KEY_LEARNED_IP);
+    }
     ds_destroy(&s);
 }
 
@@ -673,8 +827,11 @@ binding_clear_status(const struct ovsrec_interface *iface,
         if (smap_get(&iface->external_ids, KEY_STATUS)) {
             ovsrec_interface_update_external_ids_delkey(iface, KEY_STATUS);
         }
-        if (smap_get(&iface->external_ids, KEY_ZONE)) {
-            ovsrec_interface_update_external_ids_delkey(iface, KEY_ZONE);
+        static const char *keys[] = { KEY_ZONE, KEY_LEARNED_IP };
+        for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+            if (smap_get(&iface->external_ids, keys[i])) {
+                ovsrec_interface_update_external_ids_delkey(iface, keys[i]);
+            }
         }
     }
 }
@@ -699,7 +856,7 @@ binding_bridge_put(struct binding_bridge *br, const struct nwf_port *nports,
     struct shash_node *node;
     SHASH_FOR_EACH (node, &br->ports) {
         struct binding_port *port = node->data;
-        ofctrl_flows_merge(&desired, &port->flows);
+        ofctrl_flows_merge(&desired, &port->compiled.flows);
     }
     ofctrl_flows_merge(&desired, &br->debug_flows);
 
@@ -798,11 +955,9 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
                 port->node = shash_add(&br->ports, iface->name, port);
                 shash_add(&all_ports, iface->name, port);
                 port->bridge = xstrdup(br->node->name);
-                sset_init(&port->filters);
-                sset_init(&port->pending_filters);
+                binding_compiled_init(&port->compiled);
+                binding_compiled_init(&port->pending);
                 nwf_var_table_init(&port->vars);
-                ofctrl_flows_init(&port->flows);
-                ofctrl_flows_init(&port->pending_flows);
                 VLOG_INFO("%s: bound on bridge %s", iface->name,
                           br->node->name);
             }
@@ -818,6 +973,7 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
         if (!port->seen) {
             VLOG_INFO("%s: unbound from bridge %s", node->name,
                       br->node->name);
+            iplearn_port_remove(node->name);
             binding_port_destroy(port, &br->ports);
             br->ports_removed = true;
         }
@@ -861,10 +1017,51 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
 /* Brings every bridge's connection, bindings and desired flows up to date
  * with OVSDB and the filter store, and writes statuses with 'txn' (which
  * may be NULL while a transaction is in flight). */
+/* A packet-in of a port (pinctrl.h): for its capture, if one is running,
+ * and for learning its address. */
+static void
+binding_port_packet(struct ofctrl *ofctrl, uint16_t ofport, bool from_vm,
+                    uint8_t reason, const void *packet, size_t size)
+{
+    const struct binding_bridge *br
+        = binding_bridge_find(ofctrl_get_bridge(ofctrl));
+    if (!br) {
+        return;
+    }
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &br->ports) {
+        const struct binding_port *port = node->data;
+        if (ofp_to_u16(port->ofport) == ofport) {
+            capture_packet(node->name, packet, size);
+            if (reason == NWF_PUNT_LEARN) {
+                iplearn_handle_frame(node->name, packet, size, from_vm);
+            }
+            return;
+        }
+    }
+}
+
+/* Ports whose learned addresses changed are compiled again. */
+static void
+binding_learned_changed(void)
+{
+    struct sset changed = SSET_INITIALIZER(&changed);
+    iplearn_run(&changed);
+    const char *name;
+    SSET_FOR_EACH (name, &changed) {
+        struct binding_port *port = shash_find_data(&all_ports, name);
+        if (port) {
+            port->dirty = true;
+        }
+    }
+    sset_destroy(&changed);
+}
+
 void
 binding_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
 {
     const struct ovsrec_open_vswitch *cfg = ovsrec_open_vswitch_first(idl);
+    binding_learned_changed();
 
     struct sset seen = SSET_INITIALIZER(&seen);
     const struct ovsrec_bridge *brow;
@@ -889,10 +1086,23 @@ binding_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
     SHASH_FOR_EACH_SAFE (node, next, &bridges) {
         if (!sset_contains(&seen, node->name)) {
             VLOG_INFO("%s: bridge removed from OVSDB", node->name);
-            binding_bridge_destroy(node->data);
+            struct binding_bridge *br = node->data;
+            struct shash_node *pnode;
+            SHASH_FOR_EACH (pnode, &br->ports) {
+                iplearn_port_remove(pnode->name);
+            }
+            binding_bridge_destroy(br);
         }
     }
     sset_destroy(&seen);
+
+    /* Once the database has been read, learned state of ports that are no
+     * longer bound (unbound while the controller was down) goes. */
+    static bool forgot_unclaimed;
+    if (!forgot_unclaimed && cfg) {
+        iplearn_forget_unclaimed();
+        forgot_unclaimed = true;
+    }
 }
 
 void
@@ -903,6 +1113,7 @@ binding_wait(void)
         struct binding_bridge *br = node->data;
         ofctrl_wait(br->ofctrl);
     }
+    iplearn_wait();
 }
 
 void
@@ -913,7 +1124,7 @@ binding_filters_changed(const struct sset *names)
         struct binding_port *port = pnode->data;
         const char *name;
         SSET_FOR_EACH (name, names) {
-            if (sset_contains(&port->filters, name)) {
+            if (sset_contains(&port->compiled.filters, name)) {
                 port->dirty = true;
             }
         }
@@ -929,7 +1140,7 @@ binding_in_use(const char *name, struct sset *ports, void *aux OVS_UNUSED)
     struct shash_node *pnode;
     SHASH_FOR_EACH (pnode, &all_ports) {
         struct binding_port *port = pnode->data;
-        if (sset_contains(&port->filters, name)) {
+        if (sset_contains(&port->compiled.filters, name)) {
             sset_add(ports, pnode->name);
         }
     }
@@ -948,7 +1159,7 @@ binding_try_change(struct nwf_store_change *change, struct nwf_diag *diag,
     struct shash_node *pnode;
     SHASH_FOR_EACH (pnode, &all_ports) {
         struct binding_port *port = pnode->data;
-        if (!sset_contains(&port->filters, filter->name)
+        if (!sset_contains(&port->compiled.filters, filter->name)
             || !port->filter) {
             continue;
         }
@@ -975,14 +1186,12 @@ binding_changed(const char *name, void *aux OVS_UNUSED)
     SHASH_FOR_EACH (pnode, &all_ports) {
         struct binding_port *port = pnode->data;
         if (port->has_pending) {
-            ofctrl_flows_swap(&port->flows, &port->pending_flows);
-            sset_swap(&port->filters, &port->pending_filters);
-            port->n_flows = port->pending_n_flows;
+            binding_compiled_swap(&port->compiled, &port->pending);
             port->flows_seqno = UINT64_MAX;
             port->changed = true;
             free(port->error);
             port->error = NULL;
-        } else if (sset_contains(&port->filters, name)
+        } else if (sset_contains(&port->compiled.filters, name)
                    || port->error) {
             port->dirty = true;
         }
@@ -1132,7 +1341,7 @@ static const char *
 binding_port_filter_by_id(const struct binding_port *port, uint32_t id)
 {
     const char *name;
-    SSET_FOR_EACH (name, &port->filters) {
+    SSET_FOR_EACH (name, &port->compiled.filters) {
         if (filter_id(name, NULL) == id) {
             return name;
         }
@@ -1222,6 +1431,24 @@ binding_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
                               NWF_COOKIE_PORT_MASK, binding_show_reply, show);
 }
 
+/* Puts 'vars' as a JSON object of arrays: {"IP": ["10.0.0.5"], ...}. */
+static void
+binding_params_to_json(const struct nwf_var_table *vars, struct ds *s)
+{
+    struct json *obj = json_object_create();
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &vars->vars) {
+        const struct svec *values = node->data;
+        struct json *array = json_array_create_empty();
+        for (size_t i = 0; i < values->n; i++) {
+            json_array_add(array, json_string_create(values->names[i]));
+        }
+        json_object_put(obj, node->name, array);
+    }
+    json_to_ds(obj, JSSF_SORT, s);
+    json_destroy(obj);
+}
+
 static void
 binding_unixctl_list(struct unixctl_conn *conn, int argc,
                      const char *argv[], void *aux OVS_UNUSED)
@@ -1238,8 +1465,9 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
     if (json) {
         ds_put_char(&s, '[');
     } else {
-        ds_put_format(&s, "%-16s %-12s %-20s %6s  %s\n", "Port", "Bridge",
-                      "Filter", "Flows", "State");
+        ds_put_format(&s, "%-16s %-12s %-20s %6s  %-10s %-16s %s\n", "Port",
+                      "Bridge", "Filter", "Flows", "State", "Learned IP",
+                      "Parameters");
     }
     const struct shash_node **sorted = shash_sort(&bridges);
     for (size_t i = 0; i < shash_count(&bridges); i++) {
@@ -1251,6 +1479,9 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
             const char *filter = port->signature
                                  ? port->signature : "";
             size_t flen = strcspn(filter, "|");
+            const char *learned = (port->compiled.learned_ips
+                                   && *port->compiled.learned_ips
+                                   ? port->compiled.learned_ips : NULL);
             if (json) {
                 ds_put_format(&s, "%s{\"port\":", s.length > 1 ? "," : "");
                 json_string_escape(ports[j]->name, &s);
@@ -1258,13 +1489,26 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
                 json_string_escape(sorted[i]->name, &s);
                 ds_put_format(&s, ",\"filter\":\"%.*s\",\"flows\":%"PRIuSIZE
                               ",\"state\":", (int) flen, filter,
-                              port->n_flows);
+                              port->compiled.n_flows);
                 json_string_escape(state, &s);
-                ds_put_format(&s, ",\"zone\":%"PRIu16"}", port->zone);
+                ds_put_format(&s, ",\"zone\":%"PRIu16, port->zone);
+                ds_put_cstr(&s, ",\"learned_ip\":[");
+                for (const char *p = learned; p && *p; ) {
+                    size_t len = strcspn(p, ",");
+                    ds_put_format(&s, "%s\"%.*s\"", p == learned ? "" : ",",
+                                  (int) len, p);
+                    p += len + (p[len] == ',');
+                }
+                ds_put_cstr(&s, "],\"parameters\":");
+                binding_params_to_json(&port->vars, &s);
+                ds_put_char(&s, '}');
             } else {
-                ds_put_format(&s, "%-16s %-12s %-20.*s %6"PRIuSIZE"  %s\n",
-                              ports[j]->name, sorted[i]->name, (int) flen,
-                              filter, port->n_flows, state);
+                ds_put_format(&s, "%-16s %-12s %-20.*s %6"PRIuSIZE"  %-10s %-16s "
+                              , ports[j]->name, sorted[i]->name,
+                              (int) flen, filter, port->compiled.n_flows,
+                              state, learned ? learned : "-");
+                nwf_var_table_format(&port->vars, &s);
+                ds_put_char(&s, '\n');
             }
         }
         free(ports);

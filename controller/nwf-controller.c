@@ -22,9 +22,11 @@
 #include "command-line.h"
 #include "daemon.h"
 #include "binding.h"
+#include "capture.h"
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "filter-cmds.h"
+#include "iplearn.h"
 #include "nwf-diag.h"
 #include "nwf-store.h"
 #include "openvswitch/dynamic-string.h"
@@ -85,6 +87,13 @@ main(int argc, char *argv[])
               "filter directory %s, state directory %s", NWF_VERSION,
               db_remote, ovs_rundir_opt, filter_dir, state_dir);
     struct nwf_store *store = filter_store_open();
+    if (mkdir(state_dir, 0755) && errno != EEXIST) {
+        VLOG_ERR("%s: cannot create state directory (%s): learned "
+                 "addresses will not survive a restart", state_dir,
+                 ovs_strerror(errno));
+    }
+    iplearn_init(state_dir);
+    capture_init();
     binding_init(idl, store, ovs_rundir_opt);
     filter_cmds_register(store, binding_filter_hooks());
     sighup_init();
@@ -119,6 +128,8 @@ main(int argc, char *argv[])
 
     VLOG_INFO("exiting; installed flows stay in place");
     binding_destroy();
+    iplearn_destroy();
+    capture_destroy();
     nwf_store_destroy(store);
     ovsdb_idl_loop_destroy(&idl_loop);
     unixctl_server_destroy(unixctl);

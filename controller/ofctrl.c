@@ -77,7 +77,7 @@ struct ofctrl {
     uint32_t next_bundle_id;
 
     ofctrl_packet_in_cb *packet_in_cb;
-    ovs_be32 meter_xid;         /* Of the last meter mod sent. */
+    ovs_be32 meter_xids[2];     /* Of the last meter mods sent. */
 
     /* The flow statistics request in flight, if any. */
     ovs_be32 stats_xid;
@@ -87,10 +87,18 @@ struct ofctrl {
     size_t n_stats, allocated_stats;
 };
 
-/* The punt meter: packets a guest can make the pipeline send to the
- * controller (rejects) are limited to this rate per bridge. */
-#define OFCTRL_PUNT_RATE 100    /* Packets per second. */
-#define OFCTRL_PUNT_BURST 50
+/* The punt meters: packets a guest can make the pipeline send to the
+ * controller are limited per bridge, rejects and learning copies apart.
+ * libvirt samples DHCP at 10 packets/s per port and direction; a bridge
+ * shares a few times that between the ports learning at the same time. */
+static const struct {
+    uint32_t meter_id;
+    uint32_t rate;              /* Packets per second. */
+    uint32_t burst;
+} punt_meters[2] = {
+    { NWF_METER_PUNT, 100, 50 },
+    { NWF_METER_LEARN, 200, 100 },
+};
 
 static void ofctrl_stats_finish(struct ofctrl *, const char *error);
 
@@ -507,30 +515,32 @@ ofctrl_send_connection_setup(struct ofctrl *ofctrl)
                             version, OFPUTIL_PACKET_IN_NXT2));
 }
 
-/* Adds the punt meter.  Meter mods cannot go in a bundle, so it is sent
- * before the first full sync; if the meter exists already (the
+/* Adds the punt meters.  Meter mods cannot go in a bundle, so they are
+ * sent before the first full sync; if a meter exists already (the
  * controller restarted), the switch's error is expected and ignored. */
 static void
-ofctrl_send_meter(struct ofctrl *ofctrl)
+ofctrl_send_meters(struct ofctrl *ofctrl)
 {
-    struct ofputil_meter_band band = {
-        .type = OFPMBT13_DROP,
-        .rate = OFCTRL_PUNT_RATE,
-        .burst_size = OFCTRL_PUNT_BURST,
-    };
-    struct ofputil_meter_mod mm = {
-        .command = OFPMC13_ADD,
-        .meter = {
-            .meter_id = NWF_METER_PUNT,
-            .flags = OFPMF13_PKTPS | OFPMF13_BURST,
-            .n_bands = 1,
-            .bands = &band,
-        },
-    };
-    struct ofpbuf *msg = ofputil_encode_meter_mod(ofctrl_version(ofctrl),
-                                                  &mm);
-    ofctrl->meter_xid = ((struct ofp_header *) msg->data)->xid;
-    ofctrl_send(ofctrl, msg);
+    for (size_t i = 0; i < ARRAY_SIZE(punt_meters); i++) {
+        struct ofputil_meter_band band = {
+            .type = OFPMBT13_DROP,
+            .rate = punt_meters[i].rate,
+            .burst_size = punt_meters[i].burst,
+        };
+        struct ofputil_meter_mod mm = {
+            .command = OFPMC13_ADD,
+            .meter = {
+                .meter_id = punt_meters[i].meter_id,
+                .flags = OFPMF13_PKTPS | OFPMF13_BURST,
+                .n_bands = 1,
+                .bands = &band,
+            },
+        };
+        struct ofpbuf *msg = ofputil_encode_meter_mod(ofctrl_version(ofctrl),
+                                                      &mm);
+        ofctrl->meter_xids[i] = ((struct ofp_header *) msg->data)->xid;
+        ofctrl_send(ofctrl, msg);
+    }
 }
 
 void
@@ -592,7 +602,7 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
     const struct ofctrl_flow *f;
 
     if (ofctrl->need_full_sync) {
-        ofctrl_send_meter(ofctrl);
+        ofctrl_send_meters(ofctrl);
     }
     ofctrl_send_bundle_ctrl(ofctrl, bundle_id, OFPBCT_OPEN_REQUEST);
     if (ofctrl->need_full_sync) {
@@ -773,7 +783,8 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
     case OFPTYPE_ERROR:
         if (ofctrl->stats_cb && oh->xid == ofctrl->stats_xid) {
             ofctrl_stats_finish(ofctrl, "the switch refused the request");
-        } else if (oh->xid != ofctrl->meter_xid) {
+        } else if (oh->xid != ofctrl->meter_xids[0]
+                   && oh->xid != ofctrl->meter_xids[1]) {
             ofctrl_handle_error(ofctrl, oh);
         }
         break;

@@ -164,6 +164,14 @@ send_reject(struct ofctrl *ofctrl, const struct ofputil_packet_in *pin,
     free(actions);
 }
 
+static pinctrl_port_packet_cb *port_packet_cb;
+
+void
+pinctrl_set_port_packet_cb(pinctrl_port_packet_cb *cb)
+{
+    port_packet_cb = cb;
+}
+
 /* Handles one packet-in from 'ofctrl''s bridge. */
 void
 pinctrl_handle_packet_in(struct ofctrl *ofctrl, const struct ofp_header *oh)
@@ -181,14 +189,27 @@ pinctrl_handle_packet_in(struct ofctrl *ofctrl, const struct ofp_header *oh)
     }
 
     const uint8_t *userdata = pin.userdata;
-    if (pin.userdata_len >= 1 && userdata[0] == NWF_PUNT_REJECT) {
+    uint8_t reason = pin.userdata_len >= 1 ? userdata[0] : 0;
+    const struct flow *md = &pin.flow_metadata.flow;
+    if (port_packet_cb && (reason == NWF_PUNT_REJECT
+                           || reason == NWF_PUNT_LEARN)) {
+        /* Frames to a port are copied in OUTPUT, where NWF_REG_OUT names
+         * the port; all others come from their in_port. */
+        bool from_vm = pin.table_id != NWF_TABLE_OUTPUT;
+        uint16_t ofport = (from_vm ? ofp_to_u16(md->in_port.ofp_port)
+                           : md->regs[1]);
+        port_packet_cb(ofctrl, ofport, from_vm, reason, pin.packet,
+                       pin.packet_len);
+    }
+
+    if (reason == NWF_PUNT_REJECT) {
         struct dp_packet reply;
         dp_packet_init(&reply, 0);
         if (pinctrl_compose_reject(pin.packet, pin.packet_len, &reply)) {
             send_reject(ofctrl, &pin, &reply);
         }
         dp_packet_uninit(&reply);
-    } else {
+    } else if (reason != NWF_PUNT_LEARN) {
         VLOG_WARN_RL(&rl, "%s: packet-in with unknown userdata (cookie "
                      "%#"PRIx64")", ofctrl_get_bridge(ofctrl),
                      ntohll(pin.cookie));

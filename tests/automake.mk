@@ -11,6 +11,7 @@ tests_nwf_unit_tests_SOURCES = \
 	tests/unit/test-filter.c \
 	tests/unit/test-flows.c \
 	tests/unit/test-iplearn.c \
+	tests/unit/test-iplearn-state.c \
 	tests/unit/test-match.c \
 	tests/unit/test-parse.c \
 	tests/unit/test-pinctrl.c \
@@ -22,6 +23,7 @@ tests_nwf_unit_tests_SOURCES = \
 # The controller modules that are pure enough to test in-process.
 tests_nwf_unit_tests_SOURCES += \
 	controller/iplearn-packet.c \
+	controller/iplearn.c \
 	controller/ofctrl.c \
 	controller/pinctrl.c
 tests_nwf_unit_tests_LDADD = \
@@ -100,6 +102,7 @@ nwf_check_list = \
 	tests/e2e/test-restart.sh \
 	tests/e2e/test-churn.sh \
 	tests/e2e/test-live-update.sh \
+	tests/e2e/test-iplearn.sh \
 	tests/e2e/test-forwarding.sh \
 	tests/e2e/test-builtin-clean-traffic.sh \
 	tests/e2e/test-builtin-filters.sh \

@@ -271,6 +271,11 @@ usage(void)
            "  bindings                the ports with a filter\n"
            "  show PORT               a port's filter, parameters and "
            "state\n"
+           "  capture PORT FILE       write the packets the controller "
+           "receives for PORT\n"
+           "                          (learning copies, rejected "
+           "packets) to FILE, as pcap\n"
+           "  capture-stop PORT       end PORT's capture\n"
            "\nOptions of those commands:\n"
            "  -t, --target=SOCKET|NAME\n"
            "                          nwf-controller's control socket, or "
@@ -854,6 +859,25 @@ nwf_ofctl_show(struct ovs_cmdl_context *ctx)
     daemon_run("bindings/show", 1, (const char **) ctx->argv + 1);
 }
 
+/* capture PORT FILE: the daemon writes the packets it receives for PORT
+ * to FILE (pcap).  The daemon runs elsewhere than here, hence an absolute
+ * name. */
+static void
+nwf_ofctl_capture(struct ovs_cmdl_context *ctx)
+{
+    char *file = abs_file_name(NULL, ctx->argv[2]);
+    const char *args[] = { ctx->argv[1], file };
+    daemon_run("capture/start", 2, args);
+    free(file);
+}
+
+/* capture-stop PORT: ends PORT's capture. */
+static void
+nwf_ofctl_capture_stop(struct ovs_cmdl_context *ctx)
+{
+    daemon_run("capture/stop", 1, (const char **) ctx->argv + 1);
+}
+
 static const struct ovs_cmdl_command all_commands[] = {
     { "list-commands", NULL, 0, 0, nwf_ofctl_list_commands, OVS_RO },
     { "list", "[--format=json]", 0, 0, nwf_ofctl_list, OVS_RO },
@@ -863,6 +887,8 @@ static const struct ovs_cmdl_command all_commands[] = {
     { "edit", "NAME|UUID", 1, 1, nwf_ofctl_edit, OVS_RW },
     { "bindings", "[--format=json]", 0, 0, nwf_ofctl_bindings, OVS_RO },
     { "show", "PORT", 1, 1, nwf_ofctl_show, OVS_RO },
+    { "capture", "PORT FILE", 2, 2, nwf_ofctl_capture, OVS_RW },
+    { "capture-stop", "PORT", 1, 1, nwf_ofctl_capture_stop, OVS_RW },
     { "validate", "FILE...", 1, INT_MAX, nwf_ofctl_validate, OVS_RO },
     { "format", "FILE", 1, 1, nwf_ofctl_format, OVS_RO },
     { "compile", "NAME|FILE", 1, 1, nwf_ofctl_compile, OVS_RO },

@@ -15,3 +15,4 @@ bench: tests/bench/bench-compile
 .PHONY: bench
 
 EXTRA_DIST += tests/bench/bench-controller.sh
+EXTRA_DIST += tests/bench/bench-iplearn.sh
