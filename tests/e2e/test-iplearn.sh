@@ -69,24 +69,25 @@ bind_learning vm1 CTRL_IP_LEARNING=dhcp DHCPSERVER=$SRV
 check "a port without IP starts learning" retry 10 status_is vm1 learning
 check "a learning port in dhcp mode cannot ping" sw_not ping_ok vm1 $SRV
 
-# A rogue server's ACK reaches the controller (learning copies are taken
-# before the port's rules) and must be ignored there.
-rogue_ack() {
-    vm_exec rogue "$PYTHON" - "$(mac 1)" <<'PY'
+# dhcp_ack FROM SRC-MAC SRC-IP DST-IP YIADDR VM-MAC LEASE: a DHCPACK
+# that VM FROM sends with scapy, from server SRC-IP (also its server id).
+dhcp_ack() {
+    vm_exec "$1" "$PYTHON" - "$@" <<'PY'
 import sys
 from scapy.all import *
 conf.verb = 0
-chaddr = bytes.fromhex(sys.argv[1].replace(":", ""))
-sendp(Ether(src="02:00:00:14:00:66", dst=sys.argv[1]) /
-      IP(src="10.20.0.66", dst="10.20.0.77") /
+_, src_mac, src_ip, dst_ip, yiaddr, vm_mac, lease = sys.argv[1:]
+chaddr = bytes.fromhex(vm_mac.replace(":", ""))
+sendp(Ether(src=src_mac, dst=vm_mac) / IP(src=src_ip, dst=dst_ip) /
       UDP(sport=67, dport=68) /
-      BOOTP(op=2, yiaddr="10.20.0.77", siaddr="10.20.0.66",
-            chaddr=chaddr, xid=1) /
-      DHCP(options=[("message-type", "ack"), ("server_id", "10.20.0.66"),
-                    ("lease_time", 600), "end"]), iface="eth0")
+      BOOTP(op=2, yiaddr=yiaddr, siaddr=src_ip, chaddr=chaddr, xid=1) /
+      DHCP(options=[("message-type", "ack"), ("server_id", src_ip),
+                    ("lease_time", int(lease)), "end"]), iface="eth0")
 PY
 }
-rogue_ack
+# A rogue server's ACK reaches the controller (learning copies are taken
+# before the port's rules) and must be ignored there.
+dhcp_ack rogue $MROGUE 10.20.0.66 10.20.0.77 10.20.0.77 "$(mac 1)" 600
 sleep 1
 check "a rogue server's DHCPACK is ignored" status_is vm1 learning
 check "... and nothing is learned from it" no_learned vm1
@@ -143,18 +144,7 @@ kill "$(cat "$SW_DIR/udhcpc.pid")" 2>/dev/null
 # address.
 bind_learning vm2 CTRL_IP_LEARNING=DHCP
 check "vm2 learns (mode is case-insensitive)" retry 10 status_is vm2 learning
-vm_exec srv "$PYTHON" - "$(mac 2)" <<'PY'
-import sys
-from scapy.all import *
-conf.verb = 0
-chaddr = bytes.fromhex(sys.argv[1].replace(":", ""))
-sendp(Ether(src="02:00:00:14:00:fe", dst=sys.argv[1]) /
-      IP(src="10.20.0.1", dst="255.255.255.255") /
-      UDP(sport=67, dport=68) /
-      BOOTP(op=2, yiaddr="10.20.0.102", chaddr=chaddr, xid=2) /
-      DHCP(options=[("message-type", "ack"), ("server_id", "10.20.0.1"),
-                    ("lease_time", 3), "end"]), iface="eth0")
-PY
+dhcp_ack srv $MSRV $SRV 255.255.255.255 10.20.0.102 "$(mac 2)" 3
 check "a broadcast DHCPACK gives vm2 its lease" \
     retry 5 learned_is vm2 10.20.0.102
 check "... and vm2 becomes active" retry 5 status_is vm2 active
