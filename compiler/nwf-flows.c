@@ -1026,7 +1026,7 @@ emit_chain(struct port_ctx *ctx, struct chain *c)
 
 /* Learning copies: the matches of the frames from and to a port that its
  * learn_punt sends to the controller, and the action that sends them. */
-#define LEARN_PUNT_ACTION "controller(userdata=%02x,meter_id=%d),"
+#define LEARN_PUNT_ACTION "controller(userdata=%02x,meter_id=%"PRIu32"),"
 #define DHCP_CLIENT_MATCH "udp,tp_src=68,tp_dst=67"
 #define DHCP_SERVER_MATCH "udp,tp_src=67,tp_dst=68"
 
@@ -1081,7 +1081,7 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
     nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
                      in_port, classify);
     char *punt = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
-                           NWF_METER_LEARN, classify);
+                           NWF_METER_LEARN(ofport, false), classify);
     SVEC_FOR_EACH (i, m, &punt_from) {
         nwf_flow_set_add_format(flows, NWF_TABLE_CLASSIFY,
                                 NWF_PRIO_PORT_FIRST + 2, cookie, punt,
@@ -1113,10 +1113,11 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
     }
     nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST, cookie,
                      to_port, tagged ? tagged : enter);
+    uint32_t meter_to_vm = NWF_METER_LEARN(ofport, true);
     char *punt_untagged = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
-                                    NWF_METER_LEARN, enter);
+                                    meter_to_vm, enter);
     char *punt_tagged = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
-                                  NWF_METER_LEARN, tagged ? tagged : enter);
+                                  meter_to_vm, tagged ? tagged : enter);
     SVEC_FOR_EACH (i, m, &punt_to) {
         if (untagged) {
             nwf_flow_set_add_format(flows, NWF_TABLE_OUTPUT,

@@ -128,9 +128,27 @@ enum nwf_punt_reason {
 };
 
 /* Meters for packets sent to the controller, so that a guest cannot flood
- * it: one for reject replies, one for learning copies, so that a guest
- * that makes its packets rejected cannot hold up other ports' learning. */
+ * it: one per bridge for reject answers, and for IP learning copies one
+ * per port and direction, at libvirt's limit for DHCP snooping (10
+ * packets/s per direction, bursts of 50), so that a guest that floods
+ * holds up no other port's learning.  The controller adds the meters that
+ * its flows use and removes the others (controller/ofctrl.c). */
 #define NWF_METER_PUNT 1
-#define NWF_METER_LEARN 2
+#define NWF_METER_LEARN_BASE 256
+#define NWF_METER_LEARN(OFPORT, TO_VM) \
+    (NWF_METER_LEARN_BASE + 2 * (uint32_t) (OFPORT) + ((TO_VM) ? 1 : 0))
+
+/* The rate (packets per second) and burst of meter 'meter_id'. */
+static inline void
+nwf_meter_limits(uint32_t meter_id, uint32_t *rate, uint32_t *burst)
+{
+    if (meter_id >= NWF_METER_LEARN_BASE) {
+        *rate = 10;
+        *burst = 50;
+    } else {
+        *rate = 100;
+        *burst = 50;
+    }
+}
 
 #endif /* nwf-pipeline.h */

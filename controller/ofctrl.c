@@ -28,6 +28,7 @@
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/rconn.h"
 #include "openvswitch/vlog.h"
+#include "hash.h"
 #include "nwf-pipeline.h"
 #include "timeval.h"
 #include "util.h"
@@ -77,7 +78,12 @@ struct ofctrl {
     uint32_t next_bundle_id;
 
     ofctrl_packet_in_cb *packet_in_cb;
-    ovs_be32 meter_xids[2];     /* Of the last meter mods sent. */
+
+    /* Meters on the switch: those the installed flows use, as far as this
+     * ofctrl knows.  After a reconnection the switch is asked for its
+     * meters, and those no flow uses are deleted. */
+    struct hmap installed_meters;   /* Contains "struct ofctrl_meter"s. */
+    ovs_be32 meters_xid;            /* Meter config request in flight. */
 
     /* The flow statistics request in flight, if any. */
     ovs_be32 stats_xid;
@@ -87,20 +93,71 @@ struct ofctrl {
     size_t n_stats, allocated_stats;
 };
 
-/* The punt meters: packets a guest can make the pipeline send to the
- * controller are limited per bridge, rejects and learning copies apart.
- * libvirt samples DHCP at 10 packets/s per port and direction; a bridge
- * shares a few times that between the ports learning at the same time. */
-static const struct {
-    uint32_t meter_id;
-    uint32_t rate;              /* Packets per second. */
-    uint32_t burst;
-} punt_meters[2] = {
-    { NWF_METER_PUNT, 100, 50 },
-    { NWF_METER_LEARN, 200, 100 },
+static void ofctrl_stats_finish(struct ofctrl *, const char *error);
+
+/* ---- Meters. ----
+ *
+ * The meters that the controller() actions of the flows refer to
+ * (nwf-pipeline.h) are added before the bundle that needs them (meter mods
+ * cannot go in a bundle) and deleted after the bundle that stops using
+ * them.  An error from the switch about a meter mod (one that exists
+ * already after a restart, say) changes nothing about the flows and is
+ * not a reason to resynchronize. */
+
+struct ofctrl_meter {
+    struct hmap_node node;
+    uint32_t id;
 };
 
-static void ofctrl_stats_finish(struct ofctrl *, const char *error);
+static bool
+meters_contains(const struct hmap *meters, uint32_t id)
+{
+    const struct ofctrl_meter *m;
+    HMAP_FOR_EACH_WITH_HASH (m, node, hash_int(id, 0), meters) {
+        if (m->id == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+meters_add(struct hmap *meters, uint32_t id)
+{
+    if (!meters_contains(meters, id)) {
+        struct ofctrl_meter *m = xmalloc(sizeof *m);
+        m->id = id;
+        hmap_insert(meters, &m->node, hash_int(id, 0));
+    }
+}
+
+static void
+meters_clear(struct hmap *meters)
+{
+    struct ofctrl_meter *m;
+    HMAP_FOR_EACH_POP (m, node, meters) {
+        free(m);
+    }
+}
+
+/* Adds to 'meters' every meter that a flow of 'flows' uses. */
+static void
+meters_of_flows(const struct ofctrl_flows *flows, struct hmap *meters)
+{
+    const struct ofctrl_flow *f;
+    HMAP_FOR_EACH (f, node, &flows->flows) {
+        const struct ofpact *a;
+        OFPACT_FOR_EACH (a, f->ofpacts, f->ofpacts_len) {
+            if (a->type == OFPACT_CONTROLLER) {
+                uint32_t id = ofpact_get_CONTROLLER(a)->meter_id;
+                if (id != NX_CTLR_NO_METER) {
+                    meters_add(meters, id);
+                }
+            }
+        }
+    }
+}
+
 
 static uint32_t
 ofctrl_flow_hash(uint8_t table_id, uint16_t priority,
@@ -348,6 +405,7 @@ ofctrl_create(const char *bridge, const char *rundir)
     ofctrl->rconn = rconn_create(5, 4, 0, 1u << OFP13_VERSION);
     ofctrl_flows_init(&ofctrl->desired);
     ofctrl_flows_init(&ofctrl->installed);
+    hmap_init(&ofctrl->installed_meters);
     ofctrl->need_full_sync = true;
     ofctrl->next_bundle_id = 1;
 
@@ -366,6 +424,8 @@ ofctrl_destroy(struct ofctrl *ofctrl)
         rconn_destroy(ofctrl->rconn);
         ofctrl_flows_destroy(&ofctrl->desired);
         ofctrl_flows_destroy(&ofctrl->installed);
+        meters_clear(&ofctrl->installed_meters);
+        hmap_destroy(&ofctrl->installed_meters);
         free(ofctrl->bridge);
         free(ofctrl);
     }
@@ -515,32 +575,69 @@ ofctrl_send_connection_setup(struct ofctrl *ofctrl)
                             version, OFPUTIL_PACKET_IN_NXT2));
 }
 
-/* Adds the punt meters.  Meter mods cannot go in a bundle, so they are
- * sent before the first full sync; if a meter exists already (the
- * controller restarted), the switch's error is expected and ignored. */
 static void
-ofctrl_send_meters(struct ofctrl *ofctrl)
+ofctrl_send_meter_mod(struct ofctrl *ofctrl, uint16_t command, uint32_t id)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(punt_meters); i++) {
-        struct ofputil_meter_band band = {
-            .type = OFPMBT13_DROP,
-            .rate = punt_meters[i].rate,
-            .burst_size = punt_meters[i].burst,
-        };
-        struct ofputil_meter_mod mm = {
-            .command = OFPMC13_ADD,
-            .meter = {
-                .meter_id = punt_meters[i].meter_id,
-                .flags = OFPMF13_PKTPS | OFPMF13_BURST,
-                .n_bands = 1,
-                .bands = &band,
-            },
-        };
-        struct ofpbuf *msg = ofputil_encode_meter_mod(ofctrl_version(ofctrl),
-                                                      &mm);
-        ofctrl->meter_xids[i] = ((struct ofp_header *) msg->data)->xid;
-        ofctrl_send(ofctrl, msg);
+    uint32_t rate, burst;
+    nwf_meter_limits(id, &rate, &burst);
+    struct ofputil_meter_band band = {
+        .type = OFPMBT13_DROP,
+        .rate = rate,
+        .burst_size = burst,
+    };
+    struct ofputil_meter_mod mm = {
+        .command = command,
+        .meter = {
+            .meter_id = id,
+            .flags = OFPMF13_PKTPS | OFPMF13_BURST,
+            .n_bands = command == OFPMC13_DELETE ? 0 : 1,
+            .bands = &band,
+        },
+    };
+    ofctrl_send(ofctrl, ofputil_encode_meter_mod(ofctrl_version(ofctrl),
+                                                 &mm));
+}
+
+/* Asks the switch for every meter it has, to delete those that no flow
+ * uses (a port that went away while the controller was down). */
+static void
+ofctrl_request_meters(struct ofctrl *ofctrl)
+{
+    struct ofpbuf *msg = ofputil_encode_meter_request(
+        ofctrl_version(ofctrl), OFPUTIL_METER_CONFIG, OFPM13_ALL);
+    ofctrl->meters_xid = ((struct ofp_header *) msg->data)->xid;
+    ofctrl_send(ofctrl, msg);
+}
+
+static void
+ofctrl_handle_meter_config(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    struct ofpbuf bands;
+    ofpbuf_init(&bands, 64);
+    for (;;) {
+        struct ofputil_meter_config mc;
+        if (ofputil_decode_meter_config(&b, &mc, &bands)) {
+            break;
+        }
+        if (!meters_contains(&ofctrl->installed_meters, mc.meter_id)) {
+            VLOG_INFO("%s: deleting unused meter %"PRIu32, ofctrl->bridge,
+                      mc.meter_id);
+            ofctrl_send_meter_mod(ofctrl, OFPMC13_DELETE, mc.meter_id);
+        }
     }
+    ofpbuf_uninit(&bands);
+}
+
+/* Whether 'oh', an error from the switch, answers a meter mod. */
+static bool
+is_meter_mod_error(const struct ofp_header *oh)
+{
+    struct ofpbuf payload;
+    enum ofptype type;
+    return (ofperr_decode_msg(oh, &payload)
+            && !ofptype_decode(&type, payload.data)
+            && type == OFPTYPE_METER_MOD);
 }
 
 void
@@ -601,9 +698,20 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
     size_t n_changes = 0;
     const struct ofctrl_flow *f;
 
+    struct hmap meters = HMAP_INITIALIZER(&meters);
+    meters_of_flows(&ofctrl->desired, &meters);
     if (ofctrl->need_full_sync) {
-        ofctrl_send_meters(ofctrl);
+        /* The switch may have them from an earlier run, or not. */
+        meters_clear(&ofctrl->installed_meters);
+        ofctrl_request_meters(ofctrl);
     }
+    struct ofctrl_meter *m;
+    HMAP_FOR_EACH (m, node, &meters) {
+        if (!meters_contains(&ofctrl->installed_meters, m->id)) {
+            ofctrl_send_meter_mod(ofctrl, OFPMC13_ADD, m->id);
+        }
+    }
+
     ofctrl_send_bundle_ctrl(ofctrl, bundle_id, OFPBCT_OPEN_REQUEST);
     if (ofctrl->need_full_sync) {
         ofctrl_bundle_delete_all(ofctrl, bundle_id);
@@ -637,6 +745,15 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
         }
     }
     ofctrl_send_bundle_ctrl(ofctrl, bundle_id, OFPBCT_COMMIT_REQUEST);
+
+    HMAP_FOR_EACH (m, node, &ofctrl->installed_meters) {
+        if (!meters_contains(&meters, m->id)) {
+            ofctrl_send_meter_mod(ofctrl, OFPMC13_DELETE, m->id);
+        }
+    }
+    meters_clear(&ofctrl->installed_meters);
+    hmap_swap(&ofctrl->installed_meters, &meters);
+    hmap_destroy(&meters);
 
     struct ofpbuf *barrier
         = ofputil_encode_barrier_request(ofctrl_version(ofctrl));
@@ -783,9 +900,17 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
     case OFPTYPE_ERROR:
         if (ofctrl->stats_cb && oh->xid == ofctrl->stats_xid) {
             ofctrl_stats_finish(ofctrl, "the switch refused the request");
-        } else if (oh->xid != ofctrl->meter_xids[0]
-                   && oh->xid != ofctrl->meter_xids[1]) {
+        } else if (is_meter_mod_error(oh)) {
+            VLOG_DBG("%s: meter mod refused (expected after a restart)",
+                     ofctrl->bridge);
+        } else {
             ofctrl_handle_error(ofctrl, oh);
+        }
+        break;
+
+    case OFPTYPE_METER_CONFIG_STATS_REPLY:
+        if (oh->xid == ofctrl->meters_xid) {
+            ofctrl_handle_meter_config(ofctrl, oh);
         }
         break;
 

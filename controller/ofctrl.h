@@ -19,7 +19,10 @@
  * with partial or no flows.
  *
  * ofctrl owns every flow of the bridge: flows it did not install are
- * removed at the next full resynchronization. */
+ * removed at the next full resynchronization.  It also keeps the bridge's
+ * meters equal to those that the desired flows' controller() actions use
+ * (limits from nwf_meter_limits()): added before the bundle that needs
+ * them, deleted after the one that stops using them. */
 
 #include <stdbool.h>
 #include <stddef.h>

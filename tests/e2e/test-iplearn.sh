@@ -120,9 +120,19 @@ check "a spoofed source address from it is dropped" \
 check "nwf-ofctl bindings shows the learned address" \
     sh -c "'$NWF_OFCTL' --target='$SW_DIR/nwf-controller.ctl' bindings | grep '^$(port vm1) ' | grep -q '$LEASE'"
 
+# Each learning port has its own meters, one per direction.
+learn_meter() { echo $((256 + 2 * $(vm_ofport "$1") + $2)); }
+has_meter() { ofctl dump-meters br0 | grep -q "meter=$1 "; }
+check "vm1 has its own meter for copies from it" \
+    has_meter "$(learn_meter vm1 0)"
+check "... and one for copies to it" has_meter "$(learn_meter vm1 1)"
+
 # ---- the state survives a restart, without learning again.
 check "the learned address is in the state file" \
     grep -q "$LEASE" "$SW_DIR/state/iplearn.json"
+# A meter that no flow uses (as if left by a port that went away while
+# the controller was down).
+ofctl add-meter br0 meter=9999,pktps,band=type=drop,rate=5
 ctl_appctl exit
 sleep 0.5
 ctl_start
@@ -132,6 +142,9 @@ check "... with the same address" learned_is vm1 "$LEASE"
 check "... and the controller did not learn it again" \
     ctl_log_has "learned addresses of 1 ports"
 check "... and traffic flows" retry 3 ping_ok vm1 $SRV
+check "... and a meter that no flow uses is deleted" \
+    retry 5 sw_not has_meter 9999
+check "... while vm1's stay" has_meter "$(learn_meter vm1 0)"
 
 # ---- RELEASE takes the address away (udhcpc sends it on SIGUSR2).
 kill -USR2 "$(cat "$SW_DIR/udhcpc.pid")"
@@ -219,11 +232,14 @@ ctl_appctl filter/undefine learn-test >/dev/null
 bind_learning vm5
 check "vm5 learns" retry 10 status_is vm5 learning
 check "a learning port has flows" test "$(port_flows vm5)" -gt 0
+VM5_METER=$(learn_meter vm5 0)
+check "... and its meter" has_meter "$VM5_METER"
 vsctl remove interface "$(port vm5)" external_ids filterref
 gone() {
     [ "$(port_flows vm5)" = 0 ] && [ -z "$(ext_id vm5 filterref-status)" ]
 }
 check "unbinding it removes its flows and status" retry 10 gone
+check "... and its meters" retry 5 sw_not has_meter "$VM5_METER"
 check "... and its learning state" retry 5 \
     sh -c "! grep -q '$(port vm5)' '$SW_DIR/state/iplearn.json'"
 
@@ -262,6 +278,30 @@ check_fails "capture-stop without a capture is an error" \
     ofctl_daemon capture-stop "$(port vm4)"
 check "the capture holds vm4's DHCP packets" \
     sh -c "tcpdump -n -r '$SW_DIR/vm4.pcap' 2>/dev/null | grep -q 'BOOTP/DHCP'"
+
+# ---- a guest that floods the controller with copies holds up no other
+# port's learning: vm4 (dhcp mode) sends DHCP client packets as fast as
+# it can while vm2 gets its ACK.
+check "vm2 is learning" retry 5 status_is vm2 learning
+vm_exec vm4 "$PYTHON" - "$(mac 4)" >/dev/null 2>&1 <<'PY' &
+import sys
+from scapy.all import *
+conf.verb = 0
+chaddr = bytes.fromhex(sys.argv[1].replace(":", ""))
+frame = raw(Ether(src=sys.argv[1], dst="ff:ff:ff:ff:ff:ff") /
+            IP(src="0.0.0.0", dst="255.255.255.255") /
+            UDP(sport=68, dport=67) / BOOTP(chaddr=chaddr, xid=7) /
+            DHCP(options=[("message-type", "discover"), "end"]))
+s = conf.L2socket(iface="eth0")
+t = time.time()
+while time.time() < t + 4:
+    s.send(frame)
+PY
+flooder=$!
+sleep 1
+dhcp_ack srv $MSRV $SRV 10.20.0.103 10.20.0.103 "$(mac 2)" 600
+check "vm2 learns while vm4 floods" retry 5 learned_is vm2 10.20.0.103
+wait "$flooder"
 
 kill "$(cat "$SW_DIR/dnsmasq.pid")" 2>/dev/null
 e2e_finish

@@ -941,7 +941,7 @@ test_learning_port(void)
     check_text(ds_cstr(&s),
         "table=0,priority=65002,cookie=0x3,in_port=3,"
         "dl_src=52:54:00:00:00:01,udp,tp_src=68,tp_dst=67 "
-        "actions=controller(userdata=02,meter_id=2),set_field:7->reg3,"
+        "actions=controller(userdata=02,meter_id=262),set_field:7->reg3,"
         "set_field:0->reg0,goto_table:10\n"
         "table=0,priority=65000,cookie=0x3,in_port=3 "
         "actions=set_field:7->reg3,set_field:0->reg0,goto_table:10\n"
@@ -953,11 +953,11 @@ test_learning_port(void)
         "actions=goto_table:20\n"
         "table=30,priority=65002,cookie=0x3,reg1=3,dl_dst=52:54:00:00:00:01,"
         "udp,tp_src=67,tp_dst=68 "
-        "actions=controller(userdata=02,meter_id=2),set_field:7->reg3,"
+        "actions=controller(userdata=02,meter_id=263),set_field:7->reg3,"
         "set_field:0->reg0,set_field:0->reg4,goto_table:31\n"
         "table=30,priority=65002,cookie=0x3,reg1=3,dl_dst=ff:ff:ff:ff:ff:ff,"
         "udp,tp_src=67,tp_dst=68 "
-        "actions=controller(userdata=02,meter_id=2),set_field:7->reg3,"
+        "actions=controller(userdata=02,meter_id=263),set_field:7->reg3,"
         "set_field:0->reg0,set_field:0->reg4,goto_table:31\n"
         "table=30,priority=65000,cookie=0x3,reg1=3 "
         "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
@@ -985,7 +985,7 @@ test_learning_port(void)
         "reg1=3,reg2=0,dl_dst=52:54:00:00:00:01,udp,tp_src=67,tp_dst=68 "
         "actions=controller(",
         "reg1=3,dl_dst=ff:ff:ff:ff:ff:ff,udp,tp_src=67,tp_dst=68 "
-        "actions=controller(userdata=02,meter_id=2),push_vlan",
+        "actions=controller(userdata=02,meter_id=263),push_vlan",
         "reg0=0,dl_dst=52:54:00:00:00:01,ip actions=output:3",
         "reg0=0,dl_dst=ff:ff:ff:ff:ff:ff,arp actions=output:3",
     };
