@@ -42,6 +42,7 @@ sandbox_start() {
     sw_start "$SW_BRIDGE"
     vm_add vm1 02:00:00:00:00:01 10.200.0.1/24
     vm_add vm2 02:00:00:00:00:02 10.200.0.2/24
+    vm_add vm3 02:00:00:00:00:03 10.200.0.3/24
     ctl_start
     set +e
     retry 10 ctl_appctl bridges/show >/dev/null
@@ -50,6 +51,8 @@ sandbox_start() {
         external_ids:filterref-param-IP=10.200.0.1
     retry 10 sh -c "ovs-vsctl --db=unix:$SW_DIR/db.sock get interface \
         $(vm_port vm1) external_ids:filterref-status | grep -q active"
+    # vm3 too, without an IP: the controller learns it from its traffic.
+    vsctl set interface "$(vm_port vm3)" external_ids:filterref=clean-traffic
 
     cat <<EOF2
 
@@ -61,11 +64,15 @@ ovs-nwfilter sandbox is running.
   VMs:            namespace $(vm_ns vm1) (eth0 02:00:00:00:00:01, 10.200.0.1) on port $(vm_port vm1),
                     bound to the filter clean-traffic with IP=10.200.0.1
                   namespace $(vm_ns vm2) (eth0 02:00:00:00:00:02, 10.200.0.2) on port $(vm_port vm2)
+                  namespace $(vm_ns vm3) (eth0 02:00:00:00:00:03, 10.200.0.3) on port $(vm_port vm3),
+                    bound to clean-traffic without IP: "learning" until it speaks
 
 Try it:
   ip netns exec $(vm_ns vm1) ping -c 2 10.200.0.2          # allowed
   ip netns exec $(vm_ns vm1) ip addr add 10.200.0.99/24 dev eth0
   ip netns exec $(vm_ns vm1) ping -c 2 -I 10.200.0.99 10.200.0.2   # spoofed: dropped
+  $top/utilities/nwf-ofctl --target=$SW_DIR/nwf-controller.ctl bindings
+  ip netns exec $(vm_ns vm3) ping -c 2 10.200.0.2          # vm3's IP is learned
   $top/utilities/nwf-ofctl --target=$SW_DIR/nwf-controller.ctl bindings
   $top/utilities/nwf-ofctl --target=$SW_DIR/nwf-controller.ctl show $(vm_port vm1)
   $top/utilities/nwf-ofctl --target=$SW_DIR/nwf-controller.ctl list
