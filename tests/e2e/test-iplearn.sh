@@ -269,7 +269,7 @@ ofctl_daemon() {
 }
 # A file name relative to nwf-ofctl's directory, not the daemon's.
 check "nwf-ofctl capture starts a capture" \
-    sh -c "cd '$SW_DIR' && '$NWF_OFCTL' --target='$SW_DIR/nwf-controller.ctl' capture $(port vm4) vm4.pcap"
+    sh -c "cd '$SW_DIR' && '$(realpath "$NWF_OFCTL")' --target='$SW_DIR/nwf-controller.ctl' capture $(port vm4) vm4.pcap"
 vm_exec vm4 timeout 3 udhcpc -f -i eth0 -n -t 2 -T 1 -s /bin/true \
     >/dev/null 2>&1
 check "nwf-ofctl capture-stop ends it, counting packets" \
