@@ -31,9 +31,9 @@ tests_nwf_unit_tests_LDADD = \
 	$(JANSSON_LIBS) $(LIBPCAP_LIBS) $(CUNIT_LIBS)
 tests_nwf_unit_tests_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 
-# The fuzz target, replayed over its corpus without libFuzzer: the smoke
-# run in "make check".  "make fuzz-run" fuzzes for real (see
-# docs/fuzzing.md).
+# The fuzz targets, replayed over their corpora without libFuzzer: the
+# smoke run in "make check".  "make fuzz-run" and "make fuzz-iplearn-run"
+# fuzz for real (see docs/fuzzing.md).
 check_PROGRAMS += tests/fuzz/fuzz-filter-replay
 tests_fuzz_fuzz_filter_replay_SOURCES = \
 	tests/fuzz/fuzz-filter.c \
@@ -42,15 +42,30 @@ tests_fuzz_fuzz_filter_replay_LDADD = \
 	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
 	$(JANSSON_LIBS)
 
+FUZZ_IPLEARN_CONTROLLER_SRCS = \
+	controller/iplearn-packet.c \
+	controller/iplearn.c
+check_PROGRAMS += tests/fuzz/fuzz-iplearn-replay
+tests_fuzz_fuzz_iplearn_replay_SOURCES = \
+	$(FUZZ_IPLEARN_CONTROLLER_SRCS) \
+	tests/fuzz/fuzz-iplearn.c \
+	tests/fuzz/replay.c
+tests_fuzz_fuzz_iplearn_replay_LDADD = \
+	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
+	$(JANSSON_LIBS)
+
 FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined
 FUZZ_SECONDS = 600
+# libopenvswitch's own dependencies are those its build found (libtool
+# lists them in the .la file), not a fixed list.
 FUZZ_LIBS = \
 	$(OVS_BUILDDIR)/lib/.libs/libopenvswitch.a \
 	$(OVS_BUILDDIR)/lib/.libs/libopenvswitchavx512.a \
 	$(LIBXML2_LIBS) $(JANSSON_LIBS) \
-	-latomic -lcap-ng -lunbound -lunwind -lpthread -lrt -lm
+	$(filter -l%,$(shell sed -n "s/^dependency_libs='\(.*\)'/\1/p" \
+	  $(OVS_BUILDDIR)/lib/libopenvswitch.la)) -lpthread -lrt -lm
 FUZZ_SRCS = \
 	$(filter %.c,$(compiler_libnwfcompiler_la_SOURCES)) \
 	tests/fuzz/fuzz-filter.c
@@ -62,13 +77,28 @@ tests/fuzz/fuzz-filter: $(FUZZ_SRCS)
 	  -o $@ $(addprefix $(srcdir)/,$(FUZZ_SRCS)) $(FUZZ_LIBS)
 CLEANFILES += tests/fuzz/fuzz-filter
 
-fuzz: tests/fuzz/fuzz-filter
+# The learning code the guest's frames reach, with the compiler it uses.
+tests/fuzz/fuzz-iplearn: $(FUZZ_SRCS) $(FUZZ_IPLEARN_CONTROLLER_SRCS) \
+		tests/fuzz/fuzz-iplearn.c
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) $(AM_CPPFLAGS) $(CPPFLAGS) \
+	  -I$(srcdir)/controller -o $@ \
+	  $(addprefix $(srcdir)/,$(filter-out tests/fuzz/fuzz-filter.c, \
+	    $(FUZZ_SRCS)) $(FUZZ_IPLEARN_CONTROLLER_SRCS) \
+	    tests/fuzz/fuzz-iplearn.c) $(FUZZ_LIBS)
+CLEANFILES += tests/fuzz/fuzz-iplearn
+
+fuzz: tests/fuzz/fuzz-filter tests/fuzz/fuzz-iplearn
 fuzz-run: tests/fuzz/fuzz-filter
 	@mkdir -p tests/fuzz/work
 	tests/fuzz/fuzz-filter -max_total_time=$(FUZZ_SECONDS) \
 	  -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
 	  tests/fuzz/work $(srcdir)/tests/fuzz/corpus $(srcdir)/filters
-.PHONY: fuzz fuzz-run
+fuzz-iplearn-run: tests/fuzz/fuzz-iplearn
+	@mkdir -p tests/fuzz/work-iplearn
+	tests/fuzz/fuzz-iplearn -max_total_time=$(FUZZ_SECONDS) \
+	  -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
+	  tests/fuzz/work-iplearn $(srcdir)/tests/fuzz/corpus-iplearn
+.PHONY: fuzz fuzz-run fuzz-iplearn-run
 
 EXTRA_DIST += \
 	tests/run-tests.sh \
@@ -78,6 +108,7 @@ EXTRA_DIST += \
 	tests/e2e/traffic.sh \
 	tests/e2e/marked-frames.sh \
 	tests/fuzz/corpus \
+	tests/fuzz/corpus-iplearn \
 	tests/data/make-iplearn-pcaps.py \
 	tests/data/iplearn-arp.pcap \
 	tests/data/iplearn-dhcp-decline.pcap \

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Smoke run of the fuzz target: replays our corpus, our built-in filters
+# Smoke run of the fuzz targets: replays our corpus, our built-in filters
 # and libvirt's round-trip inputs through the parser, formatter and
-# resolver with the round-trip invariant checked.
+# resolver with the round-trip invariant checked, and the recorded learning
+# frames through the packet parser and the learning state machine.
 
 builddir=${builddir:-.}
 srcdir=${srcdir:-.}
@@ -18,4 +19,12 @@ if out=$("$builddir/tests/fuzz/fuzz-filter-replay" "${inputs[@]}" 2>&1); then
 else
     echo "$out" | tail -n 20 | sed 's/^/#   /'
     echo "FAIL: fuzz corpus replay"
+fi
+
+if out=$("$builddir/tests/fuzz/fuzz-iplearn-replay" \
+         "$srcdir/tests/fuzz/corpus-iplearn" 2>&1); then
+    echo "PASS: fuzz-iplearn corpus replay ($out)"
+else
+    echo "$out" | tail -n 20 | sed 's/^/#   /'
+    echo "FAIL: fuzz-iplearn corpus replay"
 fi
