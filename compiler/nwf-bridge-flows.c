@@ -33,8 +33,10 @@
  * it), so the L2_LEARN flow's final step to OUTPUT finds no port.
  *
  * Besides, every table gets its catch-all (drop, except where the pipeline
- * goes on), and IP_OUT_CT and IP_IN_CT their conntrack flows, which are
- * the same for every bound port: the port's entries load its zone. */
+ * goes on), IP_OUT_CT and IP_IN_CT their conntrack flows, and the four
+ * rule tables the flows that end a port's segments (nwf-flows.c), which
+ * are the same for every bound port: the port's entries load its zone
+ * and first segments. */
 
 #include <config.h>
 
@@ -529,6 +531,7 @@ nwf_flows_for_bridge(const struct nwf_port *ports, size_t n_ports,
 
     add_table_defaults(flows);
     add_conntrack(flows);
+    nwf_flows_chain_ends(flows);
     add_learning(flows);
     for (size_t i = 0; i < n_ports; i++) {
         add_vlan_in(flows, sorted[i]);

@@ -317,6 +317,52 @@ struct subchain {
     int return_seg;             /* Segment after its fall-through. */
 };
 
+/* A port's four rule tables, in the order they are built and emitted. */
+enum { RT_ETH_OUT, RT_ETH_IN, RT_IP_OUT, RT_IP_IN, N_RULE_TABLES };
+static const struct rule_table {
+    uint8_t table;
+    const char *name;           /* For messages. */
+    bool from_vm;               /* Matches in_port, not NWF_REG_OUT. */
+    bool ip;                    /* IP layer: NWF_REG_IP_SEG, conntrack. */
+    uint8_t next;               /* Where an accepted packet goes; 0 for
+                                 * ETH_IN, which outputs it to the port. */
+} rule_tables[N_RULE_TABLES] = {
+    [RT_ETH_OUT] = { NWF_TABLE_ETH_OUT, "ETH_OUT", true, false,
+                     NWF_TABLE_IP_OUT_CT },
+    [RT_ETH_IN] = { NWF_TABLE_ETH_IN, "ETH_IN", false, false, 0 },
+    [RT_IP_OUT] = { NWF_TABLE_IP_OUT, "IP_OUT", true, true,
+                    NWF_TABLE_VLAN_IN },
+    [RT_IP_IN] = { NWF_TABLE_IP_IN, "IP_IN", false, true, NWF_TABLE_ETH_IN },
+};
+
+static const char *
+rule_table_seg_reg(const struct rule_table *t)
+{
+    return t->ip ? NWF_REG_IP_SEG : NWF_REG_SEG;
+}
+
+/* The actions that accept a packet in 't': on to the next stage, at the
+ * IP layer after committing the connection in the zone of NWF_REG_ZONE;
+ * in ETH_IN output to 'output' (an ofport or a register field). */
+static char *
+rule_table_accept(const struct rule_table *t, const char *output)
+{
+    return (t->ip
+            ? xasprintf("ct(commit,zone="NWF_REG_ZONE_FIELD"),goto_table:%d",
+                        t->next)
+            : t->next
+            ? xasprintf("goto_table:%d", t->next)
+            : xasprintf("output:%s", output));
+}
+
+/* Actions that go on in 'table' with the segment whose register 'reg'
+ * holds 'number'. */
+static char *
+goto_seg_number(uint8_t table, const char *reg, int number)
+{
+    return xasprintf("set_field:%d->%s,resubmit(,%d)", number, reg, table);
+}
+
 /* One port's rules in one table. */
 struct chain {
     uint8_t table;
@@ -326,8 +372,6 @@ struct chain {
     char *accept;               /* Actions of an accepting verdict. */
     char *accept_uncommitted;   /* For ct_state=+inv (NULL: 'accept'). */
     char *reject;               /* Actions of "reject". */
-    bool split_last;            /* IP: the final accept commits, and
-                                 * ct() needs ip or ipv6 in the match. */
 
     struct step *steps;
     size_t n_steps, allocated_steps;
@@ -873,12 +917,21 @@ cut_segments(struct port_ctx *ctx, struct chain *c)
     return true;
 }
 
+/* The value of the segment register in segment 'seg' of 'c' (0 for the
+ * first segment in evaluation order).  Segments count down, so that the
+ * last one is 0 whatever their number: then the flows that end a segment
+ * are the same for every port and bridge-wide (nwf_flows_chain_ends()). */
+static int
+seg_number(const struct chain *c, int seg)
+{
+    return c->n_segs - 1 - seg;
+}
+
 /* Actions that go on with segment 'seg' of 'c'. */
 static char *
 goto_segment(const struct chain *c, int seg)
 {
-    return xasprintf("set_field:%d->%s,resubmit(,%d)", seg, c->seg_reg,
-                     c->table);
+    return goto_seg_number(c->table, c->seg_reg, seg_number(c, seg));
 }
 
 static char *
@@ -904,7 +957,8 @@ add_seg_flow(struct port_ctx *ctx, const struct chain *c, int seg,
              uint16_t priority, uint64_t cookie, const char *cond,
              char *actions)
 {
-    char *prefix = xasprintf("%s,%s=%d", c->port_match, c->seg_reg, seg);
+    char *prefix = xasprintf("%s,%s=%d", c->port_match, c->seg_reg,
+                             seg_number(c, seg));
     flow_set_add_nocopy(&ctx->flows, c->table, priority, cookie,
                         join_matches(prefix, cond), actions);
     free(prefix);
@@ -923,12 +977,13 @@ step_cookie(const struct port_ctx *ctx, const struct step *step)
 
 /* Emits the flows of 'c' into ctx's flows.
  *
- * Segment k's flows match NWF_REG_SEG (or NWF_REG_IP_SEG) = k, with
- * priorities counting down from NWF_PRIO_RULES in evaluation order over
- * the whole table.  A step with exclusion flows gets two priorities:
- * exclusions, which go on with segment k + 1, then its own flows.
- * Each segment ends with a flow at NWF_PRIO_PORT_LAST that goes on with
- * the next segment, or accepts in the last one.
+ * The flows of segment k match NWF_REG_SEG (or NWF_REG_IP_SEG) =
+ * seg_number(k), with priorities counting down from NWF_PRIO_RULES in
+ * evaluation order over the whole table.  A step with exclusion flows
+ * gets two priorities: exclusions, which go on with segment k + 1, then
+ * its own flows.  What no flow of a segment takes meets the bridge-wide
+ * flows of nwf_flows_chain_ends(), which go on with the next segment, or
+ * accept after the last one.
  *
  * Flows that cannot be reached are left out: those after a flow that
  * matches everything in the same segment (after the "mac" sub-chain's
@@ -1000,21 +1055,10 @@ emit_chain(struct port_ctx *ctx, struct chain *c)
             break;
         }
 
-        if (live) {
-            uint64_t cookie = NWF_COOKIE_PORT(ctx->ofport);
-            if (seg + 1 < c->n_segs) {
-                add_seg_flow(ctx, c, seg, NWF_PRIO_PORT_LAST, cookie, "",
-                             goto_segment(c, seg + 1));
-                reachable[seg + 1] = true;
-            } else if (c->split_last) {
-                add_seg_flow(ctx, c, seg, NWF_PRIO_PORT_LAST, cookie, "ip",
-                             xstrdup(c->accept));
-                add_seg_flow(ctx, c, seg, NWF_PRIO_PORT_LAST, cookie, "ipv6",
-                             xstrdup(c->accept));
-            } else {
-                add_seg_flow(ctx, c, seg, NWF_PRIO_PORT_LAST, cookie, "",
-                             xstrdup(c->accept));
-            }
+        if (live && seg + 1 < c->n_segs) {
+            /* What falls off goes on with the next segment (through the
+             * bridge-wide flows that end segments). */
+            reachable[seg + 1] = true;
         }
     }
     free(covered);
@@ -1056,12 +1100,14 @@ learn_punt_matches(const struct nwf_port *port, struct svec *from_vm,
 }
 
 /* The port's entries in CLASSIFY (frames from it) and OUTPUT (frames to
- * it), each also in a variant two priorities higher that first sends a
- * copy to the controller for IP address learning (port->learn_punt).
- * nwf_flows_for_bridge() drops a copy for the input port above these, and
- * ct_clear()s before IP_IN_CT's conntrack. */
+ * it), which load the port's zone and the first segment of each of its
+ * rule tables, each also in a variant two priorities higher that first
+ * sends a copy to the controller for IP address learning
+ * (port->learn_punt).  nwf_flows_for_bridge() drops a copy for the input
+ * port above these, and ct_clear()s before IP_IN_CT's conntrack. */
 void
 nwf_flows_add_port_entries(const struct nwf_port *port,
+                           const struct nwf_first_segs *segs,
                            struct nwf_flow_set *flows)
 {
     uint16_t ofport = ofp_to_u16(port->ofport);
@@ -1075,9 +1121,10 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
 
     char *in_port = xasprintf("in_port=%"PRIu16, ofport);
     char *classify = xasprintf("set_field:%"PRIu16"->"NWF_REG_ZONE","
-                               "set_field:0->"NWF_REG_SEG","
-                               "goto_table:%d", port->zone,
-                               NWF_TABLE_ETH_OUT);
+                               "set_field:%d->"NWF_REG_SEG","
+                               "set_field:%d->"NWF_REG_IP_SEG","
+                               "goto_table:%d", port->zone, segs->eth_out,
+                               segs->ip_out, NWF_TABLE_ETH_OUT);
     nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
                      in_port, classify);
     char *punt = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
@@ -1091,11 +1138,12 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
     free(classify);
     free(in_port);
 
-    /* NWF_REG_IP_SEG may still hold the sender's IP_OUT segment. */
+    /* NWF_REG_IP_SEG and NWF_REG_SEG still hold the sender's. */
     char *enter = xasprintf("set_field:%"PRIu16"->"NWF_REG_ZONE","
-                            "set_field:0->"NWF_REG_SEG","
-                            "set_field:0->"NWF_REG_IP_SEG",goto_table:%d",
-                            port->zone, NWF_TABLE_IP_IN_CT);
+                            "set_field:%d->"NWF_REG_SEG","
+                            "set_field:%d->"NWF_REG_IP_SEG",goto_table:%d",
+                            port->zone, segs->eth_in, segs->ip_in,
+                            NWF_TABLE_IP_IN_CT);
     char *to_port = xasprintf(NWF_REG_OUT"=%"PRIu16, ofport);
     char *untagged = NULL;
     char *tagged = NULL;
@@ -1157,62 +1205,77 @@ nwf_flows_for_port(const struct nwf_port *port,
     sset_init(&ctx.reported);
     nwf_flow_set_init(&ctx.flows);
 
-    nwf_flows_add_port_entries(port, &ctx.flows);
+    char *ofport = xasprintf("%"PRIu16, ctx.ofport);
+    struct chain chains[N_RULE_TABLES];
+    for (size_t i = 0; i < N_RULE_TABLES; i++) {
+        const struct rule_table *t = &rule_tables[i];
+        struct chain *c = &chains[i];
 
-    /* The four rule tables: from the VM, ETH_OUT then IP_OUT; to it,
-     * IP_IN then ETH_IN. */
-    struct chain chains[4];
-    chain_init(&chains[0], NWF_TABLE_ETH_OUT, "ETH_OUT",
-               xasprintf("in_port=%"PRIu16, ctx.ofport), NWF_REG_SEG);
-    chains[0].accept = xasprintf("goto_table:%d", NWF_TABLE_IP_OUT_CT);
-    chains[0].reject = xstrdup("drop");
-
-    chain_init(&chains[1], NWF_TABLE_ETH_IN, "ETH_IN",
-               xasprintf(NWF_REG_OUT"=%"PRIu16, ctx.ofport), NWF_REG_SEG);
-    chains[1].accept = xasprintf("output:%"PRIu16, ctx.ofport);
-    chains[1].reject = xstrdup("drop");
-
-    static const struct {
-        uint8_t table;
-        const char *name;
-        const char *port_field;
-        uint8_t next;
-    } ip_tables[2] = {
-        { NWF_TABLE_IP_OUT, "IP_OUT", "in_port", NWF_TABLE_VLAN_IN },
-        { NWF_TABLE_IP_IN, "IP_IN", NWF_REG_OUT, NWF_TABLE_ETH_IN },
-    };
-    for (size_t i = 0; i < 2; i++) {
-        struct chain *c = &chains[2 + i];
-        chain_init(c, ip_tables[i].table, ip_tables[i].name,
-                   xasprintf("%s=%"PRIu16, ip_tables[i].port_field,
-                             ctx.ofport),
-                   NWF_REG_IP_SEG);
-        c->accept = xasprintf("ct(commit,zone="NWF_REG_ZONE_FIELD"),"
-                              "goto_table:%d", ip_tables[i].next);
-        c->accept_uncommitted = xasprintf("goto_table:%d",
-                                          ip_tables[i].next);
-        c->reject = xasprintf("controller(userdata=%02x,meter_id=%d)",
-                              NWF_PUNT_REJECT, NWF_METER_PUNT);
-        c->split_last = true;
+        chain_init(c, t->table, t->name,
+                   xasprintf("%s=%s", t->from_vm ? "in_port" : NWF_REG_OUT,
+                             ofport),
+                   rule_table_seg_reg(t));
+        c->accept = rule_table_accept(t, ofport);
+        if (t->ip) {
+            c->accept_uncommitted = xasprintf("goto_table:%d", t->next);
+            c->reject = xasprintf("controller(userdata=%02x,meter_id=%d)",
+                                  NWF_PUNT_REJECT, NWF_METER_PUNT);
+            ip_build(&ctx, c, t->from_vm);
+        } else {
+            c->reject = xstrdup("drop");
+            eth_build(&ctx, c, t->from_vm);
+        }
     }
-
-    eth_build(&ctx, &chains[0], true);
-    eth_build(&ctx, &chains[1], false);
-    ip_build(&ctx, &chains[2], true);
-    ip_build(&ctx, &chains[3], false);
+    free(ofport);
 
     bool ok = sset_is_empty(&ctx.reported);
-    for (size_t i = 0; ok && i < ARRAY_SIZE(chains); i++) {
+    for (size_t i = 0; ok && i < N_RULE_TABLES; i++) {
         ok = emit_chain(&ctx, &chains[i]);
     }
-    for (size_t i = 0; i < ARRAY_SIZE(chains); i++) {
-        chain_destroy(&chains[i]);
-    }
-
     if (ok) {
+        struct nwf_first_segs segs = {
+            .eth_out = seg_number(&chains[RT_ETH_OUT], 0),
+            .ip_out = seg_number(&chains[RT_IP_OUT], 0),
+            .ip_in = seg_number(&chains[RT_IP_IN], 0),
+            .eth_in = seg_number(&chains[RT_ETH_IN], 0),
+        };
+        nwf_flows_add_port_entries(port, &segs, &ctx.flows);
         flow_set_move(flows, &ctx.flows);
+    }
+    for (size_t i = 0; i < N_RULE_TABLES; i++) {
+        chain_destroy(&chains[i]);
     }
     nwf_flow_set_destroy(&ctx.flows);
     sset_destroy(&ctx.reported);
     return ok;
+}
+
+/* Adds the bridge-wide flows that end the segments of every bound port's
+ * rule tables: what no flow of a port's segment k > 0 takes goes on with
+ * segment k - 1, and what none of its segment 0, the last, takes is
+ * accepted.  See emit_chain(). */
+void
+nwf_flows_chain_ends(struct nwf_flow_set *flows)
+{
+    for (size_t i = 0; i < N_RULE_TABLES; i++) {
+        const struct rule_table *t = &rule_tables[i];
+        const char *reg = rule_table_seg_reg(t);
+
+        for (int k = 1; k < NWF_MAX_SEGMENTS; k++) {
+            flow_set_add_nocopy(flows, t->table, NWF_PRIO_SEG_END, 0,
+                                xasprintf("%s=%d", reg, k),
+                                goto_seg_number(t->table, reg, k - 1));
+        }
+
+        /* ct() needs the ethertype in the match. */
+        char *accept = rule_table_accept(t, NWF_REG_OUT_FIELD);
+        static const char *const ip_types[] = { "ip", "ipv6" };
+        for (size_t j = 0; j < (t->ip ? ARRAY_SIZE(ip_types) : 1); j++) {
+            nwf_flow_set_add_format(flows, t->table, NWF_PRIO_SEG_END, 0,
+                                    accept, "%s=0%s%s", reg,
+                                    t->ip ? "," : "",
+                                    t->ip ? ip_types[j] : "");
+        }
+        free(accept);
+    }
 }

@@ -155,15 +155,16 @@ nwf_port_untagged_out_vlan(const struct nwf_port *port)
  * added.
  *
  * The port's flows, all with the port's ofport in their cookie:
- *   - CLASSIFY, in_port: zone into NWF_REG_ZONE, NWF_REG_SEG = 0, on to
+ *   - CLASSIFY, in_port: zone into NWF_REG_ZONE, the first segments of
+ *     ETH_OUT and IP_OUT into NWF_REG_SEG and NWF_REG_IP_SEG, on to
  *     ETH_OUT;
- *   - OUTPUT, NWF_REG_OUT: zone, NWF_REG_SEG and NWF_REG_IP_SEG = 0, on to
- *     IP_IN_CT (a trunk or native port pushes the tag of a VLAN other
- *     than nwf_port_untagged_out_vlan() first);
- *   - ETH_OUT, ETH_IN, IP_OUT and IP_IN: the rules in segments, each
- *     segment ending with a flow at NWF_PRIO_PORT_LAST that goes on with
- *     the next one or, in the last, accepts (docs/pipeline.md).
- * Everything else, conntrack in IP_*_CT included, is bridge-wide. */
+ *   - OUTPUT, NWF_REG_OUT: zone, the first segments of ETH_IN and IP_IN,
+ *     on to IP_IN_CT (a trunk or native port pushes the tag of a VLAN
+ *     other than nwf_port_untagged_out_vlan() first);
+ *   - ETH_OUT, ETH_IN, IP_OUT and IP_IN: the rules in segments, numbered
+ *     down to 0 for the last (docs/pipeline.md).
+ * Everything else, conntrack in IP_*_CT and the ends of segments
+ * included, is bridge-wide. */
 bool nwf_flows_for_port(const struct nwf_port *, const struct nwf_resolved *,
                         uint32_t (*filter_id)(const char *name, void *aux),
                         void *aux, struct nwf_flow_set *, struct nwf_diag *)
@@ -188,9 +189,16 @@ void nwf_flows_for_learning_port(const struct nwf_port *,
                                  const ovs_be32 *servers, size_t n_servers,
                                  struct nwf_flow_set *);
 
+/* The segments that a port's rule tables start with (nwf-pipeline.h,
+ * "Segments"): the highest of each table, 0 if it has one. */
+struct nwf_first_segs {
+    int eth_out, ip_out, ip_in, eth_in;
+};
+
 /* Adds 'port''s entries in CLASSIFY and OUTPUT to 'flows' (part of both
- * functions above). */
+ * functions above), which start its rule tables at 'segs'. */
 void nwf_flows_add_port_entries(const struct nwf_port *,
+                                const struct nwf_first_segs *,
                                 struct nwf_flow_set *);
 
 /* The bridge-wide flows: table defaults, VLAN input and output, MAC
@@ -198,11 +206,18 @@ void nwf_flows_add_port_entries(const struct nwf_port *,
  * ports.  They depend on every port of the bridge and its VLANs.  They
  * also hold, for bound ports too, what is not one port's: IP_OUT_CT's and
  * IP_IN_CT's conntrack flows (zone from NWF_REG_ZONE; IP_IN_CT does
- * ct_clear first), each port's VLAN_IN entries and flood list membership,
- * and the OUTPUT flow that drops a copy for its input port, above any
- * port's own OUTPUT entries.  All have cookie 0 (compiler/
+ * ct_clear first), the ends of the segments of the rule tables
+ * (nwf_flows_chain_ends()), each port's VLAN_IN entries and flood list
+ * membership, and the OUTPUT flow that drops a copy for its input port,
+ * above any port's own OUTPUT entries.  All have cookie 0 (compiler/
  * nwf-bridge-flows.c). */
 void nwf_flows_for_bridge(const struct nwf_port *ports, size_t n_ports,
                           struct nwf_flow_set *);
+
+/* The bridge-wide flows at NWF_PRIO_SEG_END of the four rule tables:
+ * what falls off a bound port's segment k > 0 goes on with segment k - 1,
+ * what falls off segment 0 is accepted.  Part of nwf_flows_for_bridge(),
+ * defined with the chains in compiler/nwf-flows.c. */
+void nwf_flows_chain_ends(struct nwf_flow_set *);
 
 #endif /* nwf-flows.h */

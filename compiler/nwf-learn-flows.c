@@ -62,54 +62,46 @@ nwf_flows_for_learning_port(const struct nwf_port *port,
                             const ovs_be32 *servers, size_t n_servers,
                             struct nwf_flow_set *flows)
 {
+    static const struct nwf_first_segs first_segs;     /* All 0. */
     uint16_t ofport = ofp_to_u16(port->ofport);
     uint64_t cookie = NWF_COOKIE_PORT(ofport);
 
-    nwf_flows_add_port_entries(port, flows);
+    nwf_flows_add_port_entries(port, &first_segs, flows);
 
-    /* The Ethernet tables decide; the IP tables let through what reaches
-     * them, without committing it to conntrack. */
+    /* The Ethernet tables decide, in one segment, 0: what they let
+     * through also passes the IP tables, whose bridge-wide end of segment
+     * 0 accepts everything. */
     static const struct {
         enum nwf_table table;
         bool from_vm;
         const char *port_field;
-        const char *seg_reg;
         const char *accept_fmt;
         int next;
     } tables[] = {
-        { NWF_TABLE_ETH_OUT, true, "in_port", NWF_REG_SEG,
-          "goto_table:%d", NWF_TABLE_IP_OUT_CT },
-        { NWF_TABLE_IP_OUT, true, "in_port", NWF_REG_IP_SEG,
-          "goto_table:%d", NWF_TABLE_VLAN_IN },
-        { NWF_TABLE_IP_IN, false, NWF_REG_OUT, NWF_REG_IP_SEG,
-          "goto_table:%d", NWF_TABLE_ETH_IN },
-        { NWF_TABLE_ETH_IN, false, NWF_REG_OUT, NWF_REG_SEG,
-          "output:%d", -1 },
+        { NWF_TABLE_ETH_OUT, true, "in_port", "goto_table:%d",
+          NWF_TABLE_IP_OUT_CT },
+        { NWF_TABLE_ETH_IN, false, NWF_REG_OUT, "output:%d", -1 },
     };
     for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
         char *accept = xasprintf(tables[i].accept_fmt,
                                  tables[i].next >= 0 ? tables[i].next
                                  : ofport);
-        char *prefix = xasprintf("%s=%"PRIu16",%s=0", tables[i].port_field,
-                                 ofport, tables[i].seg_reg);
-        bool eth = (tables[i].table == NWF_TABLE_ETH_OUT
-                    || tables[i].table == NWF_TABLE_ETH_IN);
-        if (eth) {
-            struct svec allowed = SVEC_EMPTY_INITIALIZER;
-            const char *m;
-            size_t j;
+        char *prefix = xasprintf("%s=%"PRIu16","NWF_REG_SEG"=0",
+                                 tables[i].port_field, ofport);
+        struct svec allowed = SVEC_EMPTY_INITIALIZER;
+        const char *m;
+        size_t j;
 
-            learning_allowed(port, tables[i].from_vm, servers, n_servers,
-                             &allowed);
-            SVEC_FOR_EACH (j, m, &allowed) {
-                nwf_flow_set_add_format(flows, tables[i].table,
-                                        NWF_PRIO_RULES, cookie, accept,
-                                        "%s,%s", prefix, m);
-            }
-            svec_destroy(&allowed);
+        learning_allowed(port, tables[i].from_vm, servers, n_servers,
+                         &allowed);
+        SVEC_FOR_EACH (j, m, &allowed) {
+            nwf_flow_set_add_format(flows, tables[i].table, NWF_PRIO_RULES,
+                                    cookie, accept, "%s,%s", prefix, m);
         }
-        nwf_flow_set_add(flows, tables[i].table, NWF_PRIO_PORT_LAST, cookie,
-                         prefix, eth ? "drop" : accept);
+        /* Above the bridge-wide end of the segment, which accepts. */
+        nwf_flow_set_add(flows, tables[i].table, NWF_PRIO_RULES - 1, cookie,
+                         prefix, "drop");
+        svec_destroy(&allowed);
         free(prefix);
         free(accept);
     }

@@ -88,11 +88,13 @@ enum nwf_table {
 
 /* Priorities.  Within a table, a port's rule flows count down from
  * NWF_PRIO_RULES in evaluation order; the port's fixed flows sit above
- * and below them, and bridge-wide defaults lowest. */
+ * them, the bridge-wide ends of segments below, and bridge-wide defaults
+ * lowest. */
 #define NWF_PRIO_PORT_FIRST 65000   /* Fixed per-port flows, checked first. */
 #define NWF_PRIO_RULES 60000        /* First rule flow of a port. */
 #define NWF_PRIO_RULES_MIN 1000     /* Below this a port has too many. */
-#define NWF_PRIO_PORT_LAST 500      /* Per-port fall-through. */
+#define NWF_PRIO_SEG_END 500        /* Bridge-wide: what falls off the
+                                     * segment of a port's rules. */
 #define NWF_PRIO_DEFAULT 0          /* Bridge-wide defaults. */
 
 /* Segments.  A port's rules in ETH_OUT, ETH_IN, IP_OUT and IP_IN are cut
@@ -106,7 +108,13 @@ enum nwf_table {
  * recirculation), so at most 2 * (NWF_MAX_SEGMENTS - 1) = 46 levels go to
  * segments and 18 stay for the forwarding tables, which only resubmit
  * forward (resubmits and goto_table to a higher table do not deepen).
- * A port needing more segments in one table is an error. */
+ * A port needing more segments in one table is an error.
+ *
+ * A port's segments are numbered down, the first with the highest number
+ * (its CLASSIFY or OUTPUT entry loads it) and the last with 0, so that
+ * what falls off a segment meets the same bridge-wide flow for every port
+ * (NWF_PRIO_SEG_END): segment k > 0 goes on with k - 1, segment 0
+ * accepts. */
 #define NWF_MAX_SEGMENTS 24
 
 /* Conntrack zones: one per bound port, so that overlapping guest addresses

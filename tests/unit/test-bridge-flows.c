@@ -18,13 +18,27 @@
 #include "nwf-pipeline.h"
 #include "nwf-unit.h"
 #include "openvswitch/dynamic-string.h"
+#include "svec.h"
 #include "util.h"
 
 /* ---- Helpers. ---- */
 
+/* Whether 'flow' is one of the flows that end the segments of the rule
+ * tables (nwf_flows_chain_ends()), the same on every bridge. */
+static bool
+is_chain_end(const struct nwf_flow *flow)
+{
+    return (flow->priority == NWF_PRIO_SEG_END
+            && (flow->table == NWF_TABLE_ETH_OUT
+                || flow->table == NWF_TABLE_IP_OUT
+                || flow->table == NWF_TABLE_IP_IN
+                || flow->table == NWF_TABLE_ETH_IN));
+}
+
 /* Returns the sorted bridge-wide flows for the ports given as
  * nwf_bridge_port_parse() specifications, NULL-terminated, as text, one
- * flow per line (only those of 'table', if it is not -1), after checking
+ * flow per line (only those of 'table', if it is not -1; with -1, all but
+ * the ends of segments, which test_chain_ends() checks), after checking
  * that each flow parses. */
 static char *
 bridge_flows(int table, const char *const *specs)
@@ -49,7 +63,8 @@ bridge_flows(int table, const char *const *specs)
         struct ds flow = DS_EMPTY_INITIALIZER;
         nwf_flow_format(&flows.flows[i], &flow);
         nwf_unit_check_flow(ds_cstr(&flow), NULL);
-        if (table < 0 || flows.flows[i].table == table) {
+        if (table < 0 ? !is_chain_end(&flows.flows[i])
+            : flows.flows[i].table == table) {
             ds_put_format(&text, "%s\n", ds_cstr(&flow));
         }
         ds_destroy(&flow);
@@ -358,6 +373,66 @@ test_native_tagged(void)
 #undef NATIVE_TAGGED
 }
 
+/* The ends of the segments of every bound port's rules, one table after
+ * the other: segment K > 0 goes on with K - 1, segment 0, the last,
+ * accepts (ETH_OUT: on to the IP layer; ETH_IN: out of the port in
+ * NWF_REG_OUT; the IP tables commit the connection first, which needs
+ * the ethertype in the match). */
+static void
+test_chain_ends(void)
+{
+    static const struct {
+        enum nwf_table table;
+        const char *reg;
+        const char *const accepts[2];
+    } tables[] = {
+        { NWF_TABLE_ETH_OUT, "reg0", { ",reg0=0 actions=goto_table:11" } },
+        { NWF_TABLE_IP_OUT, "reg4",
+          { ",reg4=0,ip actions=ct(commit,zone=NXM_NX_REG3[0..15]),"
+            "goto_table:20",
+            ",reg4=0,ipv6 actions=ct(commit,zone=NXM_NX_REG3[0..15]),"
+            "goto_table:20" } },
+        { NWF_TABLE_IP_IN, "reg4",
+          { ",reg4=0,ip actions=ct(commit,zone=NXM_NX_REG3[0..15]),"
+            "goto_table:33",
+            ",reg4=0,ipv6 actions=ct(commit,zone=NXM_NX_REG3[0..15]),"
+            "goto_table:33" } },
+        { NWF_TABLE_ETH_IN, "reg0",
+          { ",reg0=0 actions=output:NXM_NX_REG1[0..15]" } },
+    };
+    static const char *const ports[] = { "1,bound", "2", NULL };
+
+    for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+        int t = tables[i].table;
+        const char *reg = tables[i].reg;
+        struct svec want = SVEC_EMPTY_INITIALIZER;
+
+        for (size_t j = 0; j < 2 && tables[i].accepts[j]; j++) {
+            svec_add_nocopy(&want, xasprintf("table=%d,priority=500,"
+                                             "cookie=0x0%s\n", t,
+                                             tables[i].accepts[j]));
+        }
+        for (int k = 1; k < NWF_MAX_SEGMENTS; k++) {
+            svec_add_nocopy(&want, xasprintf(
+                                "table=%d,priority=500,cookie=0x0,%s=%d "
+                                "actions=set_field:%d->%s,resubmit(,%d)\n",
+                                t, reg, k, k - 1, reg, t));
+        }
+        svec_sort(&want);
+        svec_add_nocopy(&want, xasprintf("table=%d,priority=0,cookie=0x0 "
+                                         "actions=drop\n", t));
+        char *want_text = svec_join(&want, "", "");
+        char *got = bridge_flows(t, ports);
+        CU_ASSERT_STRING_EQUAL(got, want_text);
+        if (strcmp(got, want_text)) {
+            fprintf(stderr, "\ngot:\n%sexpected:\n%s", got, want_text);
+        }
+        free(got);
+        free(want_text);
+        svec_destroy(&want);
+    }
+}
+
 /* The same ports in another order give the same bytes. */
 static void
 test_deterministic(void)
@@ -452,6 +527,7 @@ static const struct nwf_unit_test bridge_flows_tests[] = {
     { "trunk with a VLAN list", test_trunk_list },
     { "native-untagged port", test_native_untagged },
     { "native-tagged port", test_native_tagged },
+    { "ends of segments", test_chain_ends },
     { "deterministic", test_deterministic },
     { "no ports", test_no_ports },
     { "port specifications", test_port_spec },

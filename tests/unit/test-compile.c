@@ -115,7 +115,7 @@ test_builtin(void)
     /* The port's rule flows come first, with the port in the cookie (no
      * <uuid>, so no filter id); the bridge's after the marker. */
     const char *rule = strstr(ds_cstr(&a), "cookie=0x10003,in_port=3,"
-                              "reg0=0,dl_src=" MAC);
+                              "reg0=1,dl_src=" MAC);
     CU_ASSERT(rule && rule < marker);
     CU_ASSERT_PTR_NOT_NULL(strstr(marker, "table=30,priority=65100,"
                                   "cookie=0x0,in_port=3,reg1=3 "

@@ -396,14 +396,10 @@ test_interleave(void)
 {
     static const char accept_first[] =
         "10 60000 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
-        "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 drop\n"
-        "10 500 reg0=0 goto_table:11\n"
-        "33 500 reg0=0 output:3\n";
+        "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 drop\n";
     static const char drop_first[] =
         "10 60000 reg0=0,ip,vlan_tci=0x0000/0x1000 drop\n"
-        "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
-        "10 500 reg0=0 goto_table:11\n"
-        "33 500 reg0=0 output:3\n";
+        "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n";
     static const struct {
         int priority;
         const char *want;
@@ -445,9 +441,7 @@ test_shared_chain(void)
               "10 60000 reg0=0,arp,vlan_tci=0x0000/0x1000 drop\n"
               "10 59999 reg0=0,arp,vlan_tci=0x0000/0x1000,arp_op=2 "
               "goto_table:11\n"
-              "10 59998 reg0=0,arp,vlan_tci=0x0000/0x1000 goto_table:11\n"
-              "10 500 reg0=0 goto_table:11\n"
-              "33 500 reg0=0 output:3\n");
+              "10 59998 reg0=0,arp,vlan_tci=0x0000/0x1000 goto_table:11\n");
 }
 
 /* "return" goes on in the root chain after the jump: a new segment. */
@@ -470,12 +464,11 @@ test_return(void)
     };
 
     CHECK_ETH(xmls, NULL,
-              "10 60000 reg0=0,dl_src=52:54:00:00:00:01 set_field:1->reg0,"
+              "10 60000 reg0=1,dl_src=52:54:00:00:00:01 set_field:0->reg0,"
               "resubmit(,10)\n"
-              "10 59999 reg0=0 drop\n"
-              "10 59998 reg0=1,arp,vlan_tci=0x0000/0x1000 goto_table:11\n"
-              "10 59997 reg0=1 drop\n"
-              "33 500 reg0=0 output:3\n");
+              "10 59999 reg0=1 drop\n"
+              "10 59998 reg0=0,arp,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "10 59997 reg0=0 drop\n");
 }
 
 /* Falling off a sub-chain accepts (FACTS 15.1.2): IPv4 other than to
@@ -525,17 +518,9 @@ test_continue(void)
 
     CHECK_ETH(xmls, NULL,
               "10 60000 reg0=0,rarp,vlan_tci=0x0000/0x1000 goto_table:11\n"
-              "10 59999 reg0=0 drop\n"
-              "33 500 reg0=0 output:3\n");
+              "10 59999 reg0=0 drop\n");
     CHECK_IP(xmls, NULL,
-             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
-             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
-             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n"
-             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n");
+             "");
 }
 
 /* From the VM, an inout rule is read with source and destination
@@ -557,11 +542,9 @@ test_inout_mirrored(void)
               "10 60000 reg0=0,dl_dst=52:54:00:00:00:02 drop\n"
               "10 59999 reg0=0,arp,vlan_tci=0x0000/0x1000,arp_tpa=10.0.0.2 "
               "drop\n"
-              "10 500 reg0=0 goto_table:11\n"
               "33 60000 reg0=0,dl_src=52:54:00:00:00:02 drop\n"
               "33 59999 reg0=0,arp,vlan_tci=0x0000/0x1000,arp_spa=10.0.0.2 "
-              "drop\n"
-              "33 500 reg0=0 output:3\n");
+              "drop\n");
 }
 
 /* A rule that contradicts its sub-chain's condition gives no flow; one
@@ -598,9 +581,7 @@ test_jump_conditions(void)
               "10 59998 reg0=0,ip,vlan_tci=0x0000/0x1000,"
               "dl_src=52:54:00:00:00:02 drop\n"
               "10 59997 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
-              "10 59996 reg0=0,dl_dst=01:80:c2:00:00:00 drop\n"
-              "10 500 reg0=0 goto_table:11\n"
-              "33 500 reg0=0 output:3\n");
+              "10 59996 reg0=0,dl_dst=01:80:c2:00:00:00 drop\n");
 }
 
 /* ---- The IP layer. ---- */
@@ -647,10 +628,6 @@ test_ip_copies(void)
              "goto_table:20\n"
              "12 59996 reg4=0,udp,vlan_tci=0x0000/0x1000,ct_state=+rel "
              "ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
-             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
-             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
              "32 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.1,"
              "tcp_src=80,ct_state=+est+rpl ct(commit,zone=NXM_NX_REG3[0..15]),"
              "goto_table:33\n"
@@ -662,11 +639,7 @@ test_ip_copies(void)
              "32 59997 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=22,"
              "ct_state=+new ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
              "32 59996 reg4=0,udp,vlan_tci=0x0000/0x1000 ct(commit,"
-             "zone=NXM_NX_REG3[0..15]),goto_table:33\n"
-             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n"
-             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n");
+             "zone=NXM_NX_REG3[0..15]),goto_table:33\n");
 }
 
 static void
@@ -695,21 +668,13 @@ test_ip_icmp_type(void)
              "12 59999 reg4=0,icmp,vlan_tci=0x0000/0x1000,nw_dst=10.0.0.1,"
              "icmp_type=0 ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
              "12 59998 reg4=0,icmp,vlan_tci=0x0000/0x1000 drop\n"
-             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
-             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
              "32 60000 reg4=0,icmp,vlan_tci=0x0000/0x1000,icmp_type=8,"
              "ct_state=+est ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
              "32 60000 reg4=0,icmp,vlan_tci=0x0000/0x1000,icmp_type=8,"
              "ct_state=+new ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
              "32 59999 reg4=0,icmp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.1,"
              "icmp_type=0 ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
-             "32 59998 reg4=0,icmp,vlan_tci=0x0000/0x1000 drop\n"
-             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n"
-             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n");
+             "32 59998 reg4=0,icmp,vlan_tci=0x0000/0x1000 drop\n");
 }
 
 /* srcmacaddr only in the copy as written. */
@@ -734,19 +699,11 @@ test_ip_srcmac(void)
              "dl_src=52:54:00:00:00:01,tcp_dst=443,ct_state=+new ct(commit,"
              "zone=NXM_NX_REG3[0..15]),goto_table:20\n"
              "12 59999 reg4=0,ip,vlan_tci=0x0000/0x1000 drop\n"
-             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
-             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
              "32 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_src=443,"
              "ct_state=+est+rpl ct(commit,zone=NXM_NX_REG3[0..15]),"
              "goto_table:33\n"
              "32 59999 reg4=0,ip,vlan_tci=0x0000/0x1000,"
-             "dl_src=52:54:00:00:00:02 drop\n"
-             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n"
-             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n");
+             "dl_src=52:54:00:00:00:02 drop\n");
 }
 
 static void
@@ -765,22 +722,12 @@ test_reject(void)
     /* IP layer: to the controller, both copies (FACTS 15.5); Ethernet
      * layer: a drop. */
     CHECK_ETH(xmls, NULL,
-              "10 60000 reg0=0,ipv6,vlan_tci=0x0000/0x1000 drop\n"
-              "10 500 reg0=0 goto_table:11\n"
-              "33 500 reg0=0 output:3\n");
+              "10 60000 reg0=0,ipv6,vlan_tci=0x0000/0x1000 drop\n");
     CHECK_IP(xmls, NULL,
              "12 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_src=25 "
              "controller(userdata=01,meter_id=1)\n"
-             "12 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
-             "12 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
              "32 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=25 "
-             "controller(userdata=01,meter_id=1)\n"
-             "32 500 reg4=0,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n"
-             "32 500 reg4=0,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n");
+             "controller(userdata=01,meter_id=1)\n");
 }
 
 /* ---- Negation. ---- */
@@ -813,46 +760,43 @@ test_negation(void)
     };
 
     CHECK_ETH(xmls, NULL,
-              "10 60000 reg0=0,ip,vlan_tci=0x0000/0x1000,nw_src=10.0.0.5 "
-              "set_field:1->reg0,resubmit(,10)\n"
-              "10 59999 reg0=0,ip,vlan_tci=0x0000/0x1000 drop\n"
-              "10 59998 reg0=1,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
-              "10 500 reg0=0 set_field:1->reg0,resubmit(,10)\n"
-              "10 500 reg0=1 goto_table:11\n"
-              "33 60000 reg0=0,arp,vlan_tci=0x0000/0x1000,arp_spa=10.0.0.1 "
+              "10 60000 reg0=1,ip,vlan_tci=0x0000/0x1000,nw_src=10.0.0.5 "
+              "set_field:0->reg0,resubmit(,10)\n"
+              "10 59999 reg0=1,ip,vlan_tci=0x0000/0x1000 drop\n"
+              "10 59998 reg0=0,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
+              "33 60000 reg0=2,arp,vlan_tci=0x0000/0x1000,arp_spa=10.0.0.1 "
               "set_field:1->reg0,resubmit(,33)\n"
-              "33 59999 reg0=0,arp,vlan_tci=0x0000/0x1000 drop\n"
+              "33 59999 reg0=2,arp,vlan_tci=0x0000/0x1000 drop\n"
               "33 59998 reg0=1,arp,vlan_tci=0x0000/0x1000,arp_op=1 "
-              "set_field:2->reg0,resubmit(,33)\n"
-              "33 59997 reg0=1,arp,vlan_tci=0x0000/0x1000 output:3\n"
-              "33 500 reg0=0 set_field:1->reg0,resubmit(,33)\n"
-              "33 500 reg0=1 set_field:2->reg0,resubmit(,33)\n"
-              "33 500 reg0=2 output:3\n");
+              "set_field:0->reg0,resubmit(,33)\n"
+              "33 59997 reg0=1,arp,vlan_tci=0x0000/0x1000 output:3\n");
     CHECK_IP(xmls, NULL,
-             "12 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,nw_dst=10.0.0.0/8 "
-             "set_field:1->reg4,resubmit(,12)\n"
-             "12 59999 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_src=22,"
+             "12 60000 reg4=1,tcp,vlan_tci=0x0000/0x1000,nw_dst=10.0.0.0/8 "
+             "set_field:0->reg4,resubmit(,12)\n"
+             "12 59999 reg4=1,tcp,vlan_tci=0x0000/0x1000,tcp_src=22,"
              "ct_state=+est+rpl ct(commit,zone=NXM_NX_REG3[0..15]),"
              "goto_table:20\n"
-             "12 59998 reg4=1,tcp,vlan_tci=0x0000/0x1000 drop\n"
-             "12 500 reg4=0 set_field:1->reg4,resubmit(,12)\n"
-             "12 500 reg4=1,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
-             "12 500 reg4=1,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:20\n"
-             "32 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.0/8 "
-             "set_field:1->reg4,resubmit(,32)\n"
-             "32 59999 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=22,"
+             "12 59998 reg4=0,tcp,vlan_tci=0x0000/0x1000 drop\n"
+             "32 60000 reg4=1,tcp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.0/8 "
+             "set_field:0->reg4,resubmit(,32)\n"
+             "32 59999 reg4=1,tcp,vlan_tci=0x0000/0x1000,tcp_dst=22,"
              "ct_state=+est-rpl ct(commit,zone=NXM_NX_REG3[0..15]),"
              "goto_table:33\n"
-             "32 59999 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=22,"
+             "32 59999 reg4=1,tcp,vlan_tci=0x0000/0x1000,tcp_dst=22,"
              "ct_state=+new ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
-             "32 59998 reg4=1,tcp,vlan_tci=0x0000/0x1000 drop\n"
-             "32 500 reg4=0 set_field:1->reg4,resubmit(,32)\n"
-             "32 500 reg4=1,ip ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n"
-             "32 500 reg4=1,ipv6 ct(commit,zone=NXM_NX_REG3[0..15]),"
-             "goto_table:33\n");
+             "32 59998 reg4=0,tcp,vlan_tci=0x0000/0x1000 drop\n");
+
+    /* The port's entries start each table at its first segment, the
+     * highest number: ETH_OUT 1, IP_OUT 1 (CLASSIFY); ETH_IN 2, IP_IN 1
+     * (OUTPUT). */
+    char *all = compile_rules(xmls, NULL, SHOW_ALL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(all, "in_port=3 actions=set_field:7->reg3,"
+                                  "set_field:1->reg0,set_field:1->reg4,"
+                                  "goto_table:10\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(all, "reg1=3,reg2=0 actions="
+                                  "set_field:7->reg3,set_field:2->reg0,"
+                                  "set_field:1->reg4,goto_table:31\n"));
+    free(all);
 }
 
 /* ---- Ports, cookies, errors and limits. ---- */
@@ -885,13 +829,8 @@ test_port_entries(void)
     char *got = compile_empty(-1, SHOW_ALL);
     check_text(got,
                "table=0,priority=65000,cookie=0x3,in_port=3 "
-               "actions=set_field:7->reg3,set_field:0->reg0,goto_table:10\n"
-               "table=10,priority=500,cookie=0x3,in_port=3,reg0=0 "
-               "actions=goto_table:11\n"
-               "table=12,priority=500,cookie=0x3,in_port=3,reg4=0,ip "
-               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
-               "table=12,priority=500,cookie=0x3,in_port=3,reg4=0,ipv6 "
-               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
+               "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+               "goto_table:10\n"
                "table=30,priority=65001,cookie=0x3,reg1=3,reg2=0 "
                "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
                "goto_table:31\n"
@@ -899,13 +838,7 @@ test_port_entries(void)
                "actions=push_vlan:0x8100,"
                "move:NXM_NX_REG2[0..11]->NXM_OF_VLAN_TCI[0..11],"
                "set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
-               "goto_table:31\n"
-               "table=32,priority=500,cookie=0x3,reg1=3,reg4=0,ip "
-               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
-               "table=32,priority=500,cookie=0x3,reg1=3,reg4=0,ipv6 "
-               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
-               "table=33,priority=500,cookie=0x3,reg1=3,reg0=0 "
-               "actions=output:3\n",
+               "goto_table:31\n",
                "trunk");
     free(got);
 
@@ -1027,31 +960,19 @@ test_cookies(void)
     };
     char *got = compile_rules(xmls, NULL, SHOW_RULES);
     check_text(got,
-               "table=10,priority=60000,cookie=0x200010003,in_port=3,reg0=0,"
+               "table=10,priority=60000,cookie=0x200010003,in_port=3,reg0=1,"
                "dl_src=52:54:00:00:00:02 actions=drop\n"
-               "table=10,priority=59999,cookie=0x200020003,in_port=3,reg0=0 "
-               "actions=set_field:1->reg0,resubmit(,10)\n"
-               "table=10,priority=500,cookie=0x3,in_port=3,reg0=1 "
-               "actions=goto_table:11\n"
+               "table=10,priority=59999,cookie=0x200020003,in_port=3,reg0=1 "
+               "actions=set_field:0->reg0,resubmit(,10)\n"
                "table=12,priority=60000,cookie=0x100010003,in_port=3,reg4=0,"
                "ip,vlan_tci=0x0000/0x1000,ct_state=+est-rpl actions=ct(commit,"
                "zone=NXM_NX_REG3[0..15]),goto_table:20\n"
                "table=12,priority=60000,cookie=0x100010003,in_port=3,reg4=0,"
                "ip,vlan_tci=0x0000/0x1000,ct_state=+new actions=ct(commit,"
                "zone=NXM_NX_REG3[0..15]),goto_table:20\n"
-               "table=12,priority=500,cookie=0x3,in_port=3,reg4=0,ip "
-               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
-               "table=12,priority=500,cookie=0x3,in_port=3,reg4=0,ipv6 "
-               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:20\n"
                "table=32,priority=60000,cookie=0x100010003,reg1=3,reg4=0,ip,"
                "vlan_tci=0x0000/0x1000,ct_state=+est+rpl actions=ct(commit,"
-               "zone=NXM_NX_REG3[0..15]),goto_table:33\n"
-               "table=32,priority=500,cookie=0x3,reg1=3,reg4=0,ip "
-               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
-               "table=32,priority=500,cookie=0x3,reg1=3,reg4=0,ipv6 "
-               "actions=ct(commit,zone=NXM_NX_REG3[0..15]),goto_table:33\n"
-               "table=33,priority=500,cookie=0x3,reg1=3,reg0=0 "
-               "actions=output:3\n",
+               "zone=NXM_NX_REG3[0..15]),goto_table:33\n",
                "cookies");
     free(got);
 }
@@ -1112,10 +1033,13 @@ test_segment_limit(void)
         NULL,
     };
 
-    /* Each instance cuts the chain once. */
+    /* Each instance cuts the chain once; segments count down from the
+     * first, 23, to the last, 0, which has no flow of the port. */
     char *vars = list_var("M", "52:54:00:00:01:%02x", NWF_MAX_SEGMENTS - 1);
     char *got = compile_rules(xmls, vars, SHOW_ETH);
-    CU_ASSERT_PTR_NOT_NULL(strstr(got, "reg0=23 output:3\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "33 60000 reg0=23,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "set_field:0->reg0,resubmit(,33)\n"));
+    CU_ASSERT_PTR_NULL(strstr(got, "reg0=0"));
     free(got);
     free(vars);
 
@@ -1223,7 +1147,8 @@ compile_builtin(const char *top, const char *vars,
 }
 
 /* clean-traffic with one address and with four.  The count includes the
- * port's CLASSIFY and OUTPUT entries (3 on a trunk) and the catch-alls. */
+ * port's CLASSIFY and OUTPUT entries (3 on a trunk); the ends of its
+ * segments are bridge-wide. */
 static void
 test_clean_traffic(void)
 {
@@ -1231,8 +1156,8 @@ test_clean_traffic(void)
         const char *vars;
         size_t n_flows;
     } cases[] = {
-        { "IP=10.0.0.5", 30 },
-        { "IP=10.0.0.5,10.0.0.6,10.0.0.7,192.168.1.9", 36 },
+        { "IP=10.0.0.5", 23 },
+        { "IP=10.0.0.5,10.0.0.6,10.0.0.7,192.168.1.9", 29 },
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -1262,33 +1187,30 @@ test_clean_traffic_eth(void)
     compile_builtin("clean-traffic", "IP=10.0.0.5", &flows);
     char *got = format_rule_flows(&flows, SHOW_ETH);
     check_text(got,
-               "10 60000 reg0=0,dl_src=52:54:00:00:00:01 set_field:1->reg0,"
+               "10 60000 reg0=4,dl_src=52:54:00:00:00:01 set_field:3->reg0,"
                "resubmit(,10)\n"
-               "10 59999 reg0=0 drop\n"
-               "10 59998 reg0=1,udp,vlan_tci=0x0000/0x1000,nw_src=0.0.0.0 "
+               "10 59999 reg0=4 drop\n"
+               "10 59998 reg0=3,udp,vlan_tci=0x0000/0x1000,nw_src=0.0.0.0 "
                "set_field:2->reg0,resubmit(,10)\n"
-               "10 59997 reg0=1,ip,vlan_tci=0x0000/0x1000,nw_src=10.0.0.5 "
+               "10 59997 reg0=3,ip,vlan_tci=0x0000/0x1000,nw_src=10.0.0.5 "
                "set_field:2->reg0,resubmit(,10)\n"
-               "10 59996 reg0=1,ip,vlan_tci=0x0000/0x1000 drop\n"
+               "10 59996 reg0=3,ip,vlan_tci=0x0000/0x1000 drop\n"
                "10 59995 reg0=2,ip,vlan_tci=0x0000/0x1000 goto_table:11\n"
                "10 59994 reg0=2,arp,vlan_tci=0x0000/0x1000,"
-               "arp_sha=52:54:00:00:00:01 set_field:3->reg0,resubmit(,10)\n"
+               "arp_sha=52:54:00:00:00:01 set_field:1->reg0,resubmit(,10)\n"
                "10 59993 reg0=2,arp,vlan_tci=0x0000/0x1000 drop\n"
-               "10 59992 reg0=3,arp,vlan_tci=0x0000/0x1000,arp_spa=10.0.0.5 "
-               "set_field:4->reg0,resubmit(,10)\n"
-               "10 59991 reg0=3,arp,vlan_tci=0x0000/0x1000 drop\n"
-               "10 59990 reg0=4,arp,vlan_tci=0x0000/0x1000 goto_table:11\n"
-               "10 59989 reg0=4,rarp,vlan_tci=0x0000/0x1000,"
+               "10 59992 reg0=1,arp,vlan_tci=0x0000/0x1000,arp_spa=10.0.0.5 "
+               "set_field:0->reg0,resubmit(,10)\n"
+               "10 59991 reg0=1,arp,vlan_tci=0x0000/0x1000 drop\n"
+               "10 59990 reg0=0,arp,vlan_tci=0x0000/0x1000 goto_table:11\n"
+               "10 59989 reg0=0,rarp,vlan_tci=0x0000/0x1000,"
                "dl_src=52:54:00:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,arp_op=3,"
                "arp_spa=0.0.0.0,arp_tpa=0.0.0.0,arp_sha=52:54:00:00:00:01,"
                "arp_tha=52:54:00:00:00:01 goto_table:11\n"
-               "10 59988 reg0=4,rarp,vlan_tci=0x0000/0x1000 drop\n"
-               "10 59987 reg0=4,dl_type=0x0835,vlan_tci=0x0000/0x1000 "
+               "10 59988 reg0=0,rarp,vlan_tci=0x0000/0x1000 drop\n"
+               "10 59987 reg0=0,dl_type=0x0835,vlan_tci=0x0000/0x1000 "
                "goto_table:11\n"
-               "10 59986 reg0=4 drop\n"
-               "10 500 reg0=1 set_field:2->reg0,resubmit(,10)\n"
-               "10 500 reg0=2 set_field:3->reg0,resubmit(,10)\n"
-               "10 500 reg0=3 set_field:4->reg0,resubmit(,10)\n"
+               "10 59986 reg0=0 drop\n"
                "33 60000 reg0=0,ip,vlan_tci=0x0000/0x1000 output:3\n"
                "33 59999 reg0=0,arp,vlan_tci=0x0000/0x1000 output:3\n"
                "33 59998 reg0=0,rarp,vlan_tci=0x0000/0x1000,"
