@@ -762,6 +762,35 @@ binding_make_secure(const struct ovsrec_bridge *brow,
     }
 }
 
+/* Whether 'iface' has an OpenFlow port that flows can name. */
+static bool
+iface_has_ofport(const struct ovsrec_interface *iface)
+{
+    return (iface->n_ofport && iface->ofport[0] > 0
+            && (iface->ofport[0] < ofp_to_u16(OFPP_MAX)
+                || iface->ofport[0] == ofp_to_u16(OFPP_LOCAL)));
+}
+
+/* Whether 'brow' has a bound Interface but is not secure yet. */
+static bool
+binding_bridge_needs_secure(const struct ovsrec_bridge *brow)
+{
+    if (brow->fail_mode && !strcmp(brow->fail_mode, "secure")) {
+        return false;
+    }
+    for (size_t i = 0; i < brow->n_ports; i++) {
+        const struct ovsrec_port *prow = brow->ports[i];
+        for (size_t j = 0; j < prow->n_interfaces; j++) {
+            const struct ovsrec_interface *iface = prow->interfaces[j];
+            if (iface_has_ofport(iface)
+                && smap_get(&iface->external_ids, KEY_FILTERREF)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 static bool
 vswitchd_caught_up(const struct ovsrec_open_vswitch *cfg)
 {
@@ -919,6 +948,15 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
     long long int start = time_msec();
     size_t n_compiled = 0;
 
+    /* A bridge about to be managed is made secure before its ports are
+     * compiled, so that ovs-vswitchd applies the change (and the flush
+     * of the bridge's flows that comes with it) while they compile. */
+    if (txn && !br->managed && binding_bridge_needs_secure(brow)) {
+        binding_make_secure(brow, cfg, txn);
+        poll_immediate_wake();
+        return;
+    }
+
     struct shash_node *node;
     SHASH_FOR_EACH (node, &br->ports) {
         ((struct binding_port *) node->data)->seen = false;
@@ -928,9 +966,7 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
         const struct ovsrec_port *prow = brow->ports[i];
         for (size_t j = 0; j < prow->n_interfaces; j++) {
             const struct ovsrec_interface *iface = prow->interfaces[j];
-            if (!iface->n_ofport || iface->ofport[0] <= 0
-                || (iface->ofport[0] >= ofp_to_u16(OFPP_MAX)
-                    && iface->ofport[0] != ofp_to_u16(OFPP_LOCAL))) {
+            if (!iface_has_ofport(iface)) {
                 continue;
             }
             if (n >= allocated) {
