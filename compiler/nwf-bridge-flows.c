@@ -15,7 +15,10 @@
  *              if it carries VLAN 0 (OVS's "trunks" semantics: a trunk
  *              with no list carries every VLAN); a native-tagged or
  *              native-untagged port is a trunk whose untagged frames
- *              belong to its native VLAN ("tag").
+ *              belong to its native VLAN ("tag").  Access ports and trunks
+ *              of every VLAN share the flows of their class, which their
+ *              CLASSIFY entry loads into NWF_REG_IN_VLAN; other ports
+ *              have flows of their own.
  *   L2_LEARN   drops frames to the IEEE reserved group addresses
  *              01:80:c2:00:00:0x (NORMAL without forward-bpdu), learns
  *              (VLAN, source MAC) -> input port into L2_LOOKUP unless the
@@ -42,6 +45,7 @@
 
 #include "nwf-bridge-flows.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,13 +160,6 @@ port_carries_vlan(const struct nwf_port *port, int vid)
         }
     }
     return !port->trunks || bitmap_is_set(port->trunks, vid);
-}
-
-static bool
-port_is_full_trunk(const struct nwf_port *port)
-{
-    return (!nwf_port_is_access(port) && !nwf_port_is_native(port)
-            && !port->trunks);
 }
 
 /* The blocks of the VLANs that 'port' carries, VLAN 'without' left out
@@ -290,10 +287,56 @@ add_learning(struct nwf_flow_set *flows)
     ds_destroy(&lookup);
 }
 
-/* The VLAN_IN entries of 'port', bound or not. */
+/* VLAN_IN for the ports whose CLASSIFY entry loads a class of VLAN input
+ * into NWF_REG_IN_VLAN (nwf_port_vlan_in_class()): an access port's
+ * untagged frames go into the VLAN in the class, a trunk of every VLAN
+ * takes untagged frames into VLAN 0 and tagged ones into theirs. */
+static void
+add_vlan_in_classes(struct nwf_flow_set *flows)
+{
+    static const struct {
+        uint32_t class;
+        bool masked;            /* Only the class, not the VLAN in it. */
+        bool tagged;
+        const char *actions;    /* Before going on to L2_LEARN. */
+    } classes[] = {
+        { NWF_VLAN_IN_ACCESS, true, false,
+          "move:"NWF_REG_IN_VLAN_FIELD"->"NWF_REG_VLAN_FIELD },
+        { NWF_VLAN_IN_TRUNK, false, false, "load:0->"NWF_REG_VLAN_FIELD },
+        { NWF_VLAN_IN_TRUNK, false, true,
+          "move:NXM_OF_VLAN_TCI[0..11]->"NWF_REG_VLAN_FIELD",pop_vlan" },
+    };
+    struct ds match = DS_EMPTY_INITIALIZER;
+    struct ds actions = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
+        ds_clear(&match);
+        ds_put_format(&match, NWF_REG_IN_VLAN"=0x%"PRIx32, classes[i].class);
+        if (classes[i].masked) {
+            ds_put_format(&match, "/0x%x", NWF_VLAN_IN_CLASS_MASK);
+        }
+        ds_put_format(&match, ",vlan_tci=0x%04x/0x%04x",
+                      classes[i].tagged ? VLAN_PRESENT : 0, VLAN_PRESENT);
+
+        ds_clear(&actions);
+        ds_put_format(&actions, "%s,goto_table:%d", classes[i].actions,
+                      NWF_TABLE_L2_LEARN);
+        add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, ds_cstr(&match),
+                 &actions);
+    }
+    ds_destroy(&actions);
+    ds_destroy(&match);
+}
+
+/* The VLAN_IN entries of 'port', bound or not, if it has no class of VLAN
+ * input. */
 static void
 add_vlan_in(struct nwf_flow_set *flows, const struct nwf_port *port)
 {
+    if (nwf_port_vlan_in_class(port)) {
+        return;
+    }
+
     int ofport = ofp_to_u16(port->ofport);
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
@@ -359,8 +402,10 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
     struct ds actions = DS_EMPTY_INITIALIZER;
 
     ds_put_format(&match, "in_port=%d", ofport);
-    add_goto(flows, NWF_TABLE_CLASSIFY, PRIO_ENTRY, ds_cstr(&match),
-             NWF_TABLE_VLAN_IN);
+    nwf_port_put_vlan_in(port, &actions);
+    ds_put_format(&actions, "goto_table:%d", NWF_TABLE_VLAN_IN);
+    add_flow(flows, NWF_TABLE_CLASSIFY, PRIO_ENTRY, ds_cstr(&match),
+             &actions);
 
     /* Untagged output: an access port's VLAN, a native-untagged port's
      * native VLAN, or a trunk's VLAN 0 (above the tagged entries, which
@@ -430,7 +475,7 @@ get_vlan_members(const struct nwf_port *const *ports, size_t n_ports,
 {
     bitmap_set_multiple(members, 0, n_ports, false);
     for (size_t i = 0; i < n_ports; i++) {
-        if (!port_is_full_trunk(ports[i])
+        if (!nwf_port_is_full_trunk(ports[i])
             && port_carries_vlan(ports[i], vid)) {
             bitmap_set1(members, i);
         }
@@ -463,7 +508,7 @@ add_flood(struct nwf_flow_set *flows, const struct nwf_port *const *ports,
 {
     unsigned long *full = bitmap_allocate(n_ports);
     for (size_t i = 0; i < n_ports; i++) {
-        if (port_is_full_trunk(ports[i])) {
+        if (nwf_port_is_full_trunk(ports[i])) {
             bitmap_set1(full, i);
         }
     }
@@ -532,6 +577,7 @@ nwf_flows_for_bridge(const struct nwf_port *ports, size_t n_ports,
     add_table_defaults(flows);
     add_conntrack(flows);
     nwf_flows_chain_ends(flows);
+    add_vlan_in_classes(flows);
     add_learning(flows);
     for (size_t i = 0; i < n_ports; i++) {
         add_vlan_in(flows, sorted[i]);

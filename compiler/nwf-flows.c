@@ -1099,6 +1099,19 @@ learn_punt_matches(const struct nwf_port *port, struct svec *from_vm,
     svec_add(to_vm, "dl_dst=ff:ff:ff:ff:ff:ff,"DHCP_SERVER_MATCH);
 }
 
+/* Appends to 'actions' the action of a CLASSIFY entry that loads 'port''s
+ * class of VLAN input (nwf_port_vlan_in_class()) into NWF_REG_IN_VLAN,
+ * with a comma after it, if the port has one. */
+void
+nwf_port_put_vlan_in(const struct nwf_port *port, struct ds *actions)
+{
+    uint32_t vlan_in = nwf_port_vlan_in_class(port);
+    if (vlan_in) {
+        ds_put_format(actions, "set_field:0x%"PRIx32"->"NWF_REG_IN_VLAN",",
+                      vlan_in);
+    }
+}
+
 /* The port's entries in CLASSIFY (frames from it) and OUTPUT (frames to
  * it), which load the port's zone and the first segment of each of its
  * rule tables, each also in a variant two priorities higher that first
@@ -1119,23 +1132,27 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
 
     learn_punt_matches(port, &punt_from, &punt_to);
 
+    /* NWF_REG_IN_VLAN is for VLAN_IN, after the rules. */
     char *in_port = xasprintf("in_port=%"PRIu16, ofport);
-    char *classify = xasprintf("set_field:%"PRIu16"->"NWF_REG_ZONE","
-                               "set_field:%d->"NWF_REG_SEG","
-                               "set_field:%d->"NWF_REG_IP_SEG","
-                               "goto_table:%d", port->zone, segs->eth_out,
-                               segs->ip_out, NWF_TABLE_ETH_OUT);
+    struct ds classify = DS_EMPTY_INITIALIZER;
+    ds_put_format(&classify, "set_field:%"PRIu16"->"NWF_REG_ZONE","
+                  "set_field:%d->"NWF_REG_SEG","
+                  "set_field:%d->"NWF_REG_IP_SEG",", port->zone,
+                  segs->eth_out, segs->ip_out);
+    nwf_port_put_vlan_in(port, &classify);
+    ds_put_format(&classify, "goto_table:%d", NWF_TABLE_ETH_OUT);
     nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
-                     in_port, classify);
+                     in_port, ds_cstr(&classify));
     char *punt = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
-                           NWF_METER_LEARN(ofport, false), classify);
+                           NWF_METER_LEARN(ofport, false),
+                           ds_cstr(&classify));
     SVEC_FOR_EACH (i, m, &punt_from) {
         nwf_flow_set_add_format(flows, NWF_TABLE_CLASSIFY,
                                 NWF_PRIO_PORT_FIRST + 2, cookie, punt,
                                 "%s,%s", in_port, m);
     }
     free(punt);
-    free(classify);
+    ds_destroy(&classify);
     free(in_port);
 
     /* NWF_REG_IP_SEG and NWF_REG_SEG still hold the sender's. */

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include "openvswitch/compiler.h"
 #include "openvswitch/types.h"
+#include "nwf-pipeline.h"
 #include "packets.h"
 
 struct ds;
@@ -134,6 +135,27 @@ nwf_port_untagged_in_vlan(const struct nwf_port *port)
             ? (port->tag >= 0 ? port->tag : 0) : 0);
 }
 
+/* Whether 'port' is a trunk of every VLAN. */
+static inline bool
+nwf_port_is_full_trunk(const struct nwf_port *port)
+{
+    return (!nwf_port_is_access(port) && !nwf_port_is_native(port)
+            && !port->trunks);
+}
+
+/* The NWF_VLAN_IN_* class of 'port', which its CLASSIFY entry loads into
+ * NWF_REG_IN_VLAN, or 0 if it needs VLAN_IN flows of its own (a trunk
+ * with a list of VLANs, a native port). */
+static inline uint32_t
+nwf_port_vlan_in_class(const struct nwf_port *port)
+{
+    return (nwf_port_is_access(port)
+            ? NWF_VLAN_IN_ACCESS | nwf_port_untagged_in_vlan(port)
+            : nwf_port_is_full_trunk(port) ? NWF_VLAN_IN_TRUNK : 0);
+}
+
+void nwf_port_put_vlan_in(const struct nwf_port *, struct ds *actions);
+
 /* The VLAN whose frames leave 'port' untagged (if it carries it): an
  * access port's VLAN, a native-untagged port's native VLAN, otherwise
  * VLAN 0, which never carries a tag. */
@@ -207,10 +229,10 @@ void nwf_flows_add_port_entries(const struct nwf_port *,
  * also hold, for bound ports too, what is not one port's: IP_OUT_CT's and
  * IP_IN_CT's conntrack flows (zone from NWF_REG_ZONE; IP_IN_CT does
  * ct_clear first), the ends of the segments of the rule tables
- * (nwf_flows_chain_ends()), each port's VLAN_IN entries and flood list
- * membership, and the OUTPUT flow that drops a copy for its input port,
- * above any port's own OUTPUT entries.  All have cookie 0 (compiler/
- * nwf-bridge-flows.c). */
+ * (nwf_flows_chain_ends()), VLAN_IN (per class of VLAN input, or per
+ * port for a port without one), flood list membership, and the OUTPUT
+ * flow that drops a copy for its input port, above any port's own OUTPUT
+ * entries.  All have cookie 0 (compiler/nwf-bridge-flows.c). */
 void nwf_flows_for_bridge(const struct nwf_port *ports, size_t n_ports,
                           struct nwf_flow_set *);
 

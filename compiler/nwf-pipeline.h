@@ -67,9 +67,23 @@ enum nwf_table {
                                  * IP rules is being walked.  Its own
                                  * register, so that IP_IN does not disturb
                                  * NWF_REG_SEG on the way to ETH_IN. */
+#define NWF_REG_IN_VLAN "reg5"   /* CLASSIFY to VLAN_IN: how the input
+                                 * port takes frames into VLANs, a
+                                 * NWF_VLAN_IN_* class, or 0 for a port
+                                 * with VLAN_IN flows of its own. */
 #define NWF_REG_ZONE_FIELD "NXM_NX_REG3[0..15]"
 #define NWF_REG_OUT_FIELD "NXM_NX_REG1[0..15]"
 #define NWF_REG_VLAN_FIELD "NXM_NX_REG2[0..11]"
+#define NWF_REG_IN_VLAN_FIELD "NXM_NX_REG5[0..11]"
+
+/* Classes of VLAN input in NWF_REG_IN_VLAN: VLAN_IN has one set of flows
+ * per class instead of one per port (compiler/nwf-bridge-flows.c). */
+#define NWF_VLAN_IN_ACCESS 0x1000   /* | VLAN: an access port, untagged
+                                     * frames only, into that VLAN. */
+#define NWF_VLAN_IN_TRUNK 0x2000    /* A trunk of every VLAN: untagged
+                                     * frames into VLAN 0, tagged ones
+                                     * into theirs. */
+#define NWF_VLAN_IN_CLASS_MASK 0xf000
 
 /* Cookies.  A flow's cookie says where it came from, so that
  * "ovs-ofctl dump-flows" output maps back to filters and rules:

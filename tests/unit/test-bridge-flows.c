@@ -105,6 +105,16 @@ bridge_flows(int table, const char *const *specs)
     TO_LEARN
 #define PUSH "push_vlan:0x8100,move:NXM_NX_REG2[0..11]->NXM_OF_VLAN_TCI[0..11]"
 #define LOOKUP "resubmit(,22),goto_table:30"
+
+/* VLAN_IN for the classes of VLAN input, on every bridge (access ports
+ * and trunks of every VLAN have no VLAN_IN flows of their own); they
+ * sort after the ports' own, which match in_port. */
+#define VLAN_IN_CLASSES                                                 \
+    F(20, 65000, ",reg5=0x1000/0xf000,vlan_tci=0x0000/0x1000 "          \
+      "actions=move:NXM_NX_REG5[0..11]->NXM_NX_REG2[0..11]," TO_LEARN)  \
+    F(20, 65000, ",reg5=0x2000,vlan_tci=0x0000/0x1000 "                 \
+      "actions=load:0->NXM_NX_REG2[0..11]," TO_LEARN)                   \
+    F(20, 65000, ",reg5=0x2000,vlan_tci=0x1000/0x1000 actions=" POP)
 #define LEARN                                                           \
     "learn(table=22,idle_timeout=300,priority=65000,NXM_NX_REG2[0..11],"  \
     "NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"                                \
@@ -118,21 +128,18 @@ static void
 test_access_and_trunk(void)
 {
     ASSERT_FLOWS(-1, "1,tag=10" COMMA "2,tag=20" COMMA "3",
-        F(0, 65000, ",in_port=1 actions=goto_table:20")
-        F(0, 65000, ",in_port=2 actions=goto_table:20")
-        F(0, 65000, ",in_port=3 actions=goto_table:20")
+        F(0, 65000, ",in_port=1 actions=set_field:0x100a->reg5,"
+          "goto_table:20")
+        F(0, 65000, ",in_port=2 actions=set_field:0x1014->reg5,"
+          "goto_table:20")
+        F(0, 65000, ",in_port=3 actions=set_field:0x2000->reg5,"
+          "goto_table:20")
         F(0, 0, " actions=drop")
         F(10, 0, " actions=drop")
         CT(11, "ct(table=12,zone=NXM_NX_REG3[0..15])")
         F(11, 0, " actions=goto_table:20")
         F(12, 0, " actions=drop")
-        F(20, 65000, ",in_port=1,vlan_tci=0x0000/0x1000 "
-          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
-        F(20, 65000, ",in_port=2,vlan_tci=0x0000/0x1000 "
-          "actions=load:20->NXM_NX_REG2[0..11]," TO_LEARN)
-        F(20, 65000, ",in_port=3,vlan_tci=0x0000/0x1000 "
-          "actions=load:0->NXM_NX_REG2[0..11]," TO_LEARN)
-        F(20, 65000, ",in_port=3,vlan_tci=0x1000/0x1000 actions=" POP)
+        VLAN_IN_CLASSES
         F(20, 0, " actions=drop")
         F(21, 65001, ",dl_dst=01:80:c2:00:00:00/ff:ff:ff:ff:ff:f0 "
           "actions=drop")
@@ -238,10 +245,7 @@ test_bound_port(void)
         F(23, 65000, ",reg2=10 actions=" CLONE(1) "," CLONE(2))
         F(23, 0, " actions=drop"));
     ASSERT_FLOWS(NWF_TABLE_VLAN_IN, "1,tag=10,bound" COMMA "2,tag=10",
-        F(20, 65000, ",in_port=1,vlan_tci=0x0000/0x1000 "
-          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
-        F(20, 65000, ",in_port=2,vlan_tci=0x0000/0x1000 "
-          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
+        VLAN_IN_CLASSES
         F(20, 0, " actions=drop"));
     ASSERT_FLOWS(NWF_TABLE_OUTPUT, "1,tag=10,bound" COMMA "2,tag=10",
         F(30, 65100, ",in_port=1,reg1=1 actions=drop")
@@ -262,6 +266,7 @@ test_trunk_list(void)
         F(20, 65000, ",in_port=4,vlan_tci=0x1010/0x1ffc actions=" POP)
         F(20, 65000, ",in_port=4,vlan_tci=0x1014/0x1fff actions=" POP)
         F(20, 65000, ",in_port=4,vlan_tci=0x101e/0x1fff actions=" POP)
+        VLAN_IN_CLASSES
         F(20, 0, " actions=drop"));
     ASSERT_FLOWS(NWF_TABLE_OUTPUT, "4,trunks=10-11",
         F(30, 65100, ",in_port=4,reg1=4 actions=drop")
@@ -278,6 +283,7 @@ test_trunk_list(void)
         F(20, 65000, ",in_port=4,vlan_tci=0x0000/0x1000 "
           "actions=load:0->NXM_NX_REG2[0..11]," TO_LEARN)
         F(20, 65000, ",in_port=4,vlan_tci=0x1000/0x1000 actions=" POP)
+        VLAN_IN_CLASSES
         F(20, 0, " actions=drop"));
 }
 
@@ -292,8 +298,6 @@ test_native_untagged(void)
     "1,tag=10" COMMA "2,tag=10,trunks=20,vlan_mode=native-untagged" COMMA \
     "3,trunks=0,20"
     ASSERT_FLOWS(NWF_TABLE_VLAN_IN, NATIVE_UNTAGGED,
-        F(20, 65000, ",in_port=1,vlan_tci=0x0000/0x1000 "
-          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
         F(20, 65000, ",in_port=2,vlan_tci=0x0000/0x1000 "
           "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
         F(20, 65000, ",in_port=2,vlan_tci=0x100a/0x1fff actions=" POP)
@@ -302,6 +306,7 @@ test_native_untagged(void)
           "actions=load:0->NXM_NX_REG2[0..11]," TO_LEARN)
         F(20, 65000, ",in_port=3,vlan_tci=0x1000/0x1fff actions=" POP)
         F(20, 65000, ",in_port=3,vlan_tci=0x1014/0x1fff actions=" POP)
+        VLAN_IN_CLASSES
         F(20, 0, " actions=drop"));
     ASSERT_FLOWS(NWF_TABLE_FLOOD, NATIVE_UNTAGGED,
         F(23, 65000, ",reg2=0 actions=" CLONE(3))
@@ -351,12 +356,11 @@ test_native_tagged(void)
 #define NATIVE_TAGGED \
     "1,tag=10" COMMA "2,tag=10,trunks=20,vlan_mode=native-tagged"
     ASSERT_FLOWS(NWF_TABLE_VLAN_IN, NATIVE_TAGGED,
-        F(20, 65000, ",in_port=1,vlan_tci=0x0000/0x1000 "
-          "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
         F(20, 65000, ",in_port=2,vlan_tci=0x0000/0x1000 "
           "actions=load:10->NXM_NX_REG2[0..11]," TO_LEARN)
         F(20, 65000, ",in_port=2,vlan_tci=0x100a/0x1fff actions=" POP)
         F(20, 65000, ",in_port=2,vlan_tci=0x1014/0x1fff actions=" POP)
+        VLAN_IN_CLASSES
         F(20, 0, " actions=drop"));
     ASSERT_FLOWS(NWF_TABLE_FLOOD, NATIVE_TAGGED,
         F(23, 65000, ",reg2=10 actions=" CLONE(1) "," CLONE(2))

@@ -152,11 +152,20 @@ test_access_port(void)
     CU_ASSERT(entry && entry < marker);
     CU_ASSERT_PTR_NULL(strstr(s, "push_vlan"));
     CU_ASSERT_PTR_NULL(strstr(s, "reg1=3,reg2=0"));
+    /* Its CLASSIFY entry puts it in VLAN_IN's class of access ports of
+     * VLAN 10, which has no flow of its own there. */
+    const char *classify = strstr(s, "table=0,priority=65000,cookie=0x3,"
+                                  "in_port=3 actions=set_field:5->reg3,"
+                                  "set_field:1->reg0,set_field:0->reg4,"
+                                  "set_field:0x100a->reg5,goto_table:10\n");
+    CU_ASSERT(classify && classify < marker);
     CU_ASSERT_PTR_NOT_NULL(strstr(marker, "table=20,priority=65000,"
-                                  "cookie=0x0,in_port=3,"
+                                  "cookie=0x0,reg5=0x1000/0xf000,"
                                   "vlan_tci=0x0000/0x1000 actions="
-                                  "load:10->NXM_NX_REG2[0..11],"
-                                  "goto_table:21\n"));
+                                  "move:NXM_NX_REG5[0..11]->"
+                                  "NXM_NX_REG2[0..11],goto_table:21\n"));
+    CU_ASSERT_PTR_NULL(strstr(marker, "table=20,priority=65000,"
+                              "cookie=0x0,in_port=3"));
 
     /* The same port as a trunk pushes the tag of a VLAN other than 0. */
     ds_clear(&out);

@@ -792,7 +792,7 @@ test_negation(void)
     char *all = compile_rules(xmls, NULL, SHOW_ALL);
     CU_ASSERT_PTR_NOT_NULL(strstr(all, "in_port=3 actions=set_field:7->reg3,"
                                   "set_field:1->reg0,set_field:1->reg4,"
-                                  "goto_table:10\n"));
+                                  "set_field:0x2000->reg5,goto_table:10\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(all, "reg1=3,reg2=0 actions="
                                   "set_field:7->reg3,set_field:2->reg0,"
                                   "set_field:1->reg4,goto_table:31\n"));
@@ -830,7 +830,7 @@ test_port_entries(void)
     check_text(got,
                "table=0,priority=65000,cookie=0x3,in_port=3 "
                "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
-               "goto_table:10\n"
+               "set_field:0x2000->reg5,goto_table:10\n"
                "table=30,priority=65001,cookie=0x3,reg1=3,reg2=0 "
                "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
                "goto_table:31\n"
