@@ -875,15 +875,15 @@ test_learning_port(void)
         "table=0,priority=65002,cookie=0x3,in_port=3,"
         "dl_src=52:54:00:00:00:01,udp,tp_src=68,tp_dst=67 "
         "actions=controller(userdata=02,meter_id=262),set_field:7->reg3,"
-        "set_field:0->reg0,goto_table:10\n"
+        "set_field:0->reg0,set_field:0->reg4,set_field:0x1005->reg5,"
+        "goto_table:10\n"
         "table=0,priority=65000,cookie=0x3,in_port=3 "
-        "actions=set_field:7->reg3,set_field:0->reg0,goto_table:10\n"
+        "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+        "set_field:0x1005->reg5,goto_table:10\n"
         "table=10,priority=60000,cookie=0x3,in_port=3,reg0=0,"
         "dl_src=52:54:00:00:00:01,udp,tp_src=68,tp_dst=67 "
         "actions=goto_table:11\n"
-        "table=10,priority=500,cookie=0x3,in_port=3,reg0=0 actions=drop\n"
-        "table=12,priority=500,cookie=0x3,in_port=3,reg4=0 "
-        "actions=goto_table:20\n"
+        "table=10,priority=59999,cookie=0x3,in_port=3,reg0=0 actions=drop\n"
         "table=30,priority=65002,cookie=0x3,reg1=3,dl_dst=52:54:00:00:00:01,"
         "udp,tp_src=67,tp_dst=68 "
         "actions=controller(userdata=02,meter_id=263),set_field:7->reg3,"
@@ -895,15 +895,13 @@ test_learning_port(void)
         "table=30,priority=65000,cookie=0x3,reg1=3 "
         "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
         "goto_table:31\n"
-        "table=32,priority=500,cookie=0x3,reg1=3,reg4=0 "
-        "actions=goto_table:33\n"
         "table=33,priority=60000,cookie=0x3,reg1=3,reg0=0,"
         "dl_dst=52:54:00:00:00:01,udp,tp_src=67,tp_dst=68,nw_src=10.0.0.1 "
         "actions=output:3\n"
         "table=33,priority=60000,cookie=0x3,reg1=3,reg0=0,"
         "dl_dst=ff:ff:ff:ff:ff:ff,udp,tp_src=67,tp_dst=68,nw_src=10.0.0.1 "
         "actions=output:3\n"
-        "table=33,priority=500,cookie=0x3,reg1=3,reg0=0 actions=drop\n",
+        "table=33,priority=59999,cookie=0x3,reg1=3,reg0=0 actions=drop\n",
         "dhcp mode");
 
     /* any mode on a trunk: IPv4 and ARP both ways, copies of what the VM
