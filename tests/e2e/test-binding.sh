@@ -73,10 +73,12 @@ ip -n "$SW_NS" link set br0 up
 host_mac=$(ip -n "$SW_NS" -br link show br0 | awk '{ print $3 }')
 host_sees() {
     local src=$1
-    ip netns exec "$SW_NS" timeout 2 tcpdump -i br0 -c 1 -n -U \
-        --immediate-mode -p "udp port 5656" >"$SW_DIR/host.out" 2>/dev/null &
+    rm -f "$SW_DIR/host.err"
+    ip netns exec "$SW_NS" timeout 3 tcpdump -i br0 -c 1 -n -U \
+        --immediate-mode -p "udp port 5656" >"$SW_DIR/host.out" \
+        2>"$SW_DIR/host.err" &
     local sniffer=$!
-    sleep 0.3
+    retry 2 grep -q "listening on" "$SW_DIR/host.err"
     vm_exec vm1 "$PYTHON" - "$src" "$host_mac" <<'PY'
 import sys
 from scapy.all import Ether, IP, UDP, sendp, conf

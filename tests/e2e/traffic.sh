@@ -15,11 +15,12 @@
 frame_arrives() {
     local from=$1 to=$2 bpf=$3 frame=$4
     local out="$SW_DIR/sniff.$$.$RANDOM"
-    vm_exec "$to" timeout 2 tcpdump -i eth0 -c 1 -n -U -p "$bpf" \
-        >"$out" 2>/dev/null &
+    vm_exec "$to" timeout 3 tcpdump -i eth0 -c 1 -n -U -p "$bpf" \
+        >"$out" 2>"$out.err" &
     local sniffer=$!
-    # tcpdump needs a moment before it captures.
-    sleep 0.3
+    # tcpdump captures once it says so; a fixed pause was too short when
+    # the machine was busy.
+    retry 2 grep -q "listening on" "$out.err"
     vm_exec "$from" "$PYTHON" - "$frame" <<'PY'
 import sys
 from scapy.all import *
@@ -29,7 +30,7 @@ PY
     wait "$sniffer"
     local got
     got=$(grep -c . "$out" 2>/dev/null)
-    rm -f "$out"
+    rm -f "$out" "$out.err"
     [ "${got:-0}" -gt 0 ]
 }
 
