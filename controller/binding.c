@@ -55,8 +55,7 @@ struct binding_compiled {
     size_t n_flows;
     struct sset filters;        /* Filters its tree refers to. */
     bool learning;              /* $IP is being learned: learning flows. */
-    char *learned_ips;          /* Learned $IP values, comma-separated, or
-                                 * NULL if it does not learn. */
+    struct svec learned_ips;    /* Learned $IP values, sorted. */
 };
 
 /* One bound Interface. */
@@ -200,7 +199,7 @@ binding_compiled_init(struct binding_compiled *c)
     c->n_flows = 0;
     sset_init(&c->filters);
     c->learning = false;
-    c->learned_ips = NULL;
+    svec_init(&c->learned_ips);
 }
 
 static void
@@ -210,8 +209,7 @@ binding_compiled_clear(struct binding_compiled *c)
     c->n_flows = 0;
     sset_clear(&c->filters);
     c->learning = false;
-    free(c->learned_ips);
-    c->learned_ips = NULL;
+    svec_clear(&c->learned_ips);
 }
 
 static void
@@ -220,6 +218,7 @@ binding_compiled_destroy(struct binding_compiled *c)
     binding_compiled_clear(c);
     ofctrl_flows_destroy(&c->flows);
     sset_destroy(&c->filters);
+    svec_destroy(&c->learned_ips);
 }
 
 static void
@@ -227,16 +226,14 @@ binding_compiled_swap(struct binding_compiled *a, struct binding_compiled *b)
 {
     ofctrl_flows_swap(&a->flows, &b->flows);
     sset_swap(&a->filters, &b->filters);
+    svec_swap(&a->learned_ips, &b->learned_ips);
 
     size_t n_flows = a->n_flows;
     bool learning = a->learning;
-    char *learned_ips = a->learned_ips;
     a->n_flows = b->n_flows;
     a->learning = b->learning;
-    a->learned_ips = b->learned_ips;
     b->n_flows = n_flows;
     b->learning = learning;
-    b->learned_ips = learned_ips;
 }
 
 static void
@@ -426,8 +423,7 @@ binding_port_drop_all(struct binding_port *port)
     ovs_assert(!error);
     port->compiled.n_flows = set.n;
     port->compiled.learning = false;
-    free(port->compiled.learned_ips);
-    port->compiled.learned_ips = NULL;
+    svec_clear(&port->compiled.learned_ips);
     nwf_flow_set_destroy(&set);
 }
 
@@ -492,19 +488,18 @@ binding_port_learn(const struct nwf_port *nport, const char *filter,
         iplearn_port_set(nport->name, &nport->mac, mode, servers, n_servers);
     }
 
-    struct svec addrs = SVEC_EMPTY_INITIALIZER;
-    iplearn_port_get_addrs(nport->name, &addrs);
+    struct svec *addrs = &out->learned_ips;
+    iplearn_port_get_addrs(nport->name, addrs);
     *learn_port = *nport;
     learn_port->learn_punt = (mode == NWF_IP_LEARNING_DHCP
                               ? NWF_LEARN_PUNT_DHCP
-                              : addrs.n ? NWF_LEARN_PUNT_NONE
+                              : addrs->n ? NWF_LEARN_PUNT_NONE
                               : NWF_LEARN_PUNT_ANY);
-    out->learned_ips = svec_join(&addrs, ",", "");
-    if (addrs.n) {
+    if (addrs->n) {
         struct nwf_var_table learned;
         nwf_var_table_clone(&learned, vars);
-        for (size_t i = 0; i < addrs.n; i++) {
-            nwf_var_table_add(&learned, "IP", addrs.names[i]);
+        for (size_t i = 0; i < addrs->n; i++) {
+            nwf_var_table_add(&learned, "IP", addrs->names[i]);
         }
         nwf_resolved_destroy(resolved);
         nwf_resolved_init(resolved);
@@ -517,7 +512,6 @@ binding_port_learn(const struct nwf_port *nport, const char *filter,
         nwf_flows_for_learning_port(learn_port, servers, n_servers, set);
         out->learning = true;
     }
-    svec_destroy(&addrs);
     free(servers);
     return error;
 }
@@ -834,14 +828,16 @@ binding_write_status(const struct binding_bridge *br,
         snprintf(zone, sizeof zone, "%"PRIu16, port->zone);
         ovsrec_interface_update_external_ids_setkey(iface, KEY_ZONE, zone);
     }
-    const char *learned = (port->compiled.learned_ips
-                           && *port->compiled.learned_ips
-                           ? port->compiled.learned_ips : NULL);
     const char *old_learned = smap_get(&iface->external_ids, KEY_LEARNED_IP);
-    if (txn && learned && (!old_learned || strcmp(learned, old_learned))) {
-        ovsrec_interface_update_external_ids_setkey(iface, KEY_LEARNED_IP,
-                                                    learned);
-    } else if (txn && !learned && old_learned) {
+    if (txn && port->compiled.learned_ips.n) {
+        char *learned = svec_join(&port->compiled.learned_ips, ",", "");
+        if (!old_learned || strcmp(learned, old_learned)) {
+            ovsrec_interface_update_external_ids_setkey(iface,
+                                                        KEY_LEARNED_IP,
+                                                        learned);
+        }
+        free(learned);
+    } else if (txn && old_learned) {
         ovsrec_interface_update_external_ids_delkey(iface, KEY_LEARNED_IP);
     }
     ds_destroy(&s);
@@ -1050,9 +1046,6 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
     free(nports);
 }
 
-/* Brings every bridge's connection, bindings and desired flows up to date
- * with OVSDB and the filter store, and writes statuses with 'txn' (which
- * may be NULL while a transaction is in flight). */
 /* A packet-in of a port (pinctrl.h): for its capture, if one is running,
  * and for learning its address. */
 static void
@@ -1093,6 +1086,9 @@ binding_learned_changed(void)
     sset_destroy(&changed);
 }
 
+/* Brings every bridge's connection, bindings and desired flows up to date
+ * with OVSDB and the filter store, and writes statuses with 'txn' (which
+ * may be NULL while a transaction is in flight). */
 void
 binding_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
 {
@@ -1467,6 +1463,25 @@ binding_unixctl_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
                               NWF_COOKIE_PORT_MASK, binding_show_reply, show);
 }
 
+/* 'values' as a JSON array of strings. */
+static struct json *
+svec_to_json(const struct svec *values)
+{
+    struct json *array = json_array_create_empty();
+    for (size_t i = 0; i < values->n; i++) {
+        json_array_add(array, json_string_create(values->names[i]));
+    }
+    return array;
+}
+
+static void
+binding_svec_to_json(const struct svec *values, struct ds *s)
+{
+    struct json *array = svec_to_json(values);
+    json_to_ds(array, 0, s);
+    json_destroy(array);
+}
+
 /* Puts 'vars' as a JSON object of arrays: {"IP": ["10.0.0.5"], ...}. */
 static void
 binding_params_to_json(const struct nwf_var_table *vars, struct ds *s)
@@ -1474,12 +1489,7 @@ binding_params_to_json(const struct nwf_var_table *vars, struct ds *s)
     struct json *obj = json_object_create();
     struct shash_node *node;
     SHASH_FOR_EACH (node, &vars->vars) {
-        const struct svec *values = node->data;
-        struct json *array = json_array_create_empty();
-        for (size_t i = 0; i < values->n; i++) {
-            json_array_add(array, json_string_create(values->names[i]));
-        }
-        json_object_put(obj, node->name, array);
+        json_object_put(obj, node->name, svec_to_json(node->data));
     }
     json_to_ds(obj, JSSF_SORT, s);
     json_destroy(obj);
@@ -1515,9 +1525,7 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
             const char *filter = port->signature
                                  ? port->signature : "";
             size_t flen = strcspn(filter, "|");
-            const char *learned = (port->compiled.learned_ips
-                                   && *port->compiled.learned_ips
-                                   ? port->compiled.learned_ips : NULL);
+            const struct svec *learned = &port->compiled.learned_ips;
             if (json) {
                 ds_put_format(&s, "%s{\"port\":", s.length > 1 ? "," : "");
                 json_string_escape(ports[j]->name, &s);
@@ -1527,22 +1535,20 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
                               ",\"state\":", (int) flen, filter,
                               port->compiled.n_flows);
                 json_string_escape(state, &s);
-                ds_put_format(&s, ",\"zone\":%"PRIu16, port->zone);
-                ds_put_cstr(&s, ",\"learned_ip\":[");
-                for (const char *p = learned; p && *p; ) {
-                    size_t len = strcspn(p, ",");
-                    ds_put_format(&s, "%s\"%.*s\"", p == learned ? "" : ",",
-                                  (int) len, p);
-                    p += len + (p[len] == ',');
-                }
-                ds_put_cstr(&s, "],\"parameters\":");
+                ds_put_format(&s, ",\"zone\":%"PRIu16",\"learned_ip\":",
+                              port->zone);
+                binding_svec_to_json(learned, &s);
+                ds_put_cstr(&s, ",\"parameters\":");
                 binding_params_to_json(&port->vars, &s);
                 ds_put_char(&s, '}');
             } else {
-                ds_put_format(&s, "%-16s %-12s %-20.*s %6"PRIuSIZE"  %-10s %-16s "
-                              , ports[j]->name, sorted[i]->name,
+                char *ips = (learned->n ? svec_join(learned, ",", "")
+                             : xstrdup("-"));
+                ds_put_format(&s, "%-16s %-12s %-20.*s %6"PRIuSIZE"  %-10s "
+                              "%-16s ", ports[j]->name, sorted[i]->name,
                               (int) flen, filter, port->compiled.n_flows,
-                              state, learned ? learned : "-");
+                              state, ips);
+                free(ips);
                 nwf_var_table_format(&port->vars, &s);
                 ds_put_char(&s, '\n');
             }
