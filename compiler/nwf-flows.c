@@ -1071,8 +1071,6 @@ emit_chain(struct port_ctx *ctx, struct chain *c)
 /* Learning copies: the matches of the frames from and to a port that its
  * learn_punt sends to the controller, and the action that sends them. */
 #define LEARN_PUNT_ACTION "controller(userdata=%02x,meter_id=%"PRIu32"),"
-#define DHCP_CLIENT_MATCH "udp,tp_src=68,tp_dst=67"
-#define DHCP_SERVER_MATCH "udp,tp_src=67,tp_dst=68"
 
 static void
 learn_punt_matches(const struct nwf_port *port, struct svec *from_vm,
@@ -1089,14 +1087,14 @@ learn_punt_matches(const struct nwf_port *port, struct svec *from_vm,
         svec_add_nocopy(from_vm, xasprintf("dl_src=%s,arp", mac));
         break;
     case NWF_LEARN_PUNT_DHCP:
-        svec_add_nocopy(from_vm, xasprintf("dl_src=%s,"DHCP_CLIENT_MATCH,
+        svec_add_nocopy(from_vm, xasprintf("dl_src=%s,"NWF_DHCP_CLIENT_MATCH,
                                            mac));
         break;
     }
     /* Not to other MACs: a frame flooded to every port (its destination
      * not learned yet) is copied for its own port only. */
-    svec_add_nocopy(to_vm, xasprintf("dl_dst=%s,"DHCP_SERVER_MATCH, mac));
-    svec_add(to_vm, "dl_dst=ff:ff:ff:ff:ff:ff,"DHCP_SERVER_MATCH);
+    svec_add_nocopy(to_vm, xasprintf("dl_dst=%s,"NWF_DHCP_SERVER_MATCH, mac));
+    svec_add(to_vm, "dl_dst=ff:ff:ff:ff:ff:ff,"NWF_DHCP_SERVER_MATCH);
 }
 
 /* Appends to 'actions' the action of a CLASSIFY entry that loads 'port''s

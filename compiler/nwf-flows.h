@@ -96,6 +96,10 @@ enum nwf_learn_punt {
                                  * server replies to it ("dhcp" mode). */
 };
 
+/* DHCP packets from a client and from a server, as matches. */
+#define NWF_DHCP_CLIENT_MATCH "udp,tp_src=68,tp_dst=67"
+#define NWF_DHCP_SERVER_MATCH "udp,tp_src=67,tp_dst=68"
+
 /* A port of a managed bridge, as the compiler needs to know it. */
 struct nwf_port {
     char *name;

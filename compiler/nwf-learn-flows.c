@@ -36,8 +36,8 @@ learning_allowed(const struct nwf_port *port, bool from_vm,
 
     for (size_t i = 0; i < n_dsts; i++) {
         if (port->learn_punt == NWF_LEARN_PUNT_DHCP) {
-            const char *dhcp = (from_vm ? "udp,tp_src=68,tp_dst=67"
-                                : "udp,tp_src=67,tp_dst=68");
+            const char *dhcp = (from_vm ? NWF_DHCP_CLIENT_MATCH
+                                : NWF_DHCP_SERVER_MATCH);
             if (from_vm || !n_servers) {
                 svec_add_nocopy(allowed, xasprintf("%s=%s,%s", mac_field,
                                                    dsts[i], dhcp));
