@@ -102,13 +102,13 @@ static void
 capture_unixctl_stop(struct unixctl_conn *conn, int argc OVS_UNUSED,
                      const char *argv[], void *aux OVS_UNUSED)
 {
-    if (!shash_find(&captures, argv[1])) {
+    struct capture *c = shash_find_data(&captures, argv[1]);
+    if (!c) {
         char *error = xasprintf("%s: no capture in progress", argv[1]);
         unixctl_command_reply_error(conn, error);
         free(error);
         return;
     }
-    struct capture *c = shash_find_data(&captures, argv[1]);
     char *reply = xasprintf("%llu packets written to %s", c->n_packets,
                             c->file);
     capture_stop__(argv[1]);
