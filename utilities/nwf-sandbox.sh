@@ -2,7 +2,8 @@
 # The README's first command: installs what is missing, builds, and starts
 # a sandbox: a private Open vSwitch (ovsdb-server and ovs-vswitchd with a
 # userspace bridge, in a network namespace of their own), nwf-controller
-# from the build tree, and two namespace VMs on the bridge.
+# from the build tree, and three namespace VMs on the bridge (one of them
+# learning its IP address).
 #
 # Usage: utilities/nwf-sandbox.sh [start|stop|status]
 #
@@ -17,7 +18,7 @@ SW_DIR=/run/nwf-sandbox
 SW_NS=nwfsbsw
 SW_ID=sb
 SW_BRIDGE=br-sandbox
-SW_VMS="vm1 vm2"
+SW_VMS="vm1 vm2 vm3"
 NWF_CONTROLLER=$top/controller/nwf-controller
 NWF_BUILTIN_DIR=$top/filters
 . "$top/utilities/nwf-netns.sh"
