@@ -96,16 +96,20 @@ check "the host pings the bound VM" \
     retry 5 ip netns exec "$SW_NS" ping -c 1 -W 1 10.9.7.1
 
 list_shows_active() {
-    ctl_appctl bindings/list | grep "^$p1 " | grep -q "clean-traffic .* active"
+    ctl_appctl bindings/list | grep "^$p1 " |
+        grep -q "clean-traffic .* active  *- *IP=10.9.7.1$"
 }
-check "bindings/list shows the port, its filter and state" list_shows_active
+check "bindings/list shows the port, its filter, state and parameters" \
+    list_shows_active
 list_json_parses() {
     ctl_appctl bindings/list --format=json | "$PYTHON" -c '
 import json, sys
 b = json.load(sys.stdin)
-assert any(x["state"] == "active" and x["flows"] > 0 for x in b), b'
+assert any(x["state"] == "active" and x["flows"] > 0
+           and x["parameters"] == {"IP": ["10.9.7.1"]}
+           and x["learned_ip"] == [] for x in b), b'
 }
-check "bindings/list --format=json parses" list_json_parses
+check "bindings/list --format=json parses, with parameters" list_json_parses
 show_groups_by_rule() {
     ctl_appctl bindings/show "$p1" >"$SW_DIR/show.out" || return 1
     cat "$SW_DIR/show.out"

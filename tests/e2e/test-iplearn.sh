@@ -119,6 +119,14 @@ check "a spoofed source address from it is dropped" \
     "Ether(src=\"$(mac 1)\",dst=\"$MSRV\")/IP(src=\"10.20.0.99\",dst=\"$SRV\")/UDP(sport=5555,dport=5555)"
 check "nwf-ofctl bindings shows the learned address" \
     sh -c "'$NWF_OFCTL' --target='$SW_DIR/nwf-controller.ctl' bindings | grep '^$(port vm1) ' | grep -q '$LEASE'"
+json_learned() {
+    "$NWF_OFCTL" --target="$SW_DIR/nwf-controller.ctl" bindings \
+        --format=json | "$PYTHON" -c '
+import json, sys
+b = {x["port"]: x for x in json.load(sys.stdin)}
+assert b[sys.argv[1]]["learned_ip"] == [sys.argv[2]], b' "$(port vm1)" "$LEASE"
+}
+check "... and in JSON, as a list" json_learned
 
 # Each learning port has its own meters, one per direction.
 learn_meter() { echo $((256 + 2 * $(vm_ofport "$1") + $2)); }
