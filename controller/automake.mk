@@ -14,6 +14,8 @@ controller_nwf_controller_SOURCES = \
 	controller/iplearn-packet.h \
 	controller/iplearn.c \
 	controller/iplearn.h \
+	controller/ofctrl-flows.c \
+	controller/ofctrl-flows.h \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
 	controller/pinctrl.c \

@@ -27,29 +27,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "openvswitch/hmap.h"
+#include "ofctrl-flows.h"
 
 struct ofctrl;
 struct ofp_header;
 struct ofpbuf;
 struct ds;
-
-/* A set of flows, built by the owner and handed to ofctrl_put(). */
-struct ofctrl_flows {
-    struct hmap flows;          /* Contains "struct ofctrl_flow"s. */
-};
-
-void ofctrl_flows_init(struct ofctrl_flows *);
-void ofctrl_flows_destroy(struct ofctrl_flows *);
-void ofctrl_flows_clear(struct ofctrl_flows *);
-void ofctrl_flows_swap(struct ofctrl_flows *, struct ofctrl_flows *);
-size_t ofctrl_flows_count(const struct ofctrl_flows *);
-char *ofctrl_flows_add(struct ofctrl_flows *, const char *flow)
-    OVS_WARN_UNUSED_RESULT;
-bool ofctrl_flows_remove(struct ofctrl_flows *, const char *flow);
-void ofctrl_flows_format(const struct ofctrl_flows *, struct ds *);
-void ofctrl_flows_merge(struct ofctrl_flows *dst,
-                        const struct ofctrl_flows *src);
 
 struct ofctrl *ofctrl_create(const char *bridge, const char *rundir);
 void ofctrl_destroy(struct ofctrl *);

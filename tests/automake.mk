@@ -24,6 +24,7 @@ tests_nwf_unit_tests_SOURCES = \
 tests_nwf_unit_tests_SOURCES += \
 	controller/iplearn-packet.c \
 	controller/iplearn.c \
+	controller/ofctrl-flows.c \
 	controller/ofctrl.c \
 	controller/pinctrl.c
 tests_nwf_unit_tests_LDADD = \
