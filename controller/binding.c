@@ -66,6 +66,10 @@ struct binding_port {
     /* What the port's flows were compiled from; a change recompiles. */
     char *signature;
     bool dirty;                 /* A filter of its tree changed. */
+    bool filter_update;         /* A filter of its tree changed since the
+                                 * last put: every port that a filter
+                                 * update changes changes at one instant
+                                 * (OFCTRL_ALL_AT_ONCE). */
 
     /* What it was last compiled from, kept for trial compiles of a new
      * filter definition (binding_try_change()). */
@@ -885,13 +889,21 @@ binding_bridge_put(struct binding_bridge *br, const struct nwf_port *nports,
     }
     ofctrl_flows_merge(&desired, &br->debug_flows);
 
-    uint64_t seqno = ofctrl_put(br->ofctrl, &desired);
+    enum ofctrl_put_mode mode = OFCTRL_PER_PORT;
+    SHASH_FOR_EACH (node, &br->ports) {
+        struct binding_port *port = node->data;
+        if (port->filter_update) {
+            mode = OFCTRL_ALL_AT_ONCE;
+        }
+    }
+    uint64_t seqno = ofctrl_put(br->ofctrl, &desired, mode);
     SHASH_FOR_EACH (node, &br->ports) {
         struct binding_port *port = node->data;
         if (port->flows_seqno == UINT64_MAX) {
             port->flows_seqno = seqno;
         }
         port->changed = false;
+        port->filter_update = false;
     }
     nwf_flow_set_destroy(&set);
     ofctrl_flows_destroy(&desired);
@@ -1035,7 +1047,7 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
         struct ofctrl_flows flows;
         ofctrl_flows_init(&flows);
         ofctrl_flows_merge(&flows, &br->debug_flows);
-        ofctrl_put(br->ofctrl, &flows);
+        ofctrl_put(br->ofctrl, &flows, OFCTRL_PER_PORT);
         ofctrl_flows_destroy(&flows);
     }
     br->debug_changed = false;
@@ -1158,6 +1170,7 @@ binding_filters_changed(const struct sset *names)
         SSET_FOR_EACH (name, names) {
             if (sset_contains(&port->compiled.filters, name)) {
                 port->dirty = true;
+                port->filter_update = true;
             }
         }
     }
@@ -1221,11 +1234,13 @@ binding_changed(const char *name, void *aux OVS_UNUSED)
             binding_compiled_swap(&port->compiled, &port->pending);
             port->flows_seqno = UINT64_MAX;
             port->changed = true;
+            port->filter_update = true;
             free(port->error);
             port->error = NULL;
         } else if (sset_contains(&port->compiled.filters, name)
                    || port->error) {
             port->dirty = true;
+            port->filter_update = true;
         }
     }
     binding_drop_pending();

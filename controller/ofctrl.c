@@ -35,32 +35,75 @@
 
 VLOG_DEFINE_THIS_MODULE(ofctrl);
 
-
 /* After an error from the switch, wait this long before resynchronizing,
  * so that a flow the switch keeps rejecting does not make a busy loop. */
 #define OFCTRL_RESYNC_BACKOFF_MSEC 1000
 
-struct ofctrl {
-    char *bridge;
+/* Lanes.  ovs-vswitchd reads at most 50 messages from one OpenFlow
+ * connection per pass of its main loop, and on a bridge with many ports a
+ * pass is slow: the userspace datapath reads every tap port in it (about
+ * 3 ms with 1,000 ports).  24,000 flow changes on one connection take 480
+ * passes.  So a large batch that needs not reach the switch at a single
+ * instant is spread over up to OFCTRL_N_LANES connections: the main one
+ * (lane 0) and extra ones that carry nothing but bundles.  A port's changes
+ * all go in one lane's bundle, so that each port still changes atomically;
+ * see ofctrl_send_changes(). */
+#define OFCTRL_N_LANES 8
+#define OFCTRL_LANE_MIN_CHANGES 500     /* Fewer changes use one bundle. */
+
+/* An extra connection to the bridge (lane 1 and up). */
+struct ofctrl_lane {
     struct rconn *rconn;
     unsigned int conn_seqno;    /* rconn connection seqno last seen. */
+    uint32_t staged_bundle;     /* A filled bundle to commit once the main
+                                 * lane's bundle is confirmed, or 0. */
+    ovs_be32 barrier_xid;       /* The barrier after its commit... */
+    bool in_flight;             /* ...while it is awaited. */
+};
+
+/* What ofctrl knows of the switch's flow table. */
+enum ofctrl_sync {
+    OFCTRL_SYNCED,      /* 'installed' is what it has, once the batch in
+                         * progress is confirmed. */
+    OFCTRL_UNKNOWN,     /* After a (re)connection or an error. */
+    OFCTRL_COUNTING,    /* Asked how many flows the switch has.  None (a
+                         * switch that just started, a bridge that just
+                         * became secure): 'installed' is empty and the
+                         * desired flows go as changes.  Some: */
+    OFCTRL_FULL_SYNC,   /* One bundle deletes them all and adds the desired
+                         * set, so that the bridge never passes through a
+                         * state with partial or no flows. */
+};
+
+struct ofctrl {
+    char *bridge;
+    struct rconn *rconn;        /* The main connection: lane 0. */
+    unsigned int conn_seqno;    /* rconn connection seqno last seen. */
+    struct ofctrl_lane lanes[OFCTRL_N_LANES - 1];
 
     struct ofctrl_flows desired;
     uint64_t desired_seqno;     /* Incremented by each ofctrl_put(). */
+    bool changes_pending;       /* 'desired' may differ from 'installed'. */
+    bool all_at_once;           /* A put since the last batch wants its
+                                 * changes in one bundle. */
 
-    /* What the switch has, once the batch in flight is confirmed.  Only
-     * meaningful when 'need_full_sync' is false. */
+    /* What the switch has, once the batch in progress is confirmed.  Only
+     * meaningful in OFCTRL_SYNCED. */
     struct ofctrl_flows installed;
-    bool need_full_sync;
-    long long int resync_after; /* Earliest time of the next full sync. */
+    enum ofctrl_sync sync;
+    long long int resync_after; /* Earliest time to leave OFCTRL_UNKNOWN. */
+    ovs_be32 count_xid;         /* The request of OFCTRL_COUNTING. */
 
-    /* The batch in flight, if any: the barrier that confirms it and the
-     * desired seqno it carried. */
+    /* The batch in progress, if any: the main lane's barrier that confirms
+     * its bundle (and the lanes' barriers, see struct ofctrl_lane), and
+     * the desired seqno it carried. */
+    bool batch_active;
     ovs_be32 barrier_xid;
-    bool in_flight;
+    bool in_flight;             /* The main lane's barrier is awaited. */
     bool batch_failed;
     long long int batch_sent;   /* When, in msec. */
-    size_t batch_changes;       /* How many flow changes it carried. */
+    size_t batch_changes;       /* How many flow changes it carried... */
+    size_t batch_bundles;       /* ...in how many bundles. */
     uint64_t batch_seqno;
     uint64_t installed_seqno;   /* Highest seqno confirmed on the switch. */
 
@@ -72,6 +115,8 @@ struct ofctrl {
      * ofctrl knows.  After a reconnection the switch is asked for its
      * meters, and those no flow uses are deleted. */
     struct hmap installed_meters;   /* Contains "struct ofctrl_meter"s. */
+    struct hmap meters_to_delete;   /* Once no batch is in progress. */
+    bool meters_unknown;            /* Ask with the next batch. */
     ovs_be32 meters_xid;            /* Meter config request in flight. */
 
     /* The flow statistics request in flight, if any. */
@@ -83,13 +128,15 @@ struct ofctrl {
 };
 
 static void ofctrl_stats_finish(struct ofctrl *, const char *error);
+static void ofctrl_flush_meter_deletes(struct ofctrl *);
 
 /* ---- Meters. ----
  *
  * The meters that the controller() actions of the flows refer to
  * (nwf-pipeline.h) are added before the bundle that needs them (meter mods
- * cannot go in a bundle) and deleted after the bundle that stops using
- * them.  An error from the switch about a meter mod (one that exists
+ * cannot go in a bundle) and deleted once the batch that stops using them
+ * is confirmed on every lane (deleting a meter deletes the flows that use
+ * it).  An error from the switch about a meter mod (one that exists
  * already after a restart, say) changes nothing about the flows and is
  * not a reason to resynchronize. */
 
@@ -160,12 +207,22 @@ ofctrl_create(const char *bridge, const char *rundir)
     ofctrl_flows_init(&ofctrl->desired);
     ofctrl_flows_init(&ofctrl->installed);
     hmap_init(&ofctrl->installed_meters);
-    ofctrl->need_full_sync = true;
+    hmap_init(&ofctrl->meters_to_delete);
+    ofctrl->sync = OFCTRL_UNKNOWN;
+    ofctrl->meters_unknown = true;
     ofctrl->next_bundle_id = 1;
 
     char *target = xasprintf("unix:%s/%s.mgmt", rundir, bridge);
     rconn_connect(ofctrl->rconn, target, bridge);
-    VLOG_INFO("%s: connecting to %s", bridge, target);
+    VLOG_INFO("%s: connecting to %s (and %d lanes for large batches)",
+              bridge, target, OFCTRL_N_LANES - 1);
+    for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
+        struct ofctrl_lane *lane = &ofctrl->lanes[i];
+        char *name = xasprintf("%s lane %"PRIuSIZE, bridge, i + 1);
+        lane->rconn = rconn_create(5, 4, 0, 1u << OFP13_VERSION);
+        rconn_connect(lane->rconn, target, name);
+        free(name);
+    }
     free(target);
     return ofctrl;
 }
@@ -176,10 +233,15 @@ ofctrl_destroy(struct ofctrl *ofctrl)
     if (ofctrl) {
         ofctrl_stats_finish(ofctrl, "bridge removed");
         rconn_destroy(ofctrl->rconn);
+        for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
+            rconn_destroy(ofctrl->lanes[i].rconn);
+        }
         ofctrl_flows_destroy(&ofctrl->desired);
         ofctrl_flows_destroy(&ofctrl->installed);
         meters_clear(&ofctrl->installed_meters);
         hmap_destroy(&ofctrl->installed_meters);
+        meters_clear(&ofctrl->meters_to_delete);
+        hmap_destroy(&ofctrl->meters_to_delete);
         free(ofctrl->bridge);
         free(ofctrl);
     }
@@ -200,12 +262,21 @@ ofctrl_is_connected(const struct ofctrl *ofctrl)
 /* Makes the flows in 'flows' the desired flow table of the bridge, by
  * taking them: 'flows' is left empty.  Returns a sequence number: once
  * ofctrl_get_installed_seqno() reaches it, the switch has confirmed these
- * flows. */
+ * flows.
+ *
+ * With OFCTRL_PER_PORT, the changes of each port (the flows whose cookie
+ * carries its ofport) reach the switch at one instant, bridge-wide ones
+ * (cookie port 0) before them, but different ports may change a moment
+ * apart.  With OFCTRL_ALL_AT_ONCE, every change goes in one bundle.  Puts
+ * that meet in one batch are all at once if one of them is. */
 uint64_t
-ofctrl_put(struct ofctrl *ofctrl, struct ofctrl_flows *flows)
+ofctrl_put(struct ofctrl *ofctrl, struct ofctrl_flows *flows,
+           enum ofctrl_put_mode mode)
 {
     ofctrl_flows_swap(&ofctrl->desired, flows);
     ofctrl_flows_clear(flows);
+    ofctrl->changes_pending = true;
+    ofctrl->all_at_once |= mode == OFCTRL_ALL_AT_ONCE;
     return ++ofctrl->desired_seqno;
 }
 
@@ -245,40 +316,49 @@ ofctrl_send_raw(struct ofctrl *ofctrl, struct ofpbuf *msg)
     }
 }
 
+/* Bundles go on a given connection: the main one or a lane's. */
 static void
-ofctrl_send_bundle_ctrl(struct ofctrl *ofctrl, uint32_t bundle_id,
-                        uint16_t type)
+send_bundle_ctrl(struct rconn *rconn, uint32_t bundle_id, uint16_t type)
 {
     struct ofputil_bundle_ctrl_msg bc = {
         .bundle_id = bundle_id,
         .type = type,
         .flags = OFPBF_ORDERED | OFPBF_ATOMIC,
     };
-    ofctrl_send(ofctrl,
-                ofputil_encode_bundle_ctrl_request(ofctrl_version(ofctrl),
-                                                   &bc));
+    rconn_send(rconn, ofputil_encode_bundle_ctrl_request(
+                          rconn_get_version(rconn), &bc), NULL);
 }
 
 static void
-ofctrl_bundle_add(struct ofctrl *ofctrl, uint32_t bundle_id,
-                  const struct ofputil_flow_mod *fm)
+send_bundle_add(struct rconn *rconn, uint32_t bundle_id,
+                const struct ofputil_flow_mod *fm)
 {
-    enum ofputil_protocol protocol
-        = ofputil_protocol_from_ofp_version(ofctrl_version(ofctrl));
-    struct ofpbuf *msg = ofputil_encode_flow_mod(fm, protocol);
+    enum ofp_version version = rconn_get_version(rconn);
+    struct ofpbuf *msg = ofputil_encode_flow_mod(
+        fm, ofputil_protocol_from_ofp_version(version));
     struct ofputil_bundle_add_msg bam = {
         .bundle_id = bundle_id,
         .flags = OFPBF_ORDERED | OFPBF_ATOMIC,
         .msg = msg->data,
     };
-    ofctrl_send(ofctrl, ofputil_encode_bundle_add(ofctrl_version(ofctrl),
-                                                  &bam));
+    rconn_send(rconn, ofputil_encode_bundle_add(version, &bam), NULL);
     ofpbuf_delete(msg);
 }
 
+/* Sends a barrier request on 'rconn' and returns its xid. */
+static ovs_be32
+send_barrier(struct rconn *rconn)
+{
+    struct ofpbuf *msg
+        = ofputil_encode_barrier_request(rconn_get_version(rconn));
+    ovs_be32 xid = ((struct ofp_header *) msg->data)->xid;
+    rconn_send(rconn, msg, NULL);
+    return xid;
+}
+
 static void
-ofctrl_bundle_add_flow(struct ofctrl *ofctrl, uint32_t bundle_id,
-                       const struct ofctrl_flow *f, uint16_t command)
+send_bundle_flow(struct rconn *rconn, uint32_t bundle_id,
+                 const struct ofctrl_flow *f, uint16_t command)
 {
     struct ofputil_flow_mod fm = {
         .match = f->match,
@@ -293,11 +373,11 @@ ofctrl_bundle_add_flow(struct ofctrl *ofctrl, uint32_t bundle_id,
         .ofpacts = command == OFPFC_ADD ? f->ofpacts : NULL,
         .ofpacts_len = command == OFPFC_ADD ? f->ofpacts_len : 0,
     };
-    ofctrl_bundle_add(ofctrl, bundle_id, &fm);
+    send_bundle_add(rconn, bundle_id, &fm);
 }
 
 static void
-ofctrl_bundle_delete_all(struct ofctrl *ofctrl, uint32_t bundle_id)
+send_bundle_delete_all(struct rconn *rconn, uint32_t bundle_id)
 {
     struct ofputil_flow_mod fm = {
         .table_id = OFPTT_ALL,
@@ -308,7 +388,7 @@ ofctrl_bundle_delete_all(struct ofctrl *ofctrl, uint32_t bundle_id)
         .new_cookie = OVS_BE64_MAX,
     };
     minimatch_init_catchall(&fm.match);
-    ofctrl_bundle_add(ofctrl, bundle_id, &fm);
+    send_bundle_add(rconn, bundle_id, &fm);
     minimatch_destroy(&fm.match);
 }
 
@@ -377,10 +457,11 @@ ofctrl_handle_meter_config(struct ofctrl *ofctrl, const struct ofp_header *oh)
         if (!meters_contains(&ofctrl->installed_meters, mc.meter_id)) {
             VLOG_INFO("%s: deleting unused meter %"PRIu32, ofctrl->bridge,
                       mc.meter_id);
-            ofctrl_send_meter_mod(ofctrl, OFPMC13_DELETE, mc.meter_id);
+            meters_add(&ofctrl->meters_to_delete, mc.meter_id);
         }
     }
     ofpbuf_uninit(&bands);
+    ofctrl_flush_meter_deletes(ofctrl);
 }
 
 /* Whether 'oh', an error from the switch, answers a meter mod. */
@@ -442,22 +523,112 @@ ofctrl_send_packet_out(struct ofctrl *ofctrl, const void *packet,
     ofpbuf_uninit(&ofpacts);
 }
 
-/* Sends what the switch lacks: everything after a (re)connection or an
- * error, otherwise the difference between 'installed' and 'desired'.
- * Returns the number of flow changes sent. */
+/* One flow change of a batch. */
+struct ofctrl_change {
+    const struct ofctrl_flow *flow;
+    uint16_t command;           /* OFPFC_ADD or OFPFC_DELETE_STRICT. */
+};
+
+/* Returns the changes that make 'installed' into 'desired', removals
+ * first, in '*changesp' (to be freed), and their number. */
 static size_t
+ofctrl_collect_changes(const struct ofctrl *ofctrl,
+                       struct ofctrl_change **changesp)
+{
+    size_t n = 0, allocated = 0;
+    struct ofctrl_change *changes = NULL;
+    const struct ofctrl_flow *f;
+
+    /* Removals first, so that the table never holds a flow of the old set
+     * beside one of the new set that it would shadow. */
+    HMAP_FOR_EACH (f, node, &ofctrl->installed.flows) {
+        if (!ofctrl_flows_find(&ofctrl->desired, f->table_id, f->priority,
+                               &f->match)) {
+            if (n >= allocated) {
+                changes = x2nrealloc(changes, &allocated, sizeof *changes);
+            }
+            changes[n++] = (struct ofctrl_change) { f, OFPFC_DELETE_STRICT };
+        }
+    }
+    HMAP_FOR_EACH (f, node, &ofctrl->desired.flows) {
+        const struct ofctrl_flow *old
+            = ofctrl_flows_find(&ofctrl->installed, f->table_id,
+                                f->priority, &f->match);
+        /* An ADD replaces a flow with the same match in place, and unlike
+         * a MODIFY it can change the cookie. */
+        if (!old || !ofctrl_flow_same_content(old, f)) {
+            if (n >= allocated) {
+                changes = x2nrealloc(changes, &allocated, sizeof *changes);
+            }
+            changes[n++] = (struct ofctrl_change) { f, OFPFC_ADD };
+        }
+    }
+    *changesp = changes;
+    return n;
+}
+
+/* Sends 'changes' in bundles: all in the main lane's, or, for a large
+ * batch that needs not be all at once, spread over the connected lanes by
+ * the port in each flow's cookie.  Port 0 (bridge-wide flows) always goes
+ * in the main lane's bundle, which is committed first; the other lanes'
+ * bundles are filled now and committed once it is confirmed
+ * (ofctrl_commit_lanes()), so that the flows a port's new flows lead to
+ * are there before them.  Until a lane's bundle is committed, its ports
+ * keep their old flows, or, for a port that had none, drop. */
+static void
+ofctrl_send_changes(struct ofctrl *ofctrl,
+                    const struct ofctrl_change *changes, size_t n)
+{
+    struct rconn *rconns[OFCTRL_N_LANES] = { ofctrl->rconn };
+    struct ofctrl_lane *lanes[OFCTRL_N_LANES] = { NULL };
+    uint32_t bundle_ids[OFCTRL_N_LANES] = { 0 };
+    size_t n_lanes = 1;
+
+    if (!ofctrl->all_at_once && n >= OFCTRL_LANE_MIN_CHANGES) {
+        for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
+            struct ofctrl_lane *lane = &ofctrl->lanes[i];
+            if (rconn_is_connected(lane->rconn)) {
+                rconns[n_lanes] = lane->rconn;
+                lanes[n_lanes++] = lane;
+            }
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct ofctrl_flow *f = changes[i].flow;
+        size_t k = (f->cookie & NWF_COOKIE_PORT_MASK) % n_lanes;
+        if (!bundle_ids[k]) {
+            bundle_ids[k] = ofctrl->next_bundle_id++;
+            send_bundle_ctrl(rconns[k], bundle_ids[k], OFPBCT_OPEN_REQUEST);
+        }
+        send_bundle_flow(rconns[k], bundle_ids[k], f, changes[i].command);
+    }
+    if (bundle_ids[0]) {
+        send_bundle_ctrl(ofctrl->rconn, bundle_ids[0],
+                         OFPBCT_COMMIT_REQUEST);
+    }
+    ofctrl->batch_bundles = !!bundle_ids[0];
+    for (size_t k = 1; k < n_lanes; k++) {
+        lanes[k]->staged_bundle = bundle_ids[k];
+        ofctrl->batch_bundles += !!bundle_ids[k];
+    }
+}
+
+/* Sends what the switch lacks: after a (re)connection or an error, either
+ * everything in one bundle that first deletes all flows, or, if the
+ * switch has none, the desired flows as changes; otherwise the difference
+ * between 'installed' and 'desired'.  The main lane's barrier follows. */
+static void
 ofctrl_send_batch(struct ofctrl *ofctrl)
 {
-    uint32_t bundle_id = ofctrl->next_bundle_id++;
-    size_t n_changes = 0;
-    const struct ofctrl_flow *f;
+    size_t n_changes;
 
     struct hmap meters = HMAP_INITIALIZER(&meters);
     meters_of_flows(&ofctrl->desired, &meters);
-    if (ofctrl->need_full_sync) {
+    if (ofctrl->meters_unknown) {
         /* The switch may have them from an earlier run, or not. */
         meters_clear(&ofctrl->installed_meters);
         ofctrl_request_meters(ofctrl);
+        ofctrl->meters_unknown = false;
     }
     struct ofctrl_meter *m;
     HMAP_FOR_EACH (m, node, &meters) {
@@ -466,62 +637,171 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
         }
     }
 
-    ofctrl_send_bundle_ctrl(ofctrl, bundle_id, OFPBCT_OPEN_REQUEST);
-    if (ofctrl->need_full_sync) {
-        ofctrl_bundle_delete_all(ofctrl, bundle_id);
+    if (ofctrl->sync == OFCTRL_FULL_SYNC) {
+        uint32_t bundle_id = ofctrl->next_bundle_id++;
+        const struct ofctrl_flow *f;
+
+        send_bundle_ctrl(ofctrl->rconn, bundle_id, OFPBCT_OPEN_REQUEST);
+        send_bundle_delete_all(ofctrl->rconn, bundle_id);
         HMAP_FOR_EACH (f, node, &ofctrl->desired.flows) {
-            ofctrl_bundle_add_flow(ofctrl, bundle_id, f, OFPFC_ADD);
+            send_bundle_flow(ofctrl->rconn, bundle_id, f, OFPFC_ADD);
         }
+        send_bundle_ctrl(ofctrl->rconn, bundle_id, OFPBCT_COMMIT_REQUEST);
         n_changes = hmap_count(&ofctrl->desired.flows) + 1;
+        ofctrl->batch_bundles = 1;
         VLOG_INFO("%s: full sync, %"PRIuSIZE" flows",
                   ofctrl->bridge, hmap_count(&ofctrl->desired.flows));
     } else {
-        /* Removals first, so that the table never holds a flow of the old
-         * set beside one of the new set that it would shadow. */
-        HMAP_FOR_EACH (f, node, &ofctrl->installed.flows) {
-            if (!ofctrl_flows_find(&ofctrl->desired, f->table_id,
-                                   f->priority, &f->match)) {
-                ofctrl_bundle_add_flow(ofctrl, bundle_id, f,
-                                       OFPFC_DELETE_STRICT);
-                n_changes++;
-            }
-        }
-        HMAP_FOR_EACH (f, node, &ofctrl->desired.flows) {
-            const struct ofctrl_flow *old
-                = ofctrl_flows_find(&ofctrl->installed, f->table_id,
-                                    f->priority, &f->match);
-            /* An ADD replaces a flow with the same match in place, and
-             * unlike a MODIFY it can change the cookie. */
-            if (!old || !ofctrl_flow_same_content(old, f)) {
-                ofctrl_bundle_add_flow(ofctrl, bundle_id, f, OFPFC_ADD);
-                n_changes++;
-            }
-        }
+        struct ofctrl_change *changes;
+        n_changes = ofctrl_collect_changes(ofctrl, &changes);
+        ofctrl_send_changes(ofctrl, changes, n_changes);
+        free(changes);
     }
-    ofctrl_send_bundle_ctrl(ofctrl, bundle_id, OFPBCT_COMMIT_REQUEST);
 
     HMAP_FOR_EACH (m, node, &ofctrl->installed_meters) {
         if (!meters_contains(&meters, m->id)) {
-            ofctrl_send_meter_mod(ofctrl, OFPMC13_DELETE, m->id);
+            meters_add(&ofctrl->meters_to_delete, m->id);
         }
     }
     meters_clear(&ofctrl->installed_meters);
     hmap_swap(&ofctrl->installed_meters, &meters);
     hmap_destroy(&meters);
 
-    struct ofpbuf *barrier
-        = ofputil_encode_barrier_request(ofctrl_version(ofctrl));
-    ofctrl->barrier_xid = ((struct ofp_header *) barrier->data)->xid;
-    ofctrl_send(ofctrl, barrier);
-
+    ofctrl->barrier_xid = send_barrier(ofctrl->rconn);
     ofctrl->in_flight = true;
+    ofctrl->batch_active = true;
     ofctrl->batch_sent = time_msec();
     ofctrl->batch_changes = n_changes;
     ofctrl->batch_failed = false;
     ofctrl->batch_seqno = ofctrl->desired_seqno;
-    ofctrl->need_full_sync = false;
+    ofctrl->sync = OFCTRL_SYNCED;
+    ofctrl->changes_pending = false;
+    ofctrl->all_at_once = false;
     ofctrl_flows_copy(&ofctrl->installed, &ofctrl->desired);
-    return n_changes;
+}
+
+/* Whether a batch is still on its way: the main lane's barrier, or a
+ * lane's bundle or barrier. */
+static bool
+ofctrl_batch_in_progress(const struct ofctrl *ofctrl)
+{
+    if (ofctrl->in_flight) {
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
+        const struct ofctrl_lane *lane = &ofctrl->lanes[i];
+        if (lane->staged_bundle || lane->in_flight) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Sends the meter deletions that wait for no batch to be in progress. */
+static void
+ofctrl_flush_meter_deletes(struct ofctrl *ofctrl)
+{
+    if (!ofctrl_batch_in_progress(ofctrl)
+        && rconn_is_connected(ofctrl->rconn)) {
+        struct ofctrl_meter *m;
+        HMAP_FOR_EACH (m, node, &ofctrl->meters_to_delete) {
+            ofctrl_send_meter_mod(ofctrl, OFPMC13_DELETE, m->id);
+        }
+        meters_clear(&ofctrl->meters_to_delete);
+    }
+}
+
+/* Ends the batch in progress once every lane has confirmed its part. */
+static void
+ofctrl_batch_maybe_done(struct ofctrl *ofctrl)
+{
+    if (!ofctrl->batch_active || ofctrl_batch_in_progress(ofctrl)) {
+        return;
+    }
+    ofctrl->batch_active = false;
+    if (!ofctrl->batch_failed) {
+        ofctrl->installed_seqno = ofctrl->batch_seqno;
+        ofctrl_flush_meter_deletes(ofctrl);
+    }
+    VLOG_INFO("%s: %"PRIuSIZE" flow changes %s in %lld ms (%"PRIuSIZE
+              " bundle%s)", ofctrl->bridge, ofctrl->batch_changes,
+              ofctrl->batch_failed ? "failed" : "confirmed",
+              time_msec() - ofctrl->batch_sent, ofctrl->batch_bundles,
+              ofctrl->batch_bundles == 1 ? "" : "s");
+}
+
+/* The main lane's bundle is confirmed (or failed): commits the lanes'
+ * bundles after it (or discards them). */
+static void
+ofctrl_commit_lanes(struct ofctrl *ofctrl)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
+        struct ofctrl_lane *lane = &ofctrl->lanes[i];
+        if (!lane->staged_bundle) {
+            continue;
+        }
+        if (ofctrl->batch_failed) {
+            send_bundle_ctrl(lane->rconn, lane->staged_bundle,
+                             OFPBCT_DISCARD_REQUEST);
+        } else {
+            send_bundle_ctrl(lane->rconn, lane->staged_bundle,
+                             OFPBCT_COMMIT_REQUEST);
+            lane->barrier_xid = send_barrier(lane->rconn);
+            lane->in_flight = true;
+        }
+        lane->staged_bundle = 0;
+    }
+}
+
+/* Forgets the lanes' part of the batch in progress (a connection went
+ * away: the switch drops its bundles). */
+static void
+ofctrl_abandon_lanes(struct ofctrl *ofctrl)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
+        struct ofctrl_lane *lane = &ofctrl->lanes[i];
+        if (lane->staged_bundle && rconn_is_connected(lane->rconn)) {
+            send_bundle_ctrl(lane->rconn, lane->staged_bundle,
+                             OFPBCT_DISCARD_REQUEST);
+        }
+        lane->staged_bundle = 0;
+        lane->in_flight = false;
+    }
+}
+
+/* Asks the switch how many flows it has (OFCTRL_COUNTING). */
+static void
+ofctrl_count_flows(struct ofctrl *ofctrl)
+{
+    struct ofputil_flow_stats_request fsr = {
+        .aggregate = true,
+        .out_port = OFPP_ANY,
+        .out_group = OFPG_ANY,
+        .table_id = OFPTT_ALL,
+    };
+    match_init_catchall(&fsr.match);
+    enum ofputil_protocol protocol
+        = ofputil_protocol_from_ofp_version(ofctrl_version(ofctrl));
+    struct ofpbuf *msg = ofputil_encode_flow_stats_request(&fsr, protocol);
+    ofctrl->count_xid = ((struct ofp_header *) msg->data)->xid;
+    ofctrl->sync = OFCTRL_COUNTING;
+    ofctrl_send(ofctrl, msg);
+}
+
+static void
+ofctrl_handle_flow_count(struct ofctrl *ofctrl, const struct ofp_header *oh)
+{
+    struct ofputil_aggregate_stats stats;
+    if (!ofputil_decode_aggregate_stats_reply(&stats, oh)
+        && !stats.flow_count) {
+        VLOG_INFO("%s: the switch has no flows: installing the desired "
+                  "flows as changes", ofctrl->bridge);
+        ofctrl_flows_clear(&ofctrl->installed);
+        ofctrl->sync = OFCTRL_SYNCED;
+        ofctrl->changes_pending = true;
+    } else {
+        ofctrl->sync = OFCTRL_FULL_SYNC;
+    }
 }
 
 static int
@@ -634,7 +914,8 @@ ofctrl_handle_error(struct ofctrl *ofctrl, const struct ofp_header *oh)
 
     /* What the switch holds is no longer known. */
     ofctrl->batch_failed = true;
-    ofctrl->need_full_sync = true;
+    ofctrl->sync = OFCTRL_UNKNOWN;
+    ofctrl->meters_unknown = true;
     ofctrl->resync_after = time_msec() + OFCTRL_RESYNC_BACKOFF_MSEC;
 }
 
@@ -654,6 +935,9 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
     case OFPTYPE_ERROR:
         if (ofctrl->stats_cb && oh->xid == ofctrl->stats_xid) {
             ofctrl_stats_finish(ofctrl, "the switch refused the request");
+        } else if (ofctrl->sync == OFCTRL_COUNTING
+                   && oh->xid == ofctrl->count_xid) {
+            ofctrl->sync = OFCTRL_FULL_SYNC;
         } else if (is_meter_mod_error(oh)) {
             VLOG_DBG("%s: meter mod refused (expected after a restart)",
                      ofctrl->bridge);
@@ -665,6 +949,12 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
     case OFPTYPE_METER_CONFIG_STATS_REPLY:
         if (oh->xid == ofctrl->meters_xid) {
             ofctrl_handle_meter_config(ofctrl, oh);
+        }
+        break;
+
+    case OFPTYPE_AGGREGATE_STATS_REPLY:
+        if (ofctrl->sync == OFCTRL_COUNTING && oh->xid == ofctrl->count_xid) {
+            ofctrl_handle_flow_count(ofctrl, oh);
         }
         break;
 
@@ -681,13 +971,8 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
     case OFPTYPE_BARRIER_REPLY:
         if (ofctrl->in_flight && oh->xid == ofctrl->barrier_xid) {
             ofctrl->in_flight = false;
-            if (!ofctrl->batch_failed) {
-                ofctrl->installed_seqno = ofctrl->batch_seqno;
-            }
-            VLOG_INFO("%s: %"PRIuSIZE" flow changes %s in %lld ms",
-                      ofctrl->bridge, ofctrl->batch_changes,
-                      ofctrl->batch_failed ? "failed" : "confirmed",
-                      time_msec() - ofctrl->batch_sent);
+            ofctrl_commit_lanes(ofctrl);
+            ofctrl_batch_maybe_done(ofctrl);
         }
         break;
 
@@ -696,22 +981,91 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
     }
 }
 
-/* Is there a batch of flow changes that can be sent now? */
-static bool
-ofctrl_has_batch_ready(const struct ofctrl *ofctrl)
+/* A message on 'lane': it only ever carries bundles and barriers. */
+static void
+ofctrl_lane_recv(struct ofctrl *ofctrl, struct ofctrl_lane *lane,
+                 const struct ofp_header *oh)
 {
-    if (!rconn_is_connected(ofctrl->rconn) || ofctrl->in_flight
+    enum ofptype type;
+    if (ofptype_decode(&type, oh)) {
+        return;
+    }
+
+    switch ((int) type) {
+    case OFPTYPE_ECHO_REQUEST:
+        rconn_send(lane->rconn, ofputil_encode_echo_reply(oh), NULL);
+        break;
+
+    case OFPTYPE_ERROR:
+        ofctrl_handle_error(ofctrl, oh);
+        break;
+
+    case OFPTYPE_BARRIER_REPLY:
+        if (lane->in_flight && oh->xid == lane->barrier_xid) {
+            lane->in_flight = false;
+            ofctrl_batch_maybe_done(ofctrl);
+        }
+        break;
+
+    default:
+        break;
+    }
+}
+
+static void
+ofctrl_lane_run(struct ofctrl *ofctrl, struct ofctrl_lane *lane)
+{
+    rconn_run(lane->rconn);
+
+    unsigned int seqno = rconn_get_connection_seqno(lane->rconn);
+    if (seqno != lane->conn_seqno) {
+        lane->conn_seqno = seqno;
+        if (lane->staged_bundle || lane->in_flight) {
+            /* Its part of the batch is lost. */
+            VLOG_WARN("%s: a lane lost its connection during a batch, "
+                      "will resync", ofctrl->bridge);
+            lane->staged_bundle = 0;
+            lane->in_flight = false;
+            ofctrl->batch_failed = true;
+            ofctrl->sync = OFCTRL_UNKNOWN;
+            ofctrl->meters_unknown = true;
+            ofctrl_batch_maybe_done(ofctrl);
+        }
+    }
+
+    for (int i = 0; i < 50; i++) {
+        struct ofpbuf *msg = rconn_recv(lane->rconn);
+        if (!msg) {
+            break;
+        }
+        ofctrl_lane_recv(ofctrl, lane, msg->data);
+        ofpbuf_delete(msg);
+    }
+}
+
+/* Is there something to send now: a request for the switch's flow count,
+ * or a batch of flow changes? */
+static bool
+ofctrl_can_advance(const struct ofctrl *ofctrl)
+{
+    if (!rconn_is_connected(ofctrl->rconn) || ofctrl->batch_active
         || ofctrl->desired_seqno == 0) {
         return false;
     }
-    if (ofctrl->need_full_sync) {
+    switch (ofctrl->sync) {
+    case OFCTRL_UNKNOWN:
         return time_msec() >= ofctrl->resync_after;
+    case OFCTRL_COUNTING:
+        return false;
+    case OFCTRL_FULL_SYNC:
+        return true;
+    case OFCTRL_SYNCED:
+    default:
+        return ofctrl->changes_pending;
     }
-    return ofctrl->installed_seqno != ofctrl->desired_seqno
-           && ofctrl->batch_seqno != ofctrl->desired_seqno;
 }
 
-/* Does the work that is ready: keeps the connection, handles messages
+/* Does the work that is ready: keeps the connections, handles messages
  * from the switch and sends the next batch of flow changes. */
 void
 ofctrl_run(struct ofctrl *ofctrl)
@@ -722,7 +1076,10 @@ ofctrl_run(struct ofctrl *ofctrl)
     if (seqno != ofctrl->conn_seqno) {
         ofctrl->conn_seqno = seqno;
         ofctrl->in_flight = false;
-        ofctrl->need_full_sync = true;
+        ofctrl->batch_active = false;
+        ofctrl_abandon_lanes(ofctrl);
+        ofctrl->sync = OFCTRL_UNKNOWN;
+        ofctrl->meters_unknown = true;
         ofctrl->resync_after = 0;
         if (rconn_is_connected(ofctrl->rconn)) {
             VLOG_INFO("%s: connected (OpenFlow 1.3)", ofctrl->bridge);
@@ -741,9 +1098,16 @@ ofctrl_run(struct ofctrl *ofctrl)
         ofctrl_recv(ofctrl, msg->data);
         ofpbuf_delete(msg);
     }
+    for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
+        ofctrl_lane_run(ofctrl, &ofctrl->lanes[i]);
+    }
 
-    if (ofctrl_has_batch_ready(ofctrl)) {
-        ofctrl_send_batch(ofctrl);
+    if (ofctrl_can_advance(ofctrl)) {
+        if (ofctrl->sync == OFCTRL_UNKNOWN) {
+            ofctrl_count_flows(ofctrl);
+        } else {
+            ofctrl_send_batch(ofctrl);
+        }
     }
 }
 
@@ -752,9 +1116,13 @@ ofctrl_wait(struct ofctrl *ofctrl)
 {
     rconn_run_wait(ofctrl->rconn);
     rconn_recv_wait(ofctrl->rconn);
-    if (ofctrl_has_batch_ready(ofctrl)) {
+    for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
+        rconn_run_wait(ofctrl->lanes[i].rconn);
+        rconn_recv_wait(ofctrl->lanes[i].rconn);
+    }
+    if (ofctrl_can_advance(ofctrl)) {
         poll_immediate_wake();
-    } else if (ofctrl->need_full_sync && !ofctrl->in_flight
+    } else if (ofctrl->sync == OFCTRL_UNKNOWN && !ofctrl->batch_active
                && ofctrl->desired_seqno && rconn_is_connected(ofctrl->rconn)) {
         poll_timer_wait_until(ofctrl->resync_after);
     }

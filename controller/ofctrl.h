@@ -11,18 +11,25 @@
  * Each managed bridge has one struct ofctrl, connected to the bridge's
  * management socket RUNDIR/BRIDGE.mgmt with OpenFlow 1.3.  The owner hands
  * it complete desired flow sets (ofctrl_put()); ofctrl sends the difference
- * from what is installed as one ordered, atomic bundle followed by a
- * barrier, with at most one batch in flight.  On every new connection (the
- * controller's start, a restart of ovs-vswitchd) and after any error from
- * the switch it resynchronizes: one atomic bundle deletes every flow and
- * adds the whole desired set, so the bridge never passes through a state
- * with partial or no flows.
+ * from what is installed in ordered, atomic bundles followed by barriers,
+ * with at most one batch in progress.  A batch is one bundle, unless it is
+ * large and the puts it carries allow each port to change on its own
+ * (OFCTRL_PER_PORT): then it is spread over several connections to the
+ * bridge ("lanes"), each port's changes whole in one of them, which the
+ * switch reads in parallel.
+ *
+ * On every new connection (the controller's start, a restart of
+ * ovs-vswitchd) and after any error from the switch it resynchronizes: it
+ * asks the switch how many flows it has; if none, the desired set goes as
+ * changes from an empty table; otherwise one atomic bundle deletes every
+ * flow and adds the whole desired set, so the bridge never passes through a
+ * state with partial or no flows.
  *
  * ofctrl owns every flow of the bridge: flows it did not install are
  * removed at the next full resynchronization.  It also keeps the bridge's
  * meters equal to those that the desired flows' controller() actions use
  * (limits from nwf_meter_limits()): added before the bundle that needs
- * them, deleted after the one that stops using them. */
+ * them, deleted once the batch that stops using them is confirmed. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,7 +49,13 @@ void ofctrl_wait(struct ofctrl *);
 const char *ofctrl_get_bridge(const struct ofctrl *);
 bool ofctrl_is_connected(const struct ofctrl *);
 
-uint64_t ofctrl_put(struct ofctrl *, struct ofctrl_flows *);
+/* How the changes of one ofctrl_put() may reach the switch. */
+enum ofctrl_put_mode {
+    OFCTRL_PER_PORT,            /* Each port's changes at one instant. */
+    OFCTRL_ALL_AT_ONCE,         /* All changes at one instant. */
+};
+uint64_t ofctrl_put(struct ofctrl *, struct ofctrl_flows *,
+                    enum ofctrl_put_mode);
 const struct ofctrl_flows *ofctrl_get_desired(const struct ofctrl *);
 uint64_t ofctrl_get_installed_seqno(const struct ofctrl *);
 

@@ -133,6 +133,7 @@ nwf_check_list = \
 	tests/e2e/test-binding.sh \
 	tests/e2e/test-restart.sh \
 	tests/e2e/test-churn.sh \
+	tests/e2e/test-bulk.sh \
 	tests/e2e/test-live-update.sh \
 	tests/e2e/test-iplearn.sh \
 	tests/e2e/test-forwarding.sh \
