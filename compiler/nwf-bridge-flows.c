@@ -54,6 +54,7 @@
 #include "nwf-flows.h"
 #include "nwf-pipeline.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-port.h"
 #include "util.h"
 
 #define N_VIDS 4096
@@ -328,6 +329,20 @@ add_vlan_in_classes(struct nwf_flow_set *flows)
     ds_destroy(&match);
 }
 
+/* 'port''s OpenFlow port as in_port= and output: take it: a number, or
+ * "LOCAL" for the bridge's own interface (Open vSwitch warns about 65534). */
+struct port_str {
+    char s[32];
+};
+
+static struct port_str
+port_str(const struct nwf_port *port)
+{
+    struct port_str ps;
+    ofputil_port_to_string(port->ofport, NULL, ps.s, sizeof ps.s);
+    return ps;
+}
+
 /* The VLAN_IN entries of 'port', bound or not, if it has no class of VLAN
  * input. */
 static void
@@ -337,14 +352,14 @@ add_vlan_in(struct nwf_flow_set *flows, const struct nwf_port *port)
         return;
     }
 
-    int ofport = ofp_to_u16(port->ofport);
+    struct port_str ofport = port_str(port);
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
 
     int untagged_vlan = nwf_port_untagged_in_vlan(port);
     if (port_carries_vlan(port, untagged_vlan)) {
-        ds_put_format(&match, "in_port=%d,vlan_tci=0x0000/0x%04x",
-                      ofport, VLAN_PRESENT);
+        ds_put_format(&match, "in_port=%s,vlan_tci=0x0000/0x%04x",
+                      ofport.s, VLAN_PRESENT);
         ds_put_format(&actions, "load:%d->"NWF_REG_VLAN_FIELD
                       ",goto_table:%d", untagged_vlan, NWF_TABLE_L2_LEARN);
         add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, ds_cstr(&match),
@@ -361,8 +376,8 @@ add_vlan_in(struct nwf_flow_set *flows, const struct nwf_port *port)
                       NWF_TABLE_L2_LEARN);
         for (size_t i = 0; i < n; i++) {
             ds_clear(&match);
-            ds_put_format(&match, "in_port=%d,vlan_tci=0x%04x/0x%04x",
-                          ofport, VLAN_PRESENT | blocks[i].value,
+            ds_put_format(&match, "in_port=%s,vlan_tci=0x%04x/0x%04x",
+                          ofport.s, VLAN_PRESENT | blocks[i].value,
                           VLAN_PRESENT | blocks[i].mask);
             add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, ds_cstr(&match),
                      &actions);
@@ -398,10 +413,11 @@ static void
 add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
 {
     int ofport = ofp_to_u16(port->ofport);
+    struct port_str port_s = port_str(port);
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&match, "in_port=%d", ofport);
+    ds_put_format(&match, "in_port=%s", port_s.s);
     nwf_port_put_vlan_in(port, &actions);
     ds_put_format(&actions, "goto_table:%d", NWF_TABLE_VLAN_IN);
     add_flow(flows, NWF_TABLE_CLASSIFY, PRIO_ENTRY, ds_cstr(&match),
@@ -417,7 +433,7 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
         ds_clear(&actions);
         ds_put_format(&match, NWF_REG_OUT"=%d,"NWF_REG_VLAN"=%d",
                       ofport, untagged_vlan);
-        ds_put_format(&actions, "output:%d", ofport);
+        ds_put_format(&actions, "output:%s", port_s.s);
         add_flow(flows, NWF_TABLE_OUTPUT,
                  access ? PRIO_ENTRY : PRIO_EXCEPTION,
                  ds_cstr(&match), &actions);
@@ -431,7 +447,7 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
         ds_clear(&actions);
         ds_put_format(&match, NWF_REG_OUT"=%d", ofport);
         ds_put_format(&actions, "push_vlan:0x8100,move:"NWF_REG_VLAN_FIELD
-                      "->NXM_OF_VLAN_TCI[0..11],output:%d", ofport);
+                      "->NXM_OF_VLAN_TCI[0..11],output:%s", port_s.s);
         add_vlan_flows(flows, NWF_TABLE_OUTPUT, ds_cstr(&match), blocks, n,
                        &actions);
         free(blocks);
@@ -446,10 +462,9 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
 static void
 add_hairpin_drop(struct nwf_flow_set *flows, const struct nwf_port *port)
 {
-    int ofport = ofp_to_u16(port->ofport);
     nwf_flow_set_add_format(flows, NWF_TABLE_OUTPUT, PRIO_HAIRPIN, COOKIE,
-                            "drop", "in_port=%d,"NWF_REG_OUT"=%d",
-                            ofport, ofport);
+                            "drop", "in_port=%s,"NWF_REG_OUT"=%d",
+                            port_str(port).s, ofp_to_u16(port->ofport));
 }
 
 /* Puts into 'actions' one clone per port of 'ports' whose bit is set in
@@ -665,11 +680,15 @@ nwf_bridge_port_parse(const char *spec, struct nwf_port *port)
     char *field = strtok_r(copy, ",", &save_ptr);
     unsigned int ofport;
     char *error = NULL;
-    if (!field || !str_to_uint(field, 10, &ofport) || !ofport
-        || ofport >= ofp_to_u16(OFPP_MAX)) {
+    if (field && !strcmp(field, "LOCAL")) {
+        ofport = ofp_to_u16(OFPP_LOCAL);
+    } else if (!field || !str_to_uint(field, 10, &ofport)
+               || (ofport != ofp_to_u16(OFPP_LOCAL)
+                   && (!ofport || ofport >= ofp_to_u16(OFPP_MAX)))) {
         error = xasprintf("it must start with an OpenFlow port number "
-                          "(1 to %d)", ofp_to_u16(OFPP_MAX) - 1);
-    } else {
+                          "(1 to %d, or LOCAL)", ofp_to_u16(OFPP_MAX) - 1);
+    }
+    if (!error) {
         port->ofport = u16_to_ofp(ofport);
         port->name = xasprintf("port%u", ofport);
 

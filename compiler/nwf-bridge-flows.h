@@ -13,10 +13,10 @@
  *
  *     OFPORT[,tag=N][,trunks=LIST][,vlan_mode=MODE][,bound]
  *
- * OFPORT is the port's OpenFlow port number (1 to 65279).  "tag=N" makes
- * it an access port of VLAN N (0 to 4095); without a tag it is a trunk,
- * of every VLAN unless "trunks=LIST" gives its VLANs as numbers and
- * ranges, "10-20,30".  Any field after "trunks=" that is a number or a
+ * OFPORT is the port's OpenFlow port number (1 to 65279, or LOCAL for the
+ * bridge's own interface).  "tag=N" makes it an access port of VLAN N (0
+ * to 4095); without a tag it is a trunk, of every VLAN unless
+ * "trunks=LIST" gives its VLANs as numbers and ranges, "10-20,30".  Any field after "trunks=" that is a number or a
  * range continues its list.  "vlan_mode=native-untagged" or
  * "vlan_mode=native-tagged" makes it a trunk (of "trunks", or every VLAN)
  * whose untagged frames belong to native VLAN "tag" (0 without one), as

@@ -488,9 +488,9 @@ test_port_spec(void)
     nwf_bridge_port_destroy(&port);
 
     assert_spec_error("", "port '': it must start with an OpenFlow port "
-                      "number (1 to 65279)");
+                      "number (1 to 65279, or LOCAL)");
     assert_spec_error("0", "port '0': it must start with an OpenFlow port "
-                      "number (1 to 65279)");
+                      "number (1 to 65279, or LOCAL)");
     assert_spec_error("3,tag=4096", "port '3,tag=4096': invalid VLAN in "
                       "'tag=4096'");
     assert_spec_error("3,tags=1", "port '3,tags=1': unknown field "
@@ -522,6 +522,23 @@ test_port_spec(void)
                       "'vlan_mode=dot1q-tunnel'");
 }
 
+/* The bridge's own interface is OpenFlow port LOCAL (65534): its flows
+ * name it so, since Open vSwitch warns about the number. */
+static void
+test_local_port(void)
+{
+    ASSERT_FLOWS(NWF_TABLE_CLASSIFY, "65534",
+        F(0, 65000, ",in_port=LOCAL actions=set_field:0x2000->reg5,"
+          "goto_table:20")
+        F(0, 0, " actions=drop"));
+    ASSERT_FLOWS(NWF_TABLE_OUTPUT, "65534",
+        F(30, 65100, ",in_port=LOCAL,reg1=65534 actions=drop")
+        F(30, 65001, ",reg1=65534,reg2=0 actions=output:LOCAL")
+        F(30, 65000, ",reg1=0 actions=drop")
+        F(30, 65000, ",reg1=65534 actions=" PUSH ",output:LOCAL")
+        F(30, 0, " actions=drop"));
+}
+
 static const struct nwf_unit_test bridge_flows_tests[] = {
     { "access ports and a trunk", test_access_and_trunk },
     { "reject answers skip the IP layer", test_reject_answer_skips_ip_layer },
@@ -535,6 +552,7 @@ static const struct nwf_unit_test bridge_flows_tests[] = {
     { "deterministic", test_deterministic },
     { "no ports", test_no_ports },
     { "port specifications", test_port_spec },
+    { "the bridge's own port", test_local_port },
     { NULL, NULL },
 };
 NWF_UNIT_SUITE(bridge_flows, bridge_flows_tests);
