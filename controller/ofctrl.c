@@ -168,6 +168,19 @@ meters_add(struct hmap *meters, uint32_t id)
 }
 
 static void
+meters_remove(struct hmap *meters, uint32_t id)
+{
+    struct ofctrl_meter *m;
+    HMAP_FOR_EACH_WITH_HASH (m, node, hash_int(id, 0), meters) {
+        if (m->id == id) {
+            hmap_remove(meters, &m->node);
+            free(m);
+            return;
+        }
+    }
+}
+
+static void
 meters_clear(struct hmap *meters)
 {
     struct ofctrl_meter *m;
@@ -632,6 +645,9 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
     }
     struct ofctrl_meter *m;
     HMAP_FOR_EACH (m, node, &meters) {
+        /* A deletion still waiting (the connection went away before it
+         * was sent) must not remove a meter that is needed again. */
+        meters_remove(&ofctrl->meters_to_delete, m->id);
         if (!meters_contains(&ofctrl->installed_meters, m->id)) {
             ofctrl_send_meter_mod(ofctrl, OFPMC13_ADD, m->id);
         }
