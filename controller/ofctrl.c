@@ -785,12 +785,17 @@ ofctrl_abandon_lanes(struct ofctrl *ofctrl)
     }
 }
 
-/* Asks the switch how many flows it has (OFCTRL_COUNTING). */
-static void
-ofctrl_count_flows(struct ofctrl *ofctrl)
+/* Asks the switch for the statistics of every flow whose cookie matches
+ * 'cookie' in the bits of 'cookie_mask', flow by flow or, if 'aggregate',
+ * in total.  Returns the request's xid. */
+static ovs_be32
+ofctrl_send_flow_stats_request(struct ofctrl *ofctrl, uint64_t cookie,
+                               uint64_t cookie_mask, bool aggregate)
 {
     struct ofputil_flow_stats_request fsr = {
-        .aggregate = true,
+        .aggregate = aggregate,
+        .cookie = htonll(cookie),
+        .cookie_mask = htonll(cookie_mask),
         .out_port = OFPP_ANY,
         .out_group = OFPG_ANY,
         .table_id = OFPTT_ALL,
@@ -799,9 +804,17 @@ ofctrl_count_flows(struct ofctrl *ofctrl)
     enum ofputil_protocol protocol
         = ofputil_protocol_from_ofp_version(ofctrl_version(ofctrl));
     struct ofpbuf *msg = ofputil_encode_flow_stats_request(&fsr, protocol);
-    ofctrl->count_xid = ((struct ofp_header *) msg->data)->xid;
-    ofctrl->sync = OFCTRL_COUNTING;
+    ovs_be32 xid = ((struct ofp_header *) msg->data)->xid;
     ofctrl_send(ofctrl, msg);
+    return xid;
+}
+
+/* Asks the switch how many flows it has (OFCTRL_COUNTING). */
+static void
+ofctrl_count_flows(struct ofctrl *ofctrl)
+{
+    ofctrl->count_xid = ofctrl_send_flow_stats_request(ofctrl, 0, 0, true);
+    ofctrl->sync = OFCTRL_COUNTING;
 }
 
 static void
@@ -862,21 +875,10 @@ ofctrl_request_flow_stats(struct ofctrl *ofctrl, uint64_t cookie,
         return;
     }
 
-    struct ofputil_flow_stats_request fsr = {
-        .cookie = htonll(cookie),
-        .cookie_mask = htonll(cookie_mask),
-        .out_port = OFPP_ANY,
-        .out_group = OFPG_ANY,
-        .table_id = OFPTT_ALL,
-    };
-    match_init_catchall(&fsr.match);
-    enum ofputil_protocol protocol
-        = ofputil_protocol_from_ofp_version(ofctrl_version(ofctrl));
-    struct ofpbuf *msg = ofputil_encode_flow_stats_request(&fsr, protocol);
-    ofctrl->stats_xid = ((struct ofp_header *) msg->data)->xid;
+    ofctrl->stats_xid = ofctrl_send_flow_stats_request(ofctrl, cookie,
+                                                       cookie_mask, false);
     ofctrl->stats_cb = cb;
     ofctrl->stats_aux = aux;
-    ofctrl_send(ofctrl, msg);
 }
 
 static void
