@@ -13,6 +13,7 @@
 #include "capture.h"
 #include "filter-cmds.h"
 #include "flow.h"
+#include "hash.h"
 #include "iplearn.h"
 #include "nwf-diag.h"
 #include "nwf-filter.h"
@@ -79,6 +80,8 @@ struct binding_port {
 
     uint16_t zone;
     ofp_port_t ofport;
+    struct hmap_node ofport_node;   /* In binding_bridge's
+                                     * 'ports_by_ofport'. */
 
     struct binding_compiled compiled;
     char *error;                /* NULL if the filter compiled. */
@@ -97,6 +100,7 @@ struct binding_bridge {
     struct shash_node *node;    /* In 'bridges', by name. */
     struct ofctrl *ofctrl;
     struct shash ports;         /* Bound ports: "struct binding_port"s. */
+    struct hmap ports_by_ofport;    /* The same, by ofport, for packet-ins. */
     bool managed;               /* Has a bound port and is ready. */
 
     /* The ports and VLANs the bridge-wide flows were last built from: the
@@ -241,13 +245,14 @@ binding_compiled_swap(struct binding_compiled *a, struct binding_compiled *b)
 }
 
 static void
-binding_port_destroy(struct binding_port *port, struct shash *ports)
+binding_port_destroy(struct binding_bridge *br, struct binding_port *port)
 {
     if (port->zone) {
         zone_set_used(port->zone, false);
     }
     shash_find_and_delete(&all_ports, port->node->name);
-    shash_delete(ports, port->node);
+    shash_delete(&br->ports, port->node);
+    hmap_remove(&br->ports_by_ofport, &port->ofport_node);
     free(port->bridge);
     free(port->signature);
     free(port->filter);
@@ -265,9 +270,10 @@ binding_bridge_destroy(struct binding_bridge *br)
 {
     struct shash_node *node, *next;
     SHASH_FOR_EACH_SAFE (node, next, &br->ports) {
-        binding_port_destroy(node->data, &br->ports);
+        binding_port_destroy(br, node->data);
     }
     shash_destroy(&br->ports);
+    hmap_destroy(&br->ports_by_ofport);
     ofctrl_destroy(br->ofctrl);
     ofctrl_flows_destroy(&br->debug_flows);
     free(br->ports_signature);
@@ -688,7 +694,12 @@ binding_port_update(struct binding_bridge *br, struct binding_port *port,
     if (!error) {
         error = binding_read_mac(ids, &nport->mac);
     }
-    port->ofport = nport->ofport;
+    if (port->ofport != nport->ofport) {
+        hmap_remove(&br->ports_by_ofport, &port->ofport_node);
+        port->ofport = nport->ofport;
+        hmap_insert(&br->ports_by_ofport, &port->ofport_node,
+                    hash_int(ofp_to_u16(port->ofport), 0));
+    }
     port->zone = binding_port_zone(port, ids, br->ofctrl);
     nport->zone = port->zone;
     if (!error && !port->zone) {
@@ -997,6 +1008,8 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
             if (!port) {
                 port = xzalloc(sizeof *port);
                 port->node = shash_add(&br->ports, iface->name, port);
+                hmap_insert(&br->ports_by_ofport, &port->ofport_node,
+                            hash_int(ofp_to_u16(port->ofport), 0));
                 shash_add(&all_ports, iface->name, port);
                 port->bridge = xstrdup(br->node->name);
                 binding_compiled_init(&port->compiled);
@@ -1018,7 +1031,7 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
             VLOG_INFO("%s: unbound from bridge %s", node->name,
                       br->node->name);
             iplearn_port_remove(node->name);
-            binding_port_destroy(port, &br->ports);
+            binding_port_destroy(br, port);
             br->ports_removed = true;
         }
     }
@@ -1069,13 +1082,14 @@ binding_port_packet(struct ofctrl *ofctrl, uint16_t ofport, bool from_vm,
     if (!br) {
         return;
     }
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &br->ports) {
-        const struct binding_port *port = node->data;
+    const struct binding_port *port;
+    HMAP_FOR_EACH_WITH_HASH (port, ofport_node, hash_int(ofport, 0),
+                             &br->ports_by_ofport) {
         if (ofp_to_u16(port->ofport) == ofport) {
-            capture_packet(node->name, packet, size);
+            const char *name = port->node->name;
+            capture_packet(name, packet, size);
             if (reason == NWF_PUNT_LEARN) {
-                iplearn_handle_frame(node->name, packet, size, from_vm);
+                iplearn_handle_frame(name, packet, size, from_vm);
             }
             return;
         }
@@ -1117,6 +1131,7 @@ binding_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
             br->ofctrl = ofctrl_create(brow->name, ovs_rundir_);
             ofctrl_set_packet_in_cb(br->ofctrl, pinctrl_handle_packet_in);
             shash_init(&br->ports);
+            hmap_init(&br->ports_by_ofport);
             ofctrl_flows_init(&br->debug_flows);
             br->node = shash_add(&bridges, brow->name, br);
         }
