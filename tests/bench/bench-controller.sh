@@ -3,7 +3,8 @@
 # switch, bound to clean-traffic with explicit IPs in ONE OVSDB
 # transaction; measures the time until all read "active", the time to
 # apply a redefinition of clean-traffic (one tcp rule added) on the switch,
-# and the controller's resident memory.  Not part of "make check".
+# the controller's resident memory, and the time until the flows are back
+# after ovs-vswitchd restarts.  Not part of "make check".
 #
 # Usage (root, from the build tree): tests/bench/bench-controller.sh [N]
 # With NWF_BENCH_PERF=FILE, "perf record" profiles the controller into FILE.
@@ -108,6 +109,23 @@ update_time=$(elapsed "$t2_day" "$confirmed_at")
 define_time=$(elapsed "$t2" "$t3")
 rss2=$(ps -o rss= -p "$(cat "$SW_DIR/nwf-controller.pid")" | tr -d ' ')
 
+# ovs-vswitchd stopped and started: the switch comes back with no flows.
+# From its start (the bridge and its N ports included) until the
+# controller's first confirmed batch after it, and that batch alone.
+confirmed_before=$(n_confirmed)
+sw_stop_vswitchd
+t4=$(now)
+sw_start_vswitchd
+while [ "$(n_confirmed)" -le "$confirmed_before" ]; do sleep 0.1; done
+restored_line=$(grep "flow changes confirmed" "$SW_DIR/nwf-controller.log" \
+    | tail -n 1)
+restored_at=$(echo "$restored_line" | sed 's/^[^T]*T\([0-9:.]*\)Z.*/\1/' \
+    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
+t4_day=$(date -u -d "@$t4" +%H:%M:%S.%N \
+    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
+restart_time=$(elapsed "$t4_day" "$restored_at")
+restart_batch=$(echo "$restored_line" | sed 's/.*|INFO|br0: //')
+
 if [ -n "${NWF_BENCH_PERF:-}" ]; then
     kill -INT "$perf_pid"
     wait "$perf_pid" 2>/dev/null
@@ -122,6 +140,7 @@ cat <<EOT
 | flows on the bridge (learned aside) | ${flows} | |
 | flows per port for the new rule | $((stable / N)) | |
 | controller RSS after binding / after update | $((rss / 1024)) MiB / $((rss2 / 1024)) MiB | |
+| ovs-vswitchd started -> all flows back | ${restart_time} s (${restart_batch}) | rules lost on a firewall restart |
 EOT
 cp "$SW_DIR/nwf-controller.log" /tmp/bench-ctl.log 2>/dev/null
 echo "PASS: benchmark finished"

@@ -131,6 +131,13 @@ empty_switch_seen_twice() {
 check "after ovs-vswitchd restarts, the controller sees an empty switch" \
     retry 15 empty_switch_seen_twice
 check "the switch has every port's flows again" retry 10 flows_match
+# Ports 1 to 42 and the bridge-wide flows fill all eight lanes, if the
+# controller waited for them all to reconnect.
+all_lanes_used() {
+    last_batch
+    [ "$(last_batch_changes)" -gt 500 ] && [ "$(last_batch_bundles)" = 8 ]
+}
+check "they went over all eight connections" all_lanes_used
 check "vm1 reaches vm2 after ovs-vswitchd restarts" \
     retry 10 ping_ok vm1 10.9.11.2
 check "vm1 cannot use another IP address after the restart" spoof_dropped
