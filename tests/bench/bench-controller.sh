@@ -140,7 +140,7 @@ cat <<EOT
 | flows on the bridge (learned aside) | ${flows} | |
 | flows per port for the new rule | $((stable / N)) | |
 | controller RSS after binding / after update | $((rss / 1024)) MiB / $((rss2 / 1024)) MiB | |
-| ovs-vswitchd started -> all flows back | ${restart_time} s (${restart_batch}) | rules lost on a firewall restart |
+| ovs-vswitchd started -> all flows back | ${restart_time} s (${restart_batch}) | iptables restart: lost until SIGHUP |
 EOT
 cp "$SW_DIR/nwf-controller.log" /tmp/bench-ctl.log 2>/dev/null
 echo "PASS: benchmark finished"
