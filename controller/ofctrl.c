@@ -43,7 +43,7 @@ VLOG_DEFINE_THIS_MODULE(ofctrl);
  * connection per pass of its main loop, and on a bridge with many ports a
  * pass is slow: the userspace datapath reads every tap port in it (about
  * 3 ms with 1,000 ports).  24,000 flow changes on one connection take 480
- * passes.  So a large batch that needs not reach the switch at a single
+ * passes.  So a large batch that need not reach the switch at a single
  * instant is spread over up to OFCTRL_N_LANES connections: the main one
  * (lane 0) and extra ones that carry nothing but bundles.  A port's changes
  * all go in one lane's bundle, so that each port still changes atomically;
@@ -588,7 +588,7 @@ ofctrl_collect_changes(const struct ofctrl *ofctrl,
 }
 
 /* Sends 'changes' in bundles: all in the main lane's, or, for a large
- * batch that needs not be all at once, spread over the connected lanes by
+ * batch that need not be all at once, spread over the connected lanes by
  * the port in each flow's cookie.  Port 0 (bridge-wide flows) always goes
  * in the main lane's bundle, which is committed first; the other lanes'
  * bundles are filled now and committed once it is confirmed
