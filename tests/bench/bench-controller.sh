@@ -4,7 +4,8 @@
 # transaction; measures the time until all read "active", the time to
 # apply a redefinition of clean-traffic (one tcp rule added) on the switch,
 # the controller's resident memory, and the time until the flows are back
-# after ovs-vswitchd restarts.  Not part of "make check".
+# after ovs-vswitchd restarts and after the controller restarts.  Not part
+# of "make check".
 #
 # Usage (root, from the build tree): tests/bench/bench-controller.sh [N]
 # With NWF_BENCH_PERF=FILE, "perf record" profiles the controller into FILE.
@@ -126,6 +127,25 @@ t4_day=$(date -u -d "@$t4" +%H:%M:%S.%N \
 restart_time=$(elapsed "$t4_day" "$restored_at")
 restart_batch=$(echo "$restored_line" | sed 's/.*|INFO|br0: //')
 
+# The controller restarted: the switch still has its flows, which keep
+# filtering while one bundle replaces them all (a full sync).  From the
+# new controller's start until that bundle is confirmed.
+pid=$(cat "$SW_DIR/nwf-controller.pid")
+kill -TERM "$pid"
+while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+confirmed_before=$(n_confirmed)
+t5=$(now)
+ctl_start
+while [ "$(n_confirmed)" -le "$confirmed_before" ]; do sleep 0.1; done
+resync_line=$(grep "flow changes confirmed" "$SW_DIR/nwf-controller.log" \
+    | tail -n 1)
+resynced_at=$(echo "$resync_line" | sed 's/^[^T]*T\([0-9:.]*\)Z.*/\1/' \
+    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
+t5_day=$(date -u -d "@$t5" +%H:%M:%S.%N \
+    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
+ctl_restart_time=$(elapsed "$t5_day" "$resynced_at")
+ctl_restart_batch=$(echo "$resync_line" | sed 's/.*|INFO|br0: //')
+
 if [ -n "${NWF_BENCH_PERF:-}" ]; then
     kill -INT "$perf_pid"
     wait "$perf_pid" 2>/dev/null
@@ -141,6 +161,7 @@ cat <<EOT
 | flows per port for the new rule | $((stable / N)) | |
 | controller RSS after binding / after update | $((rss / 1024)) MiB / $((rss2 / 1024)) MiB | |
 | ovs-vswitchd started -> all flows back | ${restart_time} s (${restart_batch}) | iptables restart: lost until SIGHUP |
+| nwf-controller restarted -> its flows replaced (full sync) | ${ctl_restart_time} s (${ctl_restart_batch}) | |
 EOT
 cp "$SW_DIR/nwf-controller.log" /tmp/bench-ctl.log 2>/dev/null
 echo "PASS: benchmark finished"
