@@ -186,6 +186,26 @@ ofctrl_flows_add(struct ofctrl_flows *flows, const char *flow)
     return error;
 }
 
+/* Adds to 'flows' a flow made of copies of the given parts, replacing the
+ * flow with the same table, priority and match.  (A flow read back from
+ * the switch comes in parts, not as text.) */
+void
+ofctrl_flows_add_parts(struct ofctrl_flows *flows, uint8_t table_id,
+                       uint16_t priority, const struct match *match,
+                       uint64_t cookie, const struct ofpact *ofpacts,
+                       size_t ofpacts_len)
+{
+    struct ofctrl_flow *f = xmalloc(sizeof *f);
+    f->table_id = table_id;
+    f->priority = priority;
+    minimatch_init(&f->match, match);
+    f->cookie = cookie;
+    f->ofpacts = xmemdup(ofpacts, ofpacts_len);
+    f->ofpacts_len = ofpacts_len;
+    ofctrl_flows_remove_key(flows, f);
+    ofctrl_flows_insert(flows, f);
+}
+
 /* Removes the flow with the table, priority and match of 'flow' (actions
  * are ignored).  Returns true if there was one. */
 bool

@@ -45,6 +45,10 @@ void ofctrl_flows_swap(struct ofctrl_flows *, struct ofctrl_flows *);
 size_t ofctrl_flows_count(const struct ofctrl_flows *);
 char *ofctrl_flows_add(struct ofctrl_flows *, const char *flow)
     OVS_WARN_UNUSED_RESULT;
+void ofctrl_flows_add_parts(struct ofctrl_flows *, uint8_t table_id,
+                            uint16_t priority, const struct match *,
+                            uint64_t cookie, const struct ofpact *,
+                            size_t ofpacts_len);
 bool ofctrl_flows_remove(struct ofctrl_flows *, const char *flow);
 void ofctrl_flows_format(const struct ofctrl_flows *, struct ds *);
 void ofctrl_flows_merge(struct ofctrl_flows *dst,

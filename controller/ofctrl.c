@@ -72,13 +72,16 @@ enum ofctrl_sync {
     OFCTRL_SYNCED,      /* 'installed' is what it has, once the batch in
                          * progress is confirmed. */
     OFCTRL_UNKNOWN,     /* After a (re)connection or an error. */
-    OFCTRL_COUNTING,    /* Asked how many flows the switch has.  None (a
-                         * switch that just started, a bridge that just
-                         * became secure): 'installed' is empty and the
-                         * desired flows go as changes.  Some: */
-    OFCTRL_FULL_SYNC,   /* One bundle deletes them all and adds the desired
-                         * set, so that the bridge never passes through a
-                         * state with partial or no flows. */
+    OFCTRL_READING,     /* Reading the switch's flows into 'installed'.
+                         * Then the desired flows go as changes from
+                         * them: none after a restart of the controller
+                         * that changed nothing, all of them to a switch
+                         * that just started or a bridge that just became
+                         * secure. */
+    OFCTRL_FULL_SYNC,   /* The switch did not list its flows: one bundle
+                         * deletes them all and adds the desired set, so
+                         * that the bridge never passes through a state
+                         * with partial or no flows. */
 };
 
 struct ofctrl {
@@ -99,7 +102,7 @@ struct ofctrl {
     enum ofctrl_sync sync;
     long long int resync_after; /* Earliest time to leave OFCTRL_UNKNOWN. */
     long long int lanes_wait_until; /* Latest, while lanes are down. */
-    ovs_be32 count_xid;         /* The request of OFCTRL_COUNTING. */
+    ovs_be32 read_xid;          /* The request of OFCTRL_READING. */
 
     /* The batch in progress, if any: the main lane's barrier that confirms
      * its bundle (and the lanes' barriers, see struct ofctrl_lane), and
@@ -792,15 +795,14 @@ ofctrl_abandon_lanes(struct ofctrl *ofctrl)
     }
 }
 
-/* Asks the switch for the statistics of every flow whose cookie matches
- * 'cookie' in the bits of 'cookie_mask', flow by flow or, if 'aggregate',
- * in total.  Returns the request's xid. */
+/* Asks the switch for every flow whose cookie matches 'cookie' in the
+ * bits of 'cookie_mask', with its statistics.  Returns the request's
+ * xid. */
 static ovs_be32
 ofctrl_send_flow_stats_request(struct ofctrl *ofctrl, uint64_t cookie,
-                               uint64_t cookie_mask, bool aggregate)
+                               uint64_t cookie_mask)
 {
     struct ofputil_flow_stats_request fsr = {
-        .aggregate = aggregate,
         .cookie = htonll(cookie),
         .cookie_mask = htonll(cookie_mask),
         .out_port = OFPP_ANY,
@@ -816,27 +818,57 @@ ofctrl_send_flow_stats_request(struct ofctrl *ofctrl, uint64_t cookie,
     return xid;
 }
 
-/* Asks the switch how many flows it has (OFCTRL_COUNTING). */
+/* Asks the switch for every flow it has (OFCTRL_READING). */
 static void
-ofctrl_count_flows(struct ofctrl *ofctrl)
+ofctrl_read_flows(struct ofctrl *ofctrl)
 {
-    ofctrl->count_xid = ofctrl_send_flow_stats_request(ofctrl, 0, 0, true);
-    ofctrl->sync = OFCTRL_COUNTING;
+    ofctrl_flows_clear(&ofctrl->installed);
+    ofctrl->read_xid = ofctrl_send_flow_stats_request(ofctrl, 0, 0);
+    ofctrl->sync = OFCTRL_READING;
 }
 
+/* One part of the answer to ofctrl_read_flows(): its flows go into
+ * 'installed'; after the last part, the difference from the desired flows
+ * is what the switch lacks. */
 static void
-ofctrl_handle_flow_count(struct ofctrl *ofctrl, const struct ofp_header *oh)
+ofctrl_handle_read_flows(struct ofctrl *ofctrl, const struct ofp_header *oh)
 {
-    struct ofputil_aggregate_stats stats;
-    if (!ofputil_decode_aggregate_stats_reply(&stats, oh)
-        && !stats.flow_count) {
-        VLOG_INFO("%s: the switch has no flows: installing the desired "
-                  "flows as changes", ofctrl->bridge);
-        ofctrl_flows_clear(&ofctrl->installed);
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
+                                                     &ofpacts);
+        if (retval) {
+            if (retval != EOF) {
+                VLOG_WARN("%s: cannot read the switch's flows, will replace "
+                          "them all", ofctrl->bridge);
+                ofctrl->sync = OFCTRL_FULL_SYNC;
+            }
+            break;
+        }
+        /* A flow with a timeout is one the switch learned (the learn
+         * action of MAC learning): it is not ofctrl's, and expires. */
+        if (!fs.idle_timeout && !fs.hard_timeout) {
+            ofctrl_flows_add_parts(&ofctrl->installed, fs.table_id,
+                                   fs.priority, &fs.match,
+                                   ntohll(fs.cookie), fs.ofpacts,
+                                   fs.ofpacts_len);
+        }
+    }
+    ofpbuf_uninit(&ofpacts);
+    if (ofctrl->sync == OFCTRL_READING && !ofpmp_more(oh)) {
+        size_t n = ofctrl_flows_count(&ofctrl->installed);
+        if (n) {
+            VLOG_INFO("%s: the switch has %"PRIuSIZE" flows: sending the "
+                      "difference", ofctrl->bridge, n);
+        } else {
+            VLOG_INFO("%s: the switch has no flows: installing the desired "
+                      "flows as changes", ofctrl->bridge);
+        }
         ofctrl->sync = OFCTRL_SYNCED;
         ofctrl->changes_pending = true;
-    } else {
-        ofctrl->sync = OFCTRL_FULL_SYNC;
     }
 }
 
@@ -883,7 +915,7 @@ ofctrl_request_flow_stats(struct ofctrl *ofctrl, uint64_t cookie,
     }
 
     ofctrl->stats_xid = ofctrl_send_flow_stats_request(ofctrl, cookie,
-                                                       cookie_mask, false);
+                                                       cookie_mask);
     ofctrl->stats_cb = cb;
     ofctrl->stats_aux = aux;
 }
@@ -960,8 +992,8 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
     case OFPTYPE_ERROR:
         if (ofctrl->stats_cb && oh->xid == ofctrl->stats_xid) {
             ofctrl_stats_finish(ofctrl, "the switch refused the request");
-        } else if (ofctrl->sync == OFCTRL_COUNTING
-                   && oh->xid == ofctrl->count_xid) {
+        } else if (ofctrl->sync == OFCTRL_READING
+                   && oh->xid == ofctrl->read_xid) {
             ofctrl->sync = OFCTRL_FULL_SYNC;
         } else if (is_meter_mod_error(oh)) {
             VLOG_DBG("%s: meter mod refused (expected after a restart)",
@@ -977,14 +1009,12 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
         }
         break;
 
-    case OFPTYPE_AGGREGATE_STATS_REPLY:
-        if (ofctrl->sync == OFCTRL_COUNTING && oh->xid == ofctrl->count_xid) {
-            ofctrl_handle_flow_count(ofctrl, oh);
-        }
-        break;
-
     case OFPTYPE_FLOW_STATS_REPLY:
-        ofctrl_handle_flow_stats(ofctrl, oh);
+        if (ofctrl->sync == OFCTRL_READING && oh->xid == ofctrl->read_xid) {
+            ofctrl_handle_read_flows(ofctrl, oh);
+        } else {
+            ofctrl_handle_flow_stats(ofctrl, oh);
+        }
         break;
 
     case OFPTYPE_PACKET_IN:
@@ -1099,7 +1129,7 @@ ofctrl_can_advance(const struct ofctrl *ofctrl)
     switch (ofctrl->sync) {
     case OFCTRL_UNKNOWN:
         return time_msec() >= ofctrl_resync_time(ofctrl);
-    case OFCTRL_COUNTING:
+    case OFCTRL_READING:
         return false;
     case OFCTRL_FULL_SYNC:
         return true;
@@ -1149,7 +1179,7 @@ ofctrl_run(struct ofctrl *ofctrl)
 
     if (ofctrl_can_advance(ofctrl)) {
         if (ofctrl->sync == OFCTRL_UNKNOWN) {
-            ofctrl_count_flows(ofctrl);
+            ofctrl_read_flows(ofctrl);
         } else {
             ofctrl_send_batch(ofctrl);
         }

@@ -20,13 +20,16 @@
  *
  * On every new connection (the controller's start, a restart of
  * ovs-vswitchd) and after any error from the switch it resynchronizes: it
- * asks the switch how many flows it has; if none, the desired set goes as
- * changes from an empty table; otherwise one atomic bundle deletes every
- * flow and adds the whole desired set, so the bridge never passes through a
- * state with partial or no flows.
+ * reads the switch's flows back and sends the difference from them, as any
+ * batch (nothing after a restart of the controller that changed nothing;
+ * every flow to a switch that has none).  If the switch does not list its
+ * flows, one atomic bundle deletes them all and adds the whole desired
+ * set, so the bridge never passes through a state with partial or no
+ * flows.
  *
- * ofctrl owns every flow of the bridge: flows it did not install are
- * removed at the next full resynchronization.  It also keeps the bridge's
+ * ofctrl owns every flow of the bridge apart from those with a timeout,
+ * which the switch learned: flows it did not install are removed at the
+ * next resynchronization.  It also keeps the bridge's
  * meters equal to those that the desired flows' controller() actions use
  * (limits from nwf_meter_limits()): added before the bundle that needs
  * them, deleted once the batch that stops using them is confirmed. */

@@ -128,8 +128,8 @@ restart_time=$(elapsed "$t4_day" "$restored_at")
 restart_batch=$(echo "$restored_line" | sed 's/.*|INFO|br0: //')
 
 # The controller restarted: the switch still has its flows, which keep
-# filtering while one bundle replaces them all (a full sync).  From the
-# new controller's start until that bundle is confirmed.
+# filtering; the new controller reads them back and sends what differs
+# (nothing, here).  From its start until that batch is confirmed.
 pid=$(cat "$SW_DIR/nwf-controller.pid")
 kill -TERM "$pid"
 while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
@@ -161,7 +161,7 @@ cat <<EOT
 | flows per port for the new rule | $((stable / N)) | |
 | controller RSS after binding / after update | $((rss / 1024)) MiB / $((rss2 / 1024)) MiB | |
 | ovs-vswitchd started -> all flows back | ${restart_time} s (${restart_batch}) | iptables restart: lost until SIGHUP |
-| nwf-controller restarted -> its flows replaced (full sync) | ${ctl_restart_time} s (${ctl_restart_batch}) | |
+| nwf-controller restarted -> the switch's flows reconciled | ${ctl_restart_time} s (${ctl_restart_batch}) | |
 EOT
 cp "$SW_DIR/nwf-controller.log" /tmp/bench-ctl.log 2>/dev/null
 echo "PASS: benchmark finished"

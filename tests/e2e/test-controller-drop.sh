@@ -42,7 +42,7 @@ invalid_flow_refused() {
 }
 check "an invalid flow is refused with a message" invalid_flow_refused
 
-# A foreign flow is removed at the next full sync; the switch's restart
+# A foreign flow is removed at the next resync; the switch's restart
 # loses every flow and the controller must put its own back.
 ofctl add-flow br0 "priority=200,in_port=$port1 actions=NORMAL"
 sw_stop_vswitchd

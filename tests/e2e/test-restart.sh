@@ -84,7 +84,8 @@ restart_controller() {
     ofctl del-flows br0 "table=0,in_port=$(vm_ofport vm1),priority=65500" \
         --strict
     ctl_start
-    retry 10 ctl_log_has "full sync"
+    retry 10 ctl_log_has \
+        "the switch has [0-9]* flows: sending the difference"
     sleep 1
 }
 
@@ -97,7 +98,8 @@ for signal in TERM KILL; do
     check "SIG$signal restart: ports are active again" active vm1
 done
 
-# A stale flow left in a managed table is removed by the full sync.
+# A stale flow left in a managed table is removed when the new controller
+# reconciles the switch's flows with its own.
 ofctl add-flow br0 "table=10,priority=1,cookie=0xdead actions=drop"
 stale_present() {
     ofctl dump-flows br0 | grep -q "cookie=0xdead"
