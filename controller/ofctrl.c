@@ -827,38 +827,54 @@ ofctrl_read_flows(struct ofctrl *ofctrl)
     ofctrl->sync = OFCTRL_READING;
 }
 
+typedef void ofctrl_flow_stats_func(struct ofctrl *,
+                                    const struct ofputil_flow_stats *);
+
+/* Calls 'func' for each flow of 'oh', a flow statistics reply.  Returns
+ * false if the reply is malformed. */
+static bool
+ofctrl_for_each_flow_stats(struct ofctrl *ofctrl, const struct ofp_header *oh,
+                           ofctrl_flow_stats_func *func)
+{
+    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
+    uint64_t stub[1024 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    int retval;
+    for (;;) {
+        struct ofputil_flow_stats fs;
+        retval = ofputil_decode_flow_stats_reply(&fs, &b, false, &ofpacts);
+        if (retval) {
+            break;
+        }
+        func(ofctrl, &fs);
+    }
+    ofpbuf_uninit(&ofpacts);
+    return retval == EOF;
+}
+
+static void
+ofctrl_read_flow(struct ofctrl *ofctrl, const struct ofputil_flow_stats *fs)
+{
+    /* A flow with a timeout is one the switch learned (the learn action of
+     * MAC learning): it is not ofctrl's, and expires. */
+    if (!fs->idle_timeout && !fs->hard_timeout) {
+        ofctrl_flows_add_parts(&ofctrl->installed, fs->table_id,
+                               fs->priority, &fs->match, ntohll(fs->cookie),
+                               fs->ofpacts, fs->ofpacts_len);
+    }
+}
+
 /* One part of the answer to ofctrl_read_flows(): its flows go into
  * 'installed'; after the last part, the difference from the desired flows
  * is what the switch lacks. */
 static void
 ofctrl_handle_read_flows(struct ofctrl *ofctrl, const struct ofp_header *oh)
 {
-    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
-    uint64_t stub[1024 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    for (;;) {
-        struct ofputil_flow_stats fs;
-        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
-                                                     &ofpacts);
-        if (retval) {
-            if (retval != EOF) {
-                VLOG_WARN("%s: cannot read the switch's flows, will replace "
-                          "them all", ofctrl->bridge);
-                ofctrl->sync = OFCTRL_FULL_SYNC;
-            }
-            break;
-        }
-        /* A flow with a timeout is one the switch learned (the learn
-         * action of MAC learning): it is not ofctrl's, and expires. */
-        if (!fs.idle_timeout && !fs.hard_timeout) {
-            ofctrl_flows_add_parts(&ofctrl->installed, fs.table_id,
-                                   fs.priority, &fs.match,
-                                   ntohll(fs.cookie), fs.ofpacts,
-                                   fs.ofpacts_len);
-        }
-    }
-    ofpbuf_uninit(&ofpacts);
-    if (ofctrl->sync == OFCTRL_READING && !ofpmp_more(oh)) {
+    if (!ofctrl_for_each_flow_stats(ofctrl, oh, ofctrl_read_flow)) {
+        VLOG_WARN("%s: cannot read the switch's flows, will replace them all",
+                  ofctrl->bridge);
+        ofctrl->sync = OFCTRL_FULL_SYNC;
+    } else if (!ofpmp_more(oh)) {
         size_t n = ofctrl_flows_count(&ofctrl->installed);
         if (n) {
             VLOG_INFO("%s: the switch has %"PRIuSIZE" flows: sending the "
@@ -921,41 +937,33 @@ ofctrl_request_flow_stats(struct ofctrl *ofctrl, uint64_t cookie,
 }
 
 static void
+ofctrl_collect_flow_stat(struct ofctrl *ofctrl,
+                         const struct ofputil_flow_stats *fs)
+{
+    if (ofctrl->n_stats >= ofctrl->allocated_stats) {
+        ofctrl->stats = x2nrealloc(ofctrl->stats, &ofctrl->allocated_stats,
+                                   sizeof *ofctrl->stats);
+    }
+    struct ofctrl_flow_stat *st = &ofctrl->stats[ofctrl->n_stats++];
+    struct ofputil_flow_stats shown = *fs;
+    shown.cookie = 0;           /* Shown by the caller, grouped. */
+    struct ds text = DS_EMPTY_INITIALIZER;
+    ofputil_flow_stats_format(&text, &shown, NULL, NULL, false);
+    st->cookie = ntohll(fs->cookie);
+    st->n_packets = fs->packet_count;
+    st->n_bytes = fs->byte_count;
+    st->text = ds_steal_cstr(&text);
+}
+
+static void
 ofctrl_handle_flow_stats(struct ofctrl *ofctrl, const struct ofp_header *oh)
 {
     if (!ofctrl->stats_cb || oh->xid != ofctrl->stats_xid) {
         return;
     }
-
-    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
-    uint64_t stub[1024 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    for (;;) {
-        struct ofputil_flow_stats fs;
-        int retval = ofputil_decode_flow_stats_reply(&fs, &b, false,
-                                                     &ofpacts);
-        if (retval) {
-            if (retval != EOF) {
-                ofctrl_stats_finish(ofctrl, "bad flow statistics reply");
-            }
-            break;
-        }
-        if (ofctrl->n_stats >= ofctrl->allocated_stats) {
-            ofctrl->stats = x2nrealloc(ofctrl->stats,
-                                       &ofctrl->allocated_stats,
-                                       sizeof *ofctrl->stats);
-        }
-        struct ofctrl_flow_stat *st = &ofctrl->stats[ofctrl->n_stats++];
-        struct ds text = DS_EMPTY_INITIALIZER;
-        st->cookie = ntohll(fs.cookie);
-        fs.cookie = 0;          /* Shown by the caller, grouped. */
-        ofputil_flow_stats_format(&text, &fs, NULL, NULL, false);
-        st->n_packets = fs.packet_count;
-        st->n_bytes = fs.byte_count;
-        st->text = ds_steal_cstr(&text);
-    }
-    ofpbuf_uninit(&ofpacts);
-    if (!ofpmp_more(oh)) {
+    if (!ofctrl_for_each_flow_stats(ofctrl, oh, ofctrl_collect_flow_stat)) {
+        ofctrl_stats_finish(ofctrl, "bad flow statistics reply");
+    } else if (!ofpmp_more(oh)) {
         ofctrl_stats_finish(ofctrl, NULL);
     }
 }

@@ -88,9 +88,31 @@ n_new() {
 n_confirmed() {
     grep -c "flow changes confirmed" "$SW_DIR/nwf-controller.log"
 }
+# Seconds since midnight (UTC) of the log line $1, and of the time $1 that
+# now() gave.
+line_seconds() {
+    echo "$1" | sed 's/^[^T]*T\([0-9:.]*\)Z.*/\1/' \
+        | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }'
+}
+day_seconds() {
+    date -u -d "@$1" +%H:%M:%S.%N \
+        | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }'
+}
+# until_next_batch COUNT START: waits until the controller has logged a
+# confirmed batch after its COUNT first ones, then sets 'batch_line' to
+# that log line (without its prefix) and 'batch_time' to the seconds from
+# START (a now() time) to it.  (The time comes from the controller's log,
+# so this loop need not poll often; polling often would take CPU time
+# from what it measures.)
+until_next_batch() {
+    while [ "$(n_confirmed)" -le "$1" ]; do sleep 0.1; done
+    local line
+    line=$(grep "flow changes confirmed" "$SW_DIR/nwf-controller.log" \
+        | tail -n 1)
+    batch_line=$(echo "$line" | sed 's/.*|INFO|br0: //')
+    batch_time=$(elapsed "$(day_seconds "$2")" "$(line_seconds "$line")")
+}
 confirmed_before=$(n_confirmed)
-# (The time comes from the controller's log, so this loop needs not poll
-# often; polling often would take CPU time from what it measures.)
 t2=$(now)
 "$NWF_OFCTL" --target="$SW_DIR/nwf-controller.ctl" define "$SW_DIR/ct2.xml" \
     >/dev/null
@@ -98,15 +120,10 @@ t3=$(now)
 # Applied = the switch has answered the barrier after the update's bundle
 # (the controller logs it, with the time); then every port must have the
 # new rule's flows.
-while [ "$(n_confirmed)" -le "$confirmed_before" ]; do sleep 0.1; done
-confirmed_at=$(grep "flow changes confirmed" "$SW_DIR/nwf-controller.log" \
-    | tail -n 1 | sed 's/^[^T]*T\([0-9:.]*\)Z.*/\1/' \
-    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
-t2_day=$(date -u -d "@$t2" +%H:%M:%S.%N \
-    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
+until_next_batch "$confirmed_before" "$t2"
+update_time=$batch_time
 while [ "$(n_new)" -lt "$N" ]; do sleep 0.05; done
 stable=$(n_new)
-update_time=$(elapsed "$t2_day" "$confirmed_at")
 define_time=$(elapsed "$t2" "$t3")
 rss2=$(ps -o rss= -p "$(cat "$SW_DIR/nwf-controller.pid")" | tr -d ' ')
 
@@ -117,15 +134,8 @@ confirmed_before=$(n_confirmed)
 sw_stop_vswitchd
 t4=$(now)
 sw_start_vswitchd
-while [ "$(n_confirmed)" -le "$confirmed_before" ]; do sleep 0.1; done
-restored_line=$(grep "flow changes confirmed" "$SW_DIR/nwf-controller.log" \
-    | tail -n 1)
-restored_at=$(echo "$restored_line" | sed 's/^[^T]*T\([0-9:.]*\)Z.*/\1/' \
-    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
-t4_day=$(date -u -d "@$t4" +%H:%M:%S.%N \
-    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
-restart_time=$(elapsed "$t4_day" "$restored_at")
-restart_batch=$(echo "$restored_line" | sed 's/.*|INFO|br0: //')
+until_next_batch "$confirmed_before" "$t4"
+restart_time=$batch_time restart_batch=$batch_line
 
 # The controller restarted: the switch still has its flows, which keep
 # filtering; the new controller reads them back and sends what differs
@@ -136,15 +146,8 @@ while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
 confirmed_before=$(n_confirmed)
 t5=$(now)
 ctl_start
-while [ "$(n_confirmed)" -le "$confirmed_before" ]; do sleep 0.1; done
-resync_line=$(grep "flow changes confirmed" "$SW_DIR/nwf-controller.log" \
-    | tail -n 1)
-resynced_at=$(echo "$resync_line" | sed 's/^[^T]*T\([0-9:.]*\)Z.*/\1/' \
-    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
-t5_day=$(date -u -d "@$t5" +%H:%M:%S.%N \
-    | awk -F: '{ printf "%.3f", $1 * 3600 + $2 * 60 + $3 }')
-ctl_restart_time=$(elapsed "$t5_day" "$resynced_at")
-ctl_restart_batch=$(echo "$resync_line" | sed 's/.*|INFO|br0: //')
+until_next_batch "$confirmed_before" "$t5"
+ctl_restart_time=$batch_time ctl_restart_batch=$batch_line
 
 if [ -n "${NWF_BENCH_PERF:-}" ]; then
     kill -INT "$perf_pid"
