@@ -140,6 +140,16 @@ struct ofctrl {
 static void ofctrl_stats_finish(struct ofctrl *, const char *error);
 static void ofctrl_flush_meter_deletes(struct ofctrl *);
 
+/* What the switch holds, flows and meters, is no longer known (a new
+ * connection, an error from the switch, a lane lost during a batch): the
+ * next step is a resynchronization. */
+static void
+ofctrl_forget_switch(struct ofctrl *ofctrl)
+{
+    ofctrl->sync = OFCTRL_UNKNOWN;
+    ofctrl->meters_unknown = true;
+}
+
 /* ---- Meters. ----
  *
  * The meters that the controller() actions of the flows refer to
@@ -231,8 +241,7 @@ ofctrl_create(const char *bridge, const char *rundir)
     ofctrl_flows_init(&ofctrl->installed);
     hmap_init(&ofctrl->installed_meters);
     hmap_init(&ofctrl->meters_to_delete);
-    ofctrl->sync = OFCTRL_UNKNOWN;
-    ofctrl->meters_unknown = true;
+    ofctrl_forget_switch(ofctrl);
     ofctrl->next_bundle_id = 1;
 
     char *target = xasprintf("unix:%s/%s.mgmt", rundir, bridge);
@@ -636,10 +645,10 @@ ofctrl_send_changes(struct ofctrl *ofctrl,
     }
 }
 
-/* Sends what the switch lacks: after a (re)connection or an error, either
- * everything in one bundle that first deletes all flows, or, if the
- * switch has none, the desired flows as changes; otherwise the difference
- * between 'installed' and 'desired'.  The main lane's barrier follows. */
+/* Sends what the switch lacks: the difference between 'installed' (after a
+ * resynchronization, the flows read back from the switch) and 'desired',
+ * or, in OFCTRL_FULL_SYNC, one bundle that deletes every flow and adds the
+ * desired ones.  The main lane's barrier follows. */
 static void
 ofctrl_send_batch(struct ofctrl *ofctrl)
 {
@@ -756,31 +765,9 @@ ofctrl_batch_maybe_done(struct ofctrl *ofctrl)
               ofctrl->batch_bundles == 1 ? "" : "s");
 }
 
-/* The main lane's bundle is confirmed (or failed): commits the lanes'
- * bundles after it (or discards them). */
-static void
-ofctrl_commit_lanes(struct ofctrl *ofctrl)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
-        struct ofctrl_lane *lane = &ofctrl->lanes[i];
-        if (!lane->staged_bundle) {
-            continue;
-        }
-        if (ofctrl->batch_failed) {
-            send_bundle_ctrl(lane->rconn, lane->staged_bundle,
-                             OFPBCT_DISCARD_REQUEST);
-        } else {
-            send_bundle_ctrl(lane->rconn, lane->staged_bundle,
-                             OFPBCT_COMMIT_REQUEST);
-            lane->barrier_xid = send_barrier(lane->rconn);
-            lane->in_flight = true;
-        }
-        lane->staged_bundle = 0;
-    }
-}
-
-/* Forgets the lanes' part of the batch in progress (a connection went
- * away: the switch drops its bundles). */
+/* Forgets the lanes' part of the batch in progress, discarding the
+ * bundles not committed yet (the batch failed, or the main connection went
+ * away). */
 static void
 ofctrl_abandon_lanes(struct ofctrl *ofctrl)
 {
@@ -792,6 +779,27 @@ ofctrl_abandon_lanes(struct ofctrl *ofctrl)
         }
         lane->staged_bundle = 0;
         lane->in_flight = false;
+    }
+}
+
+/* The main lane's bundle is confirmed: commits the lanes' bundles after it,
+ * or, if the batch failed, discards them. */
+static void
+ofctrl_commit_lanes(struct ofctrl *ofctrl)
+{
+    if (ofctrl->batch_failed) {
+        ofctrl_abandon_lanes(ofctrl);
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
+        struct ofctrl_lane *lane = &ofctrl->lanes[i];
+        if (lane->staged_bundle) {
+            send_bundle_ctrl(lane->rconn, lane->staged_bundle,
+                             OFPBCT_COMMIT_REQUEST);
+            lane->barrier_xid = send_barrier(lane->rconn);
+            lane->in_flight = true;
+            lane->staged_bundle = 0;
+        }
     }
 }
 
@@ -977,10 +985,8 @@ ofctrl_handle_error(struct ofctrl *ofctrl, const struct ofp_header *oh)
                  ofctrl->bridge, s);
     free(s);
 
-    /* What the switch holds is no longer known. */
     ofctrl->batch_failed = true;
-    ofctrl->sync = OFCTRL_UNKNOWN;
-    ofctrl->meters_unknown = true;
+    ofctrl_forget_switch(ofctrl);
     ofctrl->resync_after = time_msec() + OFCTRL_RESYNC_BACKOFF_MSEC;
 }
 
@@ -1090,8 +1096,7 @@ ofctrl_lane_run(struct ofctrl *ofctrl, struct ofctrl_lane *lane)
             lane->staged_bundle = 0;
             lane->in_flight = false;
             ofctrl->batch_failed = true;
-            ofctrl->sync = OFCTRL_UNKNOWN;
-            ofctrl->meters_unknown = true;
+            ofctrl_forget_switch(ofctrl);
             ofctrl_batch_maybe_done(ofctrl);
         }
     }
@@ -1125,8 +1130,8 @@ ofctrl_resync_time(const struct ofctrl *ofctrl)
             : MAX(ofctrl->resync_after, ofctrl->lanes_wait_until));
 }
 
-/* Is there something to send now: a request for the switch's flow count,
- * or a batch of flow changes? */
+/* Is there something to send now: a request for the switch's flows, or a
+ * batch of flow changes? */
 static bool
 ofctrl_can_advance(const struct ofctrl *ofctrl)
 {
@@ -1160,8 +1165,7 @@ ofctrl_run(struct ofctrl *ofctrl)
         ofctrl->in_flight = false;
         ofctrl->batch_active = false;
         ofctrl_abandon_lanes(ofctrl);
-        ofctrl->sync = OFCTRL_UNKNOWN;
-        ofctrl->meters_unknown = true;
+        ofctrl_forget_switch(ofctrl);
         ofctrl->resync_after = 0;
         if (rconn_is_connected(ofctrl->rconn)) {
             VLOG_INFO("%s: connected (OpenFlow 1.3)", ofctrl->bridge);
