@@ -893,20 +893,17 @@ binding_bridge_put(struct binding_bridge *br, const struct nwf_port *nports,
         VLOG_ERR("%s: bad bridge-wide flow %s", br->node->name, error);
         free(error);
     }
+    enum ofctrl_put_mode mode = OFCTRL_PER_PORT;
     struct shash_node *node;
     SHASH_FOR_EACH (node, &br->ports) {
         struct binding_port *port = node->data;
         ofctrl_flows_merge(&desired, &port->compiled.flows);
-    }
-    ofctrl_flows_merge(&desired, &br->debug_flows);
-
-    enum ofctrl_put_mode mode = OFCTRL_PER_PORT;
-    SHASH_FOR_EACH (node, &br->ports) {
-        struct binding_port *port = node->data;
         if (port->filter_update) {
             mode = OFCTRL_ALL_AT_ONCE;
         }
     }
+    ofctrl_flows_merge(&desired, &br->debug_flows);
+
     uint64_t seqno = ofctrl_put(br->ofctrl, &desired, mode);
     SHASH_FOR_EACH (node, &br->ports) {
         struct binding_port *port = node->data;
@@ -1504,25 +1501,16 @@ svec_to_json(const struct svec *values)
     return array;
 }
 
-static void
-binding_svec_to_json(const struct svec *values, struct ds *s)
-{
-    struct json *array = svec_to_json(values);
-    json_to_ds(array, 0, s);
-    json_destroy(array);
-}
-
-/* Puts 'vars' as a JSON object of arrays: {"IP": ["10.0.0.5"], ...}. */
-static void
-binding_params_to_json(const struct nwf_var_table *vars, struct ds *s)
+/* 'vars' as a JSON object of arrays: {"IP": ["10.0.0.5"], ...}. */
+static struct json *
+binding_params_to_json(const struct nwf_var_table *vars)
 {
     struct json *obj = json_object_create();
     struct shash_node *node;
     SHASH_FOR_EACH (node, &vars->vars) {
         json_object_put(obj, node->name, svec_to_json(node->data));
     }
-    json_to_ds(obj, JSSF_SORT, s);
-    json_destroy(obj);
+    return obj;
 }
 
 static void
@@ -1538,9 +1526,8 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
 
     struct ds s = DS_EMPTY_INITIALIZER;
     struct ds status = DS_EMPTY_INITIALIZER;
-    if (json) {
-        ds_put_char(&s, '[');
-    } else {
+    struct json *array = json ? json_array_create_empty() : NULL;
+    if (!json) {
         ds_put_format(&s, "%-16s %-12s %-20s %6s  %-10s %-16s %s\n", "Port",
                       "Bridge", "Filter", "Flows", "State", "Learned IP",
                       "Parameters");
@@ -1557,20 +1544,19 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
             size_t flen = strcspn(filter, "|");
             const struct svec *learned = &port->compiled.learned_ips;
             if (json) {
-                ds_put_format(&s, "%s{\"port\":", s.length > 1 ? "," : "");
-                json_string_escape(ports[j]->name, &s);
-                ds_put_format(&s, ",\"bridge\":");
-                json_string_escape(sorted[i]->name, &s);
-                ds_put_format(&s, ",\"filter\":\"%.*s\",\"flows\":%"PRIuSIZE
-                              ",\"state\":", (int) flen, filter,
-                              port->compiled.n_flows);
-                json_string_escape(state, &s);
-                ds_put_format(&s, ",\"zone\":%"PRIu16",\"learned_ip\":",
-                              port->zone);
-                binding_svec_to_json(learned, &s);
-                ds_put_cstr(&s, ",\"parameters\":");
-                binding_params_to_json(&port->vars, &s);
-                ds_put_char(&s, '}');
+                struct json *row = json_object_create();
+                json_object_put_string(row, "port", ports[j]->name);
+                json_object_put_string(row, "bridge", sorted[i]->name);
+                json_object_put(row, "filter", json_string_create_nocopy(
+                                    xmemdup0(filter, flen)));
+                json_object_put(row, "flows",
+                                json_integer_create(port->compiled.n_flows));
+                json_object_put_string(row, "state", state);
+                json_object_put(row, "zone", json_integer_create(port->zone));
+                json_object_put(row, "learned_ip", svec_to_json(learned));
+                json_object_put(row, "parameters",
+                                binding_params_to_json(&port->vars));
+                json_array_add(array, row);
             } else {
                 char *ips = (learned->n ? svec_join(learned, ",", "")
                              : xstrdup("-"));
@@ -1587,7 +1573,8 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
     }
     free(sorted);
     if (json) {
-        ds_put_char(&s, ']');
+        json_to_ds(array, JSSF_SORT, &s);
+        json_destroy(array);
     }
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
