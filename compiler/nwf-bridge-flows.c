@@ -54,7 +54,6 @@
 #include "nwf-flows.h"
 #include "nwf-pipeline.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/ofp-port.h"
 #include "util.h"
 
 #define N_VIDS 4096
@@ -329,20 +328,6 @@ add_vlan_in_classes(struct nwf_flow_set *flows)
     ds_destroy(&match);
 }
 
-/* 'port''s OpenFlow port as in_port= and output: take it: a number, or
- * "LOCAL" for the bridge's own interface (Open vSwitch warns about 65534). */
-struct port_str {
-    char s[32];
-};
-
-static struct port_str
-port_str(const struct nwf_port *port)
-{
-    struct port_str ps;
-    ofputil_port_to_string(port->ofport, NULL, ps.s, sizeof ps.s);
-    return ps;
-}
-
 /* The VLAN_IN entries of 'port', bound or not, if it has no class of VLAN
  * input. */
 static void
@@ -352,7 +337,7 @@ add_vlan_in(struct nwf_flow_set *flows, const struct nwf_port *port)
         return;
     }
 
-    struct port_str ofport = port_str(port);
+    struct nwf_ofport_name ofport = nwf_ofport_name(port);
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
 
@@ -413,7 +398,7 @@ static void
 add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
 {
     int ofport = ofp_to_u16(port->ofport);
-    struct port_str port_s = port_str(port);
+    struct nwf_ofport_name port_s = nwf_ofport_name(port);
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
 
@@ -464,7 +449,8 @@ add_hairpin_drop(struct nwf_flow_set *flows, const struct nwf_port *port)
 {
     nwf_flow_set_add_format(flows, NWF_TABLE_OUTPUT, PRIO_HAIRPIN, COOKIE,
                             "drop", "in_port=%s,"NWF_REG_OUT"=%d",
-                            port_str(port).s, ofp_to_u16(port->ofport));
+                            nwf_ofport_name(port).s,
+                            ofp_to_u16(port->ofport));
 }
 
 /* Puts into 'actions' one clone per port of 'ports' whose bit is set in

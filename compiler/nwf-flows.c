@@ -22,6 +22,7 @@
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-parse.h"
+#include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-protocol.h"
 #include "sset.h"
 #include "svec.h"
@@ -353,6 +354,32 @@ rule_table_accept(const struct rule_table *t, const char *output)
             : t->next
             ? xasprintf("goto_table:%d", t->next)
             : xasprintf("output:%s", output));
+}
+
+/* The match that selects 'port''s flows in 't': frames from it (in_port)
+ * or to it (NWF_REG_OUT). */
+static char *
+rule_table_port_match(const struct rule_table *t,
+                      const struct nwf_port *port)
+{
+    return (t->from_vm
+            ? xasprintf("in_port=%s", nwf_ofport_name(port).s)
+            : xasprintf(NWF_REG_OUT"=%"PRIu16, ofp_to_u16(port->ofport)));
+}
+
+/* For nwf_flows_for_learning_port(): 'port''s Ethernet rule table in the
+ * direction 'from_vm', the match that selects the port's flows there, in
+ * '*port_match', and the actions that accept, in '*accept' (both to be
+ * freed by the caller). */
+uint8_t
+nwf_flows_eth_table(const struct nwf_port *port, bool from_vm,
+                    char **port_match, char **accept)
+{
+    const struct rule_table *t = &rule_tables[from_vm ? RT_ETH_OUT
+                                                      : RT_ETH_IN];
+    *port_match = rule_table_port_match(t, port);
+    *accept = rule_table_accept(t, nwf_ofport_name(port).s);
+    return t->table;
 }
 
 /* Actions that go on in 'table' with the segment whose register 'reg'
@@ -1097,6 +1124,14 @@ learn_punt_matches(const struct nwf_port *port, struct svec *from_vm,
     svec_add(to_vm, "dl_dst=ff:ff:ff:ff:ff:ff,"NWF_DHCP_SERVER_MATCH);
 }
 
+struct nwf_ofport_name
+nwf_ofport_name(const struct nwf_port *port)
+{
+    struct nwf_ofport_name name;
+    ofputil_port_to_string(port->ofport, NULL, name.s, sizeof name.s);
+    return name;
+}
+
 /* Appends to 'actions' the action of a CLASSIFY entry that loads 'port''s
  * class of VLAN input (nwf_port_vlan_in_class()) into NWF_REG_IN_VLAN,
  * with a comma after it, if the port has one. */
@@ -1131,7 +1166,7 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
     learn_punt_matches(port, &punt_from, &punt_to);
 
     /* NWF_REG_IN_VLAN is for VLAN_IN, after the rules. */
-    char *in_port = xasprintf("in_port=%"PRIu16, ofport);
+    char *in_port = xasprintf("in_port=%s", nwf_ofport_name(port).s);
     struct ds classify = DS_EMPTY_INITIALIZER;
     ds_put_format(&classify, "set_field:%"PRIu16"->"NWF_REG_ZONE","
                   "set_field:%d->"NWF_REG_SEG","
@@ -1220,17 +1255,14 @@ nwf_flows_for_port(const struct nwf_port *port,
     sset_init(&ctx.reported);
     nwf_flow_set_init(&ctx.flows);
 
-    char *ofport = xasprintf("%"PRIu16, ctx.ofport);
     struct chain chains[N_RULE_TABLES];
     for (size_t i = 0; i < N_RULE_TABLES; i++) {
         const struct rule_table *t = &rule_tables[i];
         struct chain *c = &chains[i];
 
-        chain_init(c, t->table, t->name,
-                   xasprintf("%s=%s", t->from_vm ? "in_port" : NWF_REG_OUT,
-                             ofport),
+        chain_init(c, t->table, t->name, rule_table_port_match(t, port),
                    rule_table_seg_reg(t));
-        c->accept = rule_table_accept(t, ofport);
+        c->accept = rule_table_accept(t, nwf_ofport_name(port).s);
         if (t->ip) {
             c->accept_uncommitted = xasprintf("goto_table:%d", t->next);
             c->reject = xasprintf("controller(userdata=%02x,meter_id=%d)",
@@ -1241,7 +1273,6 @@ nwf_flows_for_port(const struct nwf_port *port,
             eth_build(&ctx, c, t->from_vm);
         }
     }
-    free(ofport);
 
     bool ok = sset_is_empty(&ctx.reported);
     for (size_t i = 0; ok && i < N_RULE_TABLES; i++) {

@@ -160,6 +160,14 @@ nwf_port_vlan_in_class(const struct nwf_port *port)
 
 void nwf_port_put_vlan_in(const struct nwf_port *, struct ds *actions);
 
+/* 'port''s OpenFlow port as in_port= and output: name it: its number, or
+ * "LOCAL" for the bridge's own interface (ovs-vswitchd warns about 65534).
+ * Registers that hold a port (NWF_REG_OUT) take the number. */
+struct nwf_ofport_name {
+    char s[32];
+};
+struct nwf_ofport_name nwf_ofport_name(const struct nwf_port *);
+
 /* The VLAN whose frames leave 'port' untagged (if it carries it): an
  * access port's VLAN, a native-untagged port's native VLAN, otherwise
  * VLAN 0, which never carries a tag. */
@@ -226,6 +234,12 @@ struct nwf_first_segs {
 void nwf_flows_add_port_entries(const struct nwf_port *,
                                 const struct nwf_first_segs *,
                                 struct nwf_flow_set *);
+
+/* 'port''s Ethernet rule table in the direction 'from_vm' (ETH_OUT or
+ * ETH_IN), with the match that selects the port's flows there and the
+ * actions that accept (for the learning flows, which fill it). */
+uint8_t nwf_flows_eth_table(const struct nwf_port *, bool from_vm,
+                            char **port_match, char **accept);
 
 /* The bridge-wide flows: table defaults, VLAN input and output, MAC
  * learning, flood lists, and the CLASSIFY and OUTPUT entries of unbound

@@ -71,38 +71,26 @@ nwf_flows_for_learning_port(const struct nwf_port *port,
     /* The Ethernet tables decide, in one segment, 0: what they let
      * through also passes the IP tables, whose bridge-wide end of segment
      * 0 accepts everything. */
-    static const struct {
-        enum nwf_table table;
-        bool from_vm;
-        const char *port_field;
-        const char *accept_fmt;
-        int next;
-    } tables[] = {
-        { NWF_TABLE_ETH_OUT, true, "in_port", "goto_table:%d",
-          NWF_TABLE_IP_OUT_CT },
-        { NWF_TABLE_ETH_IN, false, NWF_REG_OUT, "output:%d", -1 },
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
-        char *accept = xasprintf(tables[i].accept_fmt,
-                                 tables[i].next >= 0 ? tables[i].next
-                                 : ofport);
-        char *prefix = xasprintf("%s=%"PRIu16","NWF_REG_SEG"=0",
-                                 tables[i].port_field, ofport);
+    for (int from_vm = 1; from_vm >= 0; from_vm--) {
+        char *port_match, *accept;
+        uint8_t table = nwf_flows_eth_table(port, from_vm, &port_match,
+                                            &accept);
+        char *prefix = xasprintf("%s,"NWF_REG_SEG"=0", port_match);
         struct svec allowed = SVEC_EMPTY_INITIALIZER;
         const char *m;
         size_t j;
 
-        learning_allowed(port, tables[i].from_vm, servers, n_servers,
-                         &allowed);
+        learning_allowed(port, from_vm, servers, n_servers, &allowed);
         SVEC_FOR_EACH (j, m, &allowed) {
-            nwf_flow_set_add_format(flows, tables[i].table, NWF_PRIO_RULES,
-                                    cookie, accept, "%s,%s", prefix, m);
+            nwf_flow_set_add_format(flows, table, NWF_PRIO_RULES, cookie,
+                                    accept, "%s,%s", prefix, m);
         }
         /* Above the bridge-wide end of the segment, which accepts. */
-        nwf_flow_set_add(flows, tables[i].table, NWF_PRIO_RULES - 1, cookie,
-                         prefix, "drop");
+        nwf_flow_set_add(flows, table, NWF_PRIO_RULES - 1, cookie, prefix,
+                         "drop");
         svec_destroy(&allowed);
         free(prefix);
+        free(port_match);
         free(accept);
     }
 }

@@ -939,6 +939,38 @@ test_learning_port(void)
     ds_destroy(&s);
 }
 
+/* The bridge's own interface bound: its flows name it LOCAL in in_port=
+ * and output:, never 65534 (which ovs-vswitchd warns about), and keep the
+ * number in NWF_REG_OUT. */
+static void
+test_local_port(void)
+{
+    struct nwf_port port = {
+        .name = "br0", .ofport = OFPP_LOCAL,
+        .mac = ETH_ADDR_C(52, 54, 00, 00, 00, 01), .zone = 7,
+        .bound = true, .tag = -1, .learn_punt = NWF_LEARN_PUNT_ANY,
+    };
+    struct nwf_flow_set set;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    nwf_flow_set_init(&set);
+    nwf_flows_for_learning_port(&port, NULL, 0, &set);
+    nwf_flow_set_format(&set, &s);
+    const char *text = ds_cstr(&s);
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "in_port=LOCAL,reg0=0"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "reg1=65534,reg0=0"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "actions=output:LOCAL"));
+    CU_ASSERT_PTR_NULL(strstr(text, "in_port=65534"));
+    CU_ASSERT_PTR_NULL(strstr(text, "output:65534"));
+    for (size_t i = 0; i < set.n; i++) {
+        ds_clear(&s);
+        nwf_flow_format(&set.flows[i], &s);
+        nwf_unit_check_flow(ds_cstr(&s), "LOCAL port flow");
+    }
+    nwf_flow_set_destroy(&set);
+    ds_destroy(&s);
+}
+
 /* Cookies: filter id (here its position plus 1), rule index plus 1 and
  * ofport; the port's own flows carry the ofport only. */
 static void
@@ -1259,6 +1291,7 @@ static const struct nwf_unit_test flows_tests[] = {
     { "negation: exclusion flows", test_negation },
     { "port entries: access port and trunk", test_port_entries },
     { "learning port", test_learning_port },
+    { "the bridge's own port bound", test_local_port },
     { "cookies", test_cookies },
     { "errors name filter, rule and attribute", test_errors },
     { "segment limit", test_segment_limit },
