@@ -20,6 +20,8 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-proto.h \
 	compiler/nwf-xml.c \
 	compiler/nwf-xml.h \
+	compiler/nwf-xmldoc.c \
+	compiler/nwf-xmldoc.h \
 	compiler/nwf-resolve.c \
 	compiler/nwf-resolve.h \
 	compiler/nwf-store.c \

@@ -13,22 +13,19 @@
  * formatter prints a filter in libvirt's canonical layout, byte for byte
  * what "virsh nwfilter-dumpxml" prints for the same input.
  *
- * Input is untrusted: the parser never touches the network, does not
- * expand entities and rejects documents with a DTD, input larger than
- * NWF_XML_MAX_SIZE, elements nested deeper than NWF_XML_MAX_DEPTH and
- * text that is not UTF-8.  Every problem is reported through struct
- * nwf_diag with the file, line, element, attribute and value. */
+ * Input is untrusted and read as nwf-xmldoc.h says (no DTD, no entities,
+ * at most NWF_XML_MAX_SIZE bytes and NWF_XML_MAX_DEPTH levels, UTF-8).
+ * Every problem is reported through struct nwf_diag with the file, line,
+ * element, attribute and value. */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "nwf-xmldoc.h"
 #include "openvswitch/compiler.h"
 
 struct ds;
 struct nwf_diag;
 struct nwf_filter;
-
-#define NWF_XML_MAX_SIZE (1024 * 1024)  /* Bytes. */
-#define NWF_XML_MAX_DEPTH 16            /* Element nesting. */
 
 struct nwf_filter *nwf_xml_parse_file(const char *file_name,
                                       struct nwf_diag *)
