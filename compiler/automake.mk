@@ -3,12 +3,16 @@
 
 noinst_LTLIBRARIES += compiler/libnwfcompiler.la
 compiler_libnwfcompiler_la_SOURCES = \
+	compiler/nwf-binding.c \
+	compiler/nwf-binding.h \
 	compiler/nwf-bridge-flows.c \
 	compiler/nwf-bridge-flows.h \
 	compiler/nwf-compile.c \
 	compiler/nwf-compile.h \
 	compiler/nwf-diag.c \
 	compiler/nwf-diag.h \
+	compiler/nwf-domain.c \
+	compiler/nwf-domain.h \
 	compiler/nwf-filter.c \
 	compiler/nwf-filter.h \
 	compiler/nwf-flows.c \

@@ -657,9 +657,10 @@ parse_numeric(const struct nwf_attr_desc *desc, const char *text,
     return ds_steal_cstr(&msg);
 }
 
-/* MAC address: six groups of one or two hex digits separated by ':'. */
-static bool
-parse_mac(const char *s, struct eth_addr *mac)
+/* Parses 's' as a MAC address, as libvirt reads one everywhere: six
+ * groups of one or two hex digits separated by ':'. */
+bool
+nwf_proto_parse_mac(const char *s, struct eth_addr *mac)
 {
     for (int i = 0; i < 6; i++) {
         int n = 0;
@@ -929,12 +930,12 @@ nwf_value_parse(const struct nwf_attr_desc *desc, const char *text,
         return parse_numeric(desc, text, value);
 
     case NWF_TYPE_MAC:
-        return (parse_mac(text, &value->mac) ? NULL
+        return (nwf_proto_parse_mac(text, &value->mac) ? NULL
                 : xstrdup("must be a MAC address (6 groups of 1 or 2 hex "
                           "digits separated by ':')"));
 
     case NWF_TYPE_MAC_MASK:
-        if (!parse_mac(text, &value->mac)) {
+        if (!nwf_proto_parse_mac(text, &value->mac)) {
             return xstrdup("must be a MAC mask (6 groups of 1 or 2 hex "
                            "digits separated by ':')");
         }

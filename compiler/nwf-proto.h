@@ -344,4 +344,7 @@ bool nwf_value_equal(const struct nwf_attr_desc *, const struct nwf_value *,
 const char *nwf_ethertype_name(uint16_t);
 const char *nwf_ip_proto_name(uint8_t);
 
+/* A MAC address as libvirt's XML writes one (also <mac address=...>). */
+bool nwf_proto_parse_mac(const char *, struct eth_addr *);
+
 #endif /* nwf-proto.h */

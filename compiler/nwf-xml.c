@@ -522,22 +522,25 @@ format_rule(const struct nwf_rule *rule, struct ds *out)
     ds_put_cstr(out, "  </rule>\n");
 }
 
-/* Parameters are printed sorted by name, each value of a list as its own
- * <parameter>. */
-static void
-format_filterref(const struct nwf_filterref *ref, struct ds *out)
+/* Appends <filterref filter='FILTER'> with its parameters 'params' (name
+ * -> struct svec * of values), indented by two spaces, as libvirt prints it
+ * in a filter and in a filter binding: parameters sorted by name, each
+ * value of a list as its own <parameter>. */
+void
+nwf_xml_format_filterref(const char *filter, const struct shash *params,
+                         struct ds *out)
 {
     ds_put_cstr(out, "  <filterref filter='");
-    nwf_xmldoc_put_escaped(out, ref->filter);
+    nwf_xmldoc_put_escaped(out, filter);
     ds_put_char(out, '\'');
-    if (shash_is_empty(&ref->params)) {
+    if (shash_is_empty(params)) {
         ds_put_cstr(out, "/>\n");
         return;
     }
 
     ds_put_cstr(out, ">\n");
-    const struct shash_node **nodes = shash_sort(&ref->params);
-    for (size_t i = 0; i < shash_count(&ref->params); i++) {
+    const struct shash_node **nodes = shash_sort(params);
+    for (size_t i = 0; i < shash_count(params); i++) {
         const struct svec *values = nodes[i]->data;
         for (size_t j = 0; j < values->n; j++) {
             ds_put_cstr(out, "    <parameter name='");
@@ -578,7 +581,8 @@ nwf_xml_format(const struct nwf_filter *filter, struct ds *out)
         if (entry->type == NWF_ENTRY_RULE) {
             format_rule(entry->rule, out);
         } else {
-            format_filterref(entry->ref, out);
+            nwf_xml_format_filterref(entry->ref->filter,
+                                     &entry->ref->params, out);
         }
     }
     ds_put_cstr(out, "</filter>\n");

@@ -26,6 +26,7 @@
 struct ds;
 struct nwf_diag;
 struct nwf_filter;
+struct shash;
 
 struct nwf_filter *nwf_xml_parse_file(const char *file_name,
                                       struct nwf_diag *)
@@ -36,6 +37,8 @@ struct nwf_filter *nwf_xml_parse_buffer(const char *buf, size_t len,
 
 void nwf_xml_format(const struct nwf_filter *, struct ds *);
 char *nwf_xml_format_string(const struct nwf_filter *);
+void nwf_xml_format_filterref(const char *filter, const struct shash *params,
+                              struct ds *);
 
 /* Full check of a filter file, for "nwf-ofctl validate": safe and
  * well-formed XML, valid against the RELAX NG schema in 'schema_file'

@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "hash.h"
 #include "iplearn.h"
+#include "nwf-binding.h"
 #include "nwf-diag.h"
 #include "nwf-filter.h"
 #include "nwf-flows.h"
@@ -43,13 +44,6 @@
 
 VLOG_DEFINE_THIS_MODULE(binding);
 
-#define KEY_FILTERREF "filterref"
-#define KEY_PARAM_PREFIX "filterref-param-"
-#define KEY_STATUS "filterref-status"
-#define KEY_ZONE "filterref-ct-zone"
-#define KEY_LEARNED_IP "filterref-learned-ip"
-#define KEY_ATTACHED_MAC "attached-mac"
-
 /* What compiling a port gives. */
 struct binding_compiled {
     struct ofctrl_flows flows;  /* Compiled, or drop-all on error. */
@@ -77,6 +71,10 @@ struct binding_port {
     char *filter;
     struct nwf_var_table vars;
     struct nwf_port nport;      /* 'name' and 'trunks' owned. */
+
+    struct smap owner;          /* The Interface's owner keys: the subset of
+                                 * its external-ids that
+                                 * nwf_binding_format_owner() reads. */
 
     uint16_t zone;
     ofp_port_t ofport;
@@ -262,6 +260,7 @@ binding_port_destroy(struct binding_bridge *br, struct binding_port *port)
     binding_compiled_destroy(&port->compiled);
     binding_compiled_destroy(&port->pending);
     free(port->error);
+    smap_destroy(&port->owner);
     free(port);
 }
 
@@ -303,44 +302,20 @@ binding_bridge_find(const char *name)
 
 /* ---- Reading a port's binding from OVSDB. ---- */
 
-/* The port's parameters: every external_ids:filterref-param-NAME.  A bad
- * name or value is an error for the port (libvirt drops such parameters
- * silently; a port plugin's typo should be visible). */
-static char *
-binding_read_params(const struct smap *ids, struct nwf_var_table *vars)
+/* Keeps the keys of 'ids' that say who owns the port, for listings. */
+static void
+binding_port_read_owner(struct binding_port *port, const struct smap *ids)
 {
-    const struct smap_node *node;
-    SMAP_FOR_EACH (node, ids) {
-        if (!strncmp(node->key, KEY_PARAM_PREFIX, strlen(KEY_PARAM_PREFIX))) {
-            const char *name = node->key + strlen(KEY_PARAM_PREFIX);
-            char *error = nwf_var_table_add_list(vars, name, node->value,
-                                                 NWF_VAR_STRICT);
-            if (error) {
-                return error;
-            }
+    static const char *const keys[] = {
+        NWF_KEY_OWNER, NWF_KEY_VM_ID, NWF_KEY_IFACE_ID,
+    };
+    smap_clear(&port->owner);
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        const char *value = smap_get(ids, keys[i]);
+        if (value) {
+            smap_add(&port->owner, keys[i], value);
         }
     }
-    return NULL;
-}
-
-static char *
-binding_read_mac(const struct smap *ids, struct eth_addr *mac)
-{
-    const char *s = smap_get(ids, KEY_PARAM_PREFIX "MAC");
-    const char *key = KEY_PARAM_PREFIX "MAC";
-    if (!s) {
-        s = smap_get(ids, KEY_ATTACHED_MAC);
-        key = KEY_ATTACHED_MAC;
-    }
-    if (!s) {
-        return xstrdup("no MAC address: set external_ids:attached-mac or "
-                       "filterref-param-MAC");
-    }
-    /* A parameter list's first value is the port's MAC. */
-    char *first = xmemdup0(s, strcspn(s, ","));
-    bool ok = eth_addr_from_string(first, mac);
-    free(first);
-    return ok ? NULL : xasprintf("%s: bad MAC address '%s'", key, s);
 }
 
 /* ---- Conntrack zones. ---- */
@@ -366,7 +341,7 @@ binding_port_zone(struct binding_port *port, const struct smap *ids,
     if (port->zone) {
         return port->zone;
     }
-    unsigned int z = smap_get_uint(ids, KEY_ZONE, 0);
+    unsigned int z = smap_get_uint(ids, NWF_KEY_ZONE, 0);
     if (z < NWF_ZONE_MIN || z > NWF_ZONE_MAX || zone_in_use(z)) {
         z = (zones_used
              ? bitmap_scan(zones_used, 0, NWF_ZONE_MIN, NWF_ZONE_MAX + 1)
@@ -686,13 +661,13 @@ binding_port_update(struct binding_bridge *br, struct binding_port *port,
                     const struct ovsrec_port *prow, struct nwf_port *nport)
 {
     const struct smap *ids = &iface->external_ids;
-    const char *filter = smap_get(ids, KEY_FILTERREF);
+    const char *filter = smap_get(ids, NWF_KEY_FILTERREF);
     struct nwf_var_table vars;
     nwf_var_table_init(&vars);
 
-    char *error = binding_read_params(ids, &vars);
+    char *error = nwf_binding_read_params(ids, &vars);
     if (!error) {
-        error = binding_read_mac(ids, &nport->mac);
+        error = nwf_binding_read_mac(ids, &nport->mac);
     }
     if (port->ofport != nport->ofport) {
         hmap_remove(&br->ports_by_ofport, &port->ofport_node);
@@ -792,7 +767,7 @@ binding_bridge_needs_secure(const struct ovsrec_bridge *brow)
         for (size_t j = 0; j < prow->n_interfaces; j++) {
             const struct ovsrec_interface *iface = prow->interfaces[j];
             if (iface_has_ofport(iface)
-                && smap_get(&iface->external_ids, KEY_FILTERREF)) {
+                && smap_get(&iface->external_ids, NWF_KEY_FILTERREF)) {
                 return true;
             }
         }
@@ -832,28 +807,30 @@ binding_write_status(const struct binding_bridge *br,
 {
     struct ds s = DS_EMPTY_INITIALIZER;
     const char *status = binding_port_status(br, port, &s);
-    const char *old = smap_get(&iface->external_ids, KEY_STATUS);
+    const char *old = smap_get(&iface->external_ids, NWF_KEY_STATUS);
     if (txn && (!old || strcmp(old, status))) {
-        ovsrec_interface_update_external_ids_setkey(iface, KEY_STATUS,
+        ovsrec_interface_update_external_ids_setkey(iface, NWF_KEY_STATUS,
                                                     status);
     }
     if (port->zone && txn
-        && smap_get_uint(&iface->external_ids, KEY_ZONE, 0) != port->zone) {
+        && (smap_get_uint(&iface->external_ids, NWF_KEY_ZONE, 0)
+            != port->zone)) {
         char zone[16];
         snprintf(zone, sizeof zone, "%"PRIu16, port->zone);
-        ovsrec_interface_update_external_ids_setkey(iface, KEY_ZONE, zone);
+        ovsrec_interface_update_external_ids_setkey(iface, NWF_KEY_ZONE, zone);
     }
-    const char *old_learned = smap_get(&iface->external_ids, KEY_LEARNED_IP);
+    const char *old_learned = smap_get(&iface->external_ids,
+                                       NWF_KEY_LEARNED_IP);
     if (txn && port->compiled.learned_ips.n) {
         char *learned = svec_join(&port->compiled.learned_ips, ",", "");
         if (!old_learned || strcmp(learned, old_learned)) {
             ovsrec_interface_update_external_ids_setkey(iface,
-                                                        KEY_LEARNED_IP,
+                                                        NWF_KEY_LEARNED_IP,
                                                         learned);
         }
         free(learned);
     } else if (txn && old_learned) {
-        ovsrec_interface_update_external_ids_delkey(iface, KEY_LEARNED_IP);
+        ovsrec_interface_update_external_ids_delkey(iface, NWF_KEY_LEARNED_IP);
     }
     ds_destroy(&s);
 }
@@ -863,11 +840,11 @@ static void
 binding_clear_status(const struct ovsrec_interface *iface,
                      struct ovsdb_idl_txn *txn)
 {
-    if (txn && !smap_get(&iface->external_ids, KEY_FILTERREF)) {
-        if (smap_get(&iface->external_ids, KEY_STATUS)) {
-            ovsrec_interface_update_external_ids_delkey(iface, KEY_STATUS);
+    if (txn && !smap_get(&iface->external_ids, NWF_KEY_FILTERREF)) {
+        if (smap_get(&iface->external_ids, NWF_KEY_STATUS)) {
+            ovsrec_interface_update_external_ids_delkey(iface, NWF_KEY_STATUS);
         }
-        static const char *keys[] = { KEY_ZONE, KEY_LEARNED_IP };
+        static const char *keys[] = { NWF_KEY_ZONE, NWF_KEY_LEARNED_IP };
         for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
             if (smap_get(&iface->external_ids, keys[i])) {
                 ovsrec_interface_update_external_ids_delkey(iface, keys[i]);
@@ -994,7 +971,7 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
             np->ofport = u16_to_ofp(iface->ofport[0]);
             nwf_port_set_vlans(np, prow);
 
-            if (!smap_get(&iface->external_ids, KEY_FILTERREF)) {
+            if (!smap_get(&iface->external_ids, NWF_KEY_FILTERREF)) {
                 binding_clear_status(iface, txn);
                 continue;
             }
@@ -1012,10 +989,12 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
                 binding_compiled_init(&port->compiled);
                 binding_compiled_init(&port->pending);
                 nwf_var_table_init(&port->vars);
+                smap_init(&port->owner);
                 VLOG_INFO("%s: bound on bridge %s", iface->name,
                           br->node->name);
             }
             port->seen = true;
+            binding_port_read_owner(port, &iface->external_ids);
             n_compiled += binding_port_update(br, port, iface, prow, np);
             binding_write_status(br, port, iface, txn);
         }
@@ -1513,6 +1492,29 @@ binding_params_to_json(const struct nwf_var_table *vars)
     return obj;
 }
 
+/* Who owns 'port', as a JSON object with its keys "name" (filterref-owner),
+ * "vm-id" and "iface-id" (libvirt's and OVN's), each only if present. */
+static struct json *
+binding_owner_to_json(const struct binding_port *port)
+{
+    static const struct {
+        const char *key;
+        const char *json;
+    } keys[] = {
+        { NWF_KEY_OWNER, "name" },
+        { NWF_KEY_VM_ID, "vm-id" },
+        { NWF_KEY_IFACE_ID, "iface-id" },
+    };
+    struct json *obj = json_object_create();
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        const char *value = smap_get(&port->owner, keys[i].key);
+        if (value) {
+            json_object_put_string(obj, keys[i].json, value);
+        }
+    }
+    return obj;
+}
+
 static void
 binding_unixctl_list(struct unixctl_conn *conn, int argc,
                      const char *argv[], void *aux OVS_UNUSED)
@@ -1526,11 +1528,12 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
 
     struct ds s = DS_EMPTY_INITIALIZER;
     struct ds status = DS_EMPTY_INITIALIZER;
+    struct ds owner = DS_EMPTY_INITIALIZER;
     struct json *array = json ? json_array_create_empty() : NULL;
     if (!json) {
-        ds_put_format(&s, "%-16s %-12s %-20s %6s  %-10s %-16s %s\n", "Port",
-                      "Bridge", "Filter", "Flows", "State", "Learned IP",
-                      "Parameters");
+        ds_put_format(&s, "%-16s %-12s %-20s %6s  %-10s %-16s %-16s %s\n",
+                      "Port", "Bridge", "Filter", "Flows", "State",
+                      "Learned IP", "Owner", "Parameters");
     }
     const struct shash_node **sorted = shash_sort(&bridges);
     for (size_t i = 0; i < shash_count(&bridges); i++) {
@@ -1556,6 +1559,7 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
                 json_object_put(row, "learned_ip", svec_to_json(learned));
                 json_object_put(row, "parameters",
                                 binding_params_to_json(&port->vars));
+                json_object_put(row, "owner", binding_owner_to_json(port));
                 json_array_add(array, row);
             } else {
                 char *ips = (learned->n ? svec_join(learned, ",", "")
@@ -1565,6 +1569,9 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
                               (int) flen, filter, port->compiled.n_flows,
                               state, ips);
                 free(ips);
+                ds_clear(&owner);
+                nwf_binding_format_owner(&port->owner, &owner);
+                ds_put_format(&s, "%-16s ", ds_cstr(&owner));
                 nwf_var_table_format(&port->vars, &s);
                 ds_put_char(&s, '\n');
             }
@@ -1579,4 +1586,5 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
     unixctl_command_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
     ds_destroy(&status);
+    ds_destroy(&owner);
 }

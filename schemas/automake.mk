@@ -1,2 +1,3 @@
-# schemas/: the RelaxNG schema of the filter format.
+# schemas/: the RelaxNG schemas of the filter and filter-binding formats.
 dist_pkgdata_DATA += schemas/nwfilter.rng
+dist_pkgdata_DATA += schemas/nwfilterbinding.rng

@@ -119,6 +119,9 @@ EXTRA_DIST += \
 	tests/data/iplearn-ipv4.pcap \
 	tests/data/iplearn-malformed.pcap \
 	tests/data/iplearn-vlan.pcap \
+	tests/data/libvirt/domain-bad-filter.xml \
+	tests/data/libvirt/domain-vm1.xml \
+	tests/data/libvirt/domain-vm2-metadata.xml \
 	$(nwf_check_list)
 
 # Test scripts that report "PASS: ..." / "FAIL: ..." lines.
@@ -131,6 +134,7 @@ nwf_check_list = \
 	tests/e2e/test-controller-store.sh \
 	tests/e2e/test-ofctl-daemon.sh \
 	tests/e2e/test-binding.sh \
+	tests/e2e/test-libvirt.sh \
 	tests/e2e/test-restart.sh \
 	tests/e2e/test-churn.sh \
 	tests/e2e/test-bulk.sh \

@@ -1,7 +1,10 @@
 # utilities/: nwf-ofctl and the set-up scripts.
 
 bin_PROGRAMS += utilities/nwf-ofctl
-utilities_nwf_ofctl_SOURCES = utilities/nwf-ofctl.c
+utilities_nwf_ofctl_SOURCES = \
+	utilities/nwf-ofctl.c \
+	utilities/nwf-ofctl.h \
+	utilities/nwf-ofctl-binding.c
 utilities_nwf_ofctl_LDADD = \
 	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
 	$(JANSSON_LIBS)
@@ -9,3 +12,16 @@ utilities_nwf_ofctl_LDADD = \
 EXTRA_DIST += \
 	utilities/nwf-install-deps.sh \
 	utilities/nwf-sandbox.sh
+
+# The libvirt hook: a wrapper that libvirt runs from its hook directory
+# (configure --with-libvirt-hook-dir, default /etc/libvirt/hooks/qemu.d).
+libvirthookdir = $(LIBVIRT_HOOK_DIR)
+libvirthook_SCRIPTS = utilities/libvirt-hook/ovs-nwfilter
+utilities/libvirt-hook/ovs-nwfilter: utilities/ovs-nwfilter-hook.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) $(@D) && \
+	  sed -e 's|@bindir[@]|$(bindir)|g' \
+	      -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	      $(srcdir)/utilities/ovs-nwfilter-hook.in >$@.tmp && \
+	  chmod +x $@.tmp && mv $@.tmp $@
+CLEANFILES += utilities/libvirt-hook/ovs-nwfilter
+EXTRA_DIST += utilities/ovs-nwfilter-hook.in

@@ -29,6 +29,7 @@
 #include "nwf-diag.h"
 #include "nwf-filter.h"
 #include "nwf-flows.h"
+#include "nwf-ofctl.h"
 #include "nwf-pipeline.h"
 #include "nwf-vars.h"
 #include "nwf-xml.h"
@@ -53,6 +54,9 @@ enum {
     OPT_TAG,
     OPT_PORT,
     OPT_FORMAT,
+    OPT_OVS_DB,
+    OPT_TIMEOUT,
+    VLOG_OPTION_ENUMS,
 };
 
 /* Where "compile" looks for filters by default: the store that
@@ -69,6 +73,10 @@ static unsigned int port_zone = NWF_ZONE_MIN;       /* --zone. */
 static int port_tag = -1;               /* --tag; -1: a trunk. */
 static struct nwf_port *bridge_ports;   /* --port, repeatable. */
 static size_t n_bridge_ports;
+
+/* Options of the binding commands (nwf-ofctl.h). */
+char *nwf_ofctl_ovs_db;
+int nwf_ofctl_timeout = 10;
 
 /* Options of the commands that talk to nwf-controller. */
 static char *target;                    /* --target: socket or name. */
@@ -109,7 +117,6 @@ parse_options(int argc, char *argv[])
     static const struct option long_options[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
-        {"verbose", optional_argument, NULL, 'v'},
         {"filter-dir", required_argument, NULL, OPT_FILTER_DIR},
         {"param", required_argument, NULL, OPT_PARAM},
         {"mac", required_argument, NULL, OPT_MAC},
@@ -119,6 +126,9 @@ parse_options(int argc, char *argv[])
         {"port", required_argument, NULL, OPT_PORT},
         {"target", required_argument, NULL, 't'},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"ovs-db", required_argument, NULL, OPT_OVS_DB},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
     };
     char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
@@ -136,8 +146,19 @@ parse_options(int argc, char *argv[])
             printf("%s (ovs-nwfilter) %s\n", program_name, NWF_VERSION);
             exit(EXIT_SUCCESS);
 
-        case 'v':
-            vlog_set_verbosity(optarg);
+        VLOG_OPTION_HANDLERS
+
+        case OPT_OVS_DB:
+            free(nwf_ofctl_ovs_db);
+            nwf_ofctl_ovs_db = xstrdup(optarg);
+            break;
+
+        case OPT_TIMEOUT:
+            if (!str_to_int(optarg, 10, &nwf_ofctl_timeout)
+                || nwf_ofctl_timeout < 1) {
+                ovs_fatal(0, "--timeout=%s: not a number of seconds (1 or "
+                          "more)", optarg);
+            }
             break;
 
         case 't':
@@ -163,6 +184,9 @@ parse_options(int argc, char *argv[])
         }
     }
     free(short_options);
+    if (!nwf_ofctl_ovs_db) {
+        nwf_ofctl_ovs_db = xasprintf("unix:%s/db.sock", ovs_rundir());
+    }
 
     if (optind >= argc) {
         ovs_fatal(0, "missing command name; use --help for help");
@@ -390,25 +414,30 @@ beside_program(const char *path)
     return result;
 }
 
-/* Returns the RELAX NG schema to validate with: $NWF_SCHEMA if set, else
- * the installed copy, else the source tree's copy next to this program's
- * build directory.  Returns NULL, after saying where it looked, if none
- * is readable. */
-static char *
-find_schema(void)
+/* Returns the RELAX NG schema 'name' (nwfilter.rng or
+ * nwfilterbinding.rng) to validate with: the installed copy, else the
+ * source tree's copy next to this program's build directory; for
+ * nwfilter.rng, $NWF_SCHEMA first if it is set.  Returns NULL, after
+ * saying where it looked, if none is readable. */
+char *
+nwf_ofctl_find_schema(const char *name)
 {
     const char *env = getenv("NWF_SCHEMA");
-    if (env) {
+    if (env && !strcmp(name, "nwfilter.rng")) {
         return xstrdup(env);    /* Its absence is reported when used. */
     }
 
+    char *in_tree = xasprintf("../schemas/%s", name);
     char *candidates[] = {
-        xasprintf("%s/nwfilter.rng", NWF_PKGDATADIR),
-        beside_program("../schemas/nwfilter.rng"),
+        xasprintf("%s/%s", NWF_PKGDATADIR, name),
+        beside_program(in_tree),
     };
-    return first_existing(candidates, ARRAY_SIZE(candidates),
-                          "RELAX NG schema nwfilter.rng",
-                          "set NWF_SCHEMA to its path");
+    free(in_tree);
+    char *what = xasprintf("RELAX NG schema %s", name);
+    char *found = first_existing(candidates, ARRAY_SIZE(candidates), what,
+                                 "set NWF_SCHEMA to nwfilter.rng's path");
+    free(what);
+    return found;
 }
 
 /* Returns the directory "compile" reads filters from: --filter-dir, else
@@ -416,8 +445,8 @@ find_schema(void)
  * tree's (for a program run from the build tree).  Returns NULL, after
  * saying where it looked, if there is none: a filter given as a file may
  * not need one. */
-static char *
-find_filter_dir(void)
+char *
+nwf_ofctl_find_filter_dir(void)
 {
     if (filter_dir) {
         return xstrdup(filter_dir);
@@ -437,7 +466,7 @@ find_filter_dir(void)
 static void
 nwf_ofctl_validate(struct ovs_cmdl_context *ctx)
 {
-    char *schema = find_schema();
+    char *schema = nwf_ofctl_find_schema("nwfilter.rng");
     bool ok = schema != NULL;
 
     for (int i = 1; i < ctx->argc; i++) {
@@ -477,7 +506,7 @@ nwf_ofctl_format(struct ovs_cmdl_context *ctx)
 static void
 nwf_ofctl_compile(struct ovs_cmdl_context *ctx)
 {
-    char *dir = find_filter_dir();
+    char *dir = nwf_ofctl_find_filter_dir();
     struct nwf_compile_request req = {
         .filter = ctx->argv[1],
         .filter_dir = dir,
@@ -897,8 +926,20 @@ static const struct ovs_cmdl_command all_commands[] = {
     { NULL, NULL, 0, 0, NULL, OVS_RO },
 };
 
+/* This file's commands, then nwf-ofctl-binding.c's. */
 static const struct ovs_cmdl_command *
 get_all_commands(void)
 {
-    return all_commands;
+    static struct ovs_cmdl_command *commands;
+    if (!commands) {
+        const struct ovs_cmdl_command *more = nwf_ofctl_binding_commands();
+        size_t n = ARRAY_SIZE(all_commands) - 1, n_more = 0;
+        while (more[n_more].name) {
+            n_more++;
+        }
+        commands = xmalloc((n + n_more + 1) * sizeof *commands);
+        memcpy(commands, all_commands, n * sizeof *commands);
+        memcpy(&commands[n], more, (n_more + 1) * sizeof *commands);
+    }
+    return commands;
 }

@@ -97,7 +97,7 @@ check "the host pings the bound VM" \
 
 list_shows_active() {
     ctl_appctl bindings/list | grep "^$p1 " |
-        grep -q "clean-traffic .* active  *- *IP=10.9.7.1$"
+        grep -q "clean-traffic .* active  *-  *-  *IP=10.9.7.1$"
 }
 check "bindings/list shows the port, its filter, state and parameters" \
     list_shows_active
