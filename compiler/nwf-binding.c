@@ -72,10 +72,12 @@ required_attr(struct nwf_xmldoc_ctx *ctx, const xmlNode *root,
     const xmlNode *e = nwf_xmldoc_child(root, element);
     char *value = e ? nwf_xmldoc_nonempty_prop(e, attr) : NULL;
     *linep = nwf_xmldoc_line(e ? e : root);
-    if (!value) {
+    if (!e) {
+        nwf_xmldoc_report(ctx, *linep, element, NULL, NULL,
+                          "required element is missing");
+    } else if (!value) {
         nwf_xmldoc_report(ctx, *linep, element, attr, NULL,
-                          e ? "required attribute is missing or empty"
-                          : "required element is missing");
+                          "required attribute is missing or empty");
     }
     return value;
 }
@@ -288,9 +290,11 @@ nwf_binding_read_mac(const struct smap *ids, struct eth_addr *mac)
 }
 
 /* Fills 'b' (initialized by the caller) with the binding on Interface
- * 'port' whose external-ids are 'ids', for binding-dumpxml.  A port bound
- * by hand may lack an owner: its name is then filterref-owner, else
- * iface-id, else the port's own name, and its UUID vm-id, else all zeros.
+ * 'port' whose external-ids are 'ids', for binding-dumpxml.  Like libvirt's
+ * dumpxml of a binding on an existing port, its parameters include $MAC:
+ * the port's MAC unless a MAC parameter was given.  A port bound by hand
+ * may lack an owner: its name is then iface-id, else the port's own name,
+ * and its UUID vm-id, else all zeros.
  * Returns NULL, or a malloc()ed message if 'port' is not bound or its
  * binding cannot be read. */
 char *
@@ -315,6 +319,9 @@ nwf_binding_from_ids(const char *port, const struct smap *ids,
         free(error);
         return msg;
     }
+    char mac[ETH_ADDR_STRLEN + 1];
+    snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(b->mac));
+    nwf_var_table_set_default(&b->params, NWF_VAR_MAC, mac);
 
     const char *owner = smap_get(ids, NWF_KEY_OWNER);
     if (!owner) {

@@ -19,7 +19,7 @@
 
 /* Filters read on demand from a directory, read-only. */
 struct filter_dir {
-    const char *dir;
+    const char *dirs[2];        /* Looked in in this order; NULLs skipped. */
     struct nwf_filter *given;   /* From a file named by the caller. */
     struct shash filters;       /* Name -> struct nwf_filter *, or NULL for
                                  * a name with no usable file. */
@@ -34,18 +34,27 @@ is_file_name(const char *filter)
                                                       ".xml"));
 }
 
-/* Reads DIR/NAME.xml.  A missing file is not reported here: the resolver
- * names the missing filter. */
+/* Reads NAME.xml from the first directory that has it.  A missing file is
+ * not reported here: the resolver names the missing filter. */
 static struct nwf_filter *
 filter_dir_read(const struct filter_dir *fd, const char *name)
 {
-    if (!fd->dir || !name[0] || name[0] == '.' || strchr(name, '/')) {
+    if (!name[0] || name[0] == '.' || strchr(name, '/')) {
         return NULL;
     }
 
-    char *path = xasprintf("%s/%s.xml", fd->dir, name);
+    char *path = NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(fd->dirs) && !path; i++) {
+        if (fd->dirs[i]) {
+            path = xasprintf("%s/%s.xml", fd->dirs[i], name);
+            if (access(path, F_OK)) {
+                free(path);
+                path = NULL;
+            }
+        }
+    }
     struct nwf_filter *filter = NULL;
-    if (!access(path, F_OK)) {
+    if (path) {
         filter = nwf_xml_parse_file(path, fd->diag);
         if (filter && strcmp(filter->name, name)) {
             struct nwf_diag_loc loc = {
@@ -110,12 +119,12 @@ nwf_compile_port(const struct nwf_compile_request *req, struct ds *out,
                  struct nwf_diag *diag)
 {
     struct filter_dir fd = {
-        .dir = req->filter_dir,
+        .dirs = { req->filter_dir, req->builtin_dir },
         .filters = SHASH_INITIALIZER(&fd.filters),
         .diag = diag,
     };
     const char *top = req->filter;
-    if (is_file_name(req->filter)) {
+    if (!req->name_only && is_file_name(req->filter)) {
         fd.given = nwf_xml_parse_file(req->filter, diag);
         if (!fd.given) {
             return NWF_RESOLVE_ERROR;

@@ -23,6 +23,7 @@
  * of a bridge of several ports depend on all of them: build those with
  * nwf_flows_for_bridge() ("nwf-ofctl compile-bridge"). */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nwf-resolve.h"
@@ -38,6 +39,12 @@ struct nwf_compile_request {
                                  * or the path of a filter file (any name
                                  * with a '/' or ending in ".xml"). */
     const char *filter_dir;     /* Directory of NAME.xml files, or NULL. */
+    const char *builtin_dir;    /* Where a filter missing from 'filter_dir'
+                                 * is looked for, or NULL: nwf-controller
+                                 * adds the built-in filters its store
+                                 * lacks, so a binding may rely on them. */
+    bool name_only;             /* 'filter' is a name, whatever it looks
+                                 * like (it comes from a binding). */
     const struct nwf_var_table *params;     /* The port's parameters. */
     const struct eth_addr *mac; /* The VM's MAC ($MAC), or NULL. */
     ofp_port_t ofport;

@@ -5,6 +5,7 @@ check_PROGRAMS += tests/nwf-unit-tests
 tests_nwf_unit_tests_SOURCES = \
 	tests/unit/main.c \
 	tests/unit/nwf-unit.h \
+	tests/unit/test-binding.c \
 	tests/unit/test-bridge-flows.c \
 	tests/unit/test-compile.c \
 	tests/unit/test-diag.c \
@@ -119,6 +120,28 @@ EXTRA_DIST += \
 	tests/data/iplearn-ipv4.pcap \
 	tests/data/iplearn-malformed.pcap \
 	tests/data/iplearn-vlan.pcap \
+	tests/data/binding/README.md \
+	tests/data/binding/binding-list-0.txt \
+	tests/data/binding/binding-list-1.txt \
+	tests/data/binding/binding-list-3.txt \
+	tests/data/binding/explicit-mac.libvirt.xml \
+	tests/data/binding/explicit-mac.xml \
+	tests/data/binding/filter-escape.libvirt.xml \
+	tests/data/binding/filter-escape.xml \
+	tests/data/binding/list-param.libvirt.xml \
+	tests/data/binding/list-param.xml \
+	tests/data/binding/mac-case.libvirt.xml \
+	tests/data/binding/mac-case.xml \
+	tests/data/binding/odd-formatting.libvirt.xml \
+	tests/data/binding/odd-formatting.xml \
+	tests/data/binding/one-param.libvirt.xml \
+	tests/data/binding/one-param.xml \
+	tests/data/binding/param-invalid.libvirt.xml \
+	tests/data/binding/param-invalid.xml \
+	tests/data/binding/param-sort.libvirt.xml \
+	tests/data/binding/param-sort.xml \
+	tests/data/binding/simple.libvirt.xml \
+	tests/data/binding/simple.xml \
 	tests/data/libvirt/domain-bad-filter.xml \
 	tests/data/libvirt/domain-vm1.xml \
 	tests/data/libvirt/domain-vm2-metadata.xml \

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "command-line.h"
 #include "flow.h"
@@ -207,15 +208,19 @@ remove_binding(const struct ovsrec_interface *iface)
 /* Compiles 'b' offline, as nwf-controller would once it is written, so
  * that a binding whose filter is unknown or cannot be instantiated with
  * its parameters is refused before anything is written (libvirt refuses
- * such a binding too).  A missing $IP is fine: the port learns it.
- * Returns true if it compiles; otherwise adds the reasons to 'diag'. */
+ * such a binding too).  Filters come from the store, and the built-in
+ * filters it lacks from their own directory, since the daemon adds those
+ * when it starts.  A missing $IP is fine: the port learns it.  Returns
+ * true if it compiles; otherwise adds the reasons to 'diag'. */
 static bool
 binding_compiles(const struct nwf_binding *b, struct nwf_diag *diag)
 {
-    char *dir = nwf_ofctl_find_filter_dir();
+    char *builtin_dir = nwf_ofctl_find_builtin_dir(true);
     struct nwf_compile_request req = {
         .filter = b->filter,
-        .filter_dir = dir,
+        .name_only = true,
+        .filter_dir = nwf_ofctl_store_dir(),
+        .builtin_dir = builtin_dir,
         .params = &b->params,
         .mac = &b->mac,
         .ofport = u16_to_ofp(1),
@@ -225,7 +230,7 @@ binding_compiles(const struct nwf_binding *b, struct nwf_diag *diag)
     struct ds flows = DS_EMPTY_INITIALIZER;
     enum nwf_resolve_status status = nwf_compile_port(&req, &flows, diag);
     ds_destroy(&flows);
-    free(dir);
+    free(builtin_dir);
     if (status == NWF_RESOLVE_ERROR && !nwf_diag_has_errors(diag)) {
         struct nwf_diag_loc loc = { .element = "filterref" };
         nwf_diag_error(diag, &loc, "filter '%s' cannot be instantiated",
@@ -339,9 +344,10 @@ struct read_aux {
 };
 
 /* Prints the rows 'cells' ('n_cols' cells a row, the first row the
- * header) the way virsh prints its tables: a space, each column padded
- * to its widest cell, three spaces between columns, a line of dashes
- * under the header and an empty line at the end. */
+ * header) the way virsh prints its tables: a space, each column but the
+ * last padded to its widest cell, three spaces between columns, under the
+ * header a line of dashes two longer than the widest row, and an empty
+ * line at the end. */
 static void
 format_table(const struct svec *cells, size_t n_cols, struct ds *out)
 {
@@ -350,18 +356,18 @@ format_table(const struct svec *cells, size_t n_cols, struct ds *out)
         size_t len = strlen(cells->names[i]);
         widths[i % n_cols] = MAX(widths[i % n_cols], len);
     }
-    size_t total = 1;
+    size_t dashes = 1 + 3 * (n_cols - 1) + 2;
+    for (size_t col = 0; col < n_cols; col++) {
+        dashes += widths[col];
+    }
     for (size_t i = 0; i < cells->n; i++) {
         size_t col = i % n_cols;
         bool last = col == n_cols - 1;
         ds_put_format(out, "%s%-*s%s", col ? "   " : " ",
                       last ? 0 : (int) widths[col], cells->names[i],
                       last ? "\n" : "");
-        if (i < n_cols) {
-            total += widths[col] + 3;
-        }
         if (i == n_cols - 1) {
-            ds_put_char_multiple(out, '-', total);
+            ds_put_char_multiple(out, '-', dashes);
             ds_put_char(out, '\n');
         }
     }
@@ -374,7 +380,7 @@ compare_interfaces(const void *a_, const void *b_)
 {
     const struct ovsrec_interface *const *a = a_;
     const struct ovsrec_interface *const *b = b_;
-    return strcmp((*a)->name, (*b)->name);
+    return strcasecmp((*a)->name, (*b)->name);     /* As virsh sorts. */
 }
 
 static char *
@@ -394,6 +400,7 @@ read_change(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn OVS_UNUSED,
                                            &b);
         if (!error) {
             nwf_binding_format(&b, &aux->out);
+            ds_put_char(&aux->out, '\n');  /* virsh adds one too. */
         }
         nwf_binding_destroy(&b);
         return error;

@@ -440,25 +440,51 @@ nwf_ofctl_find_schema(const char *name)
     return found;
 }
 
-/* Returns the directory "compile" reads filters from: --filter-dir, else
- * the filter store, else the installed built-in filters, else the source
- * tree's (for a program run from the build tree).  Returns NULL, after
- * saying where it looked, if there is none: a filter given as a file may
- * not need one. */
-char *
-nwf_ofctl_find_filter_dir(void)
+/* Returns the filter store's directory: --filter-dir, else
+ * nwf-controller's default. */
+const char *
+nwf_ofctl_store_dir(void)
 {
-    if (filter_dir) {
-        return xstrdup(filter_dir);
-    }
+    return filter_dir ? filter_dir : DEFAULT_FILTER_DIR;
+}
 
+/* Returns the directory of the built-in filters: the installed one, else
+ * the source tree's (for a program run from the build tree), or NULL,
+ * after saying where it looked.  'quiet' says nothing. */
+char *
+nwf_ofctl_find_builtin_dir(bool quiet)
+{
     char *candidates[] = {
-        xstrdup(DEFAULT_FILTER_DIR),
         xasprintf("%s/filters", NWF_PKGDATADIR),
         beside_program("../filters"),
     };
+    if (quiet) {
+        char *found = NULL;
+        for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
+            if (!found && candidates[i] && !access(candidates[i], R_OK)) {
+                found = candidates[i];
+            } else {
+                free(candidates[i]);
+            }
+        }
+        return found;
+    }
     return first_existing(candidates, ARRAY_SIZE(candidates),
-                          "filter directory", "use --filter-dir");
+                          "built-in filter directory", "use --filter-dir");
+}
+
+/* Returns the directory "compile" reads filters from: --filter-dir, else
+ * the filter store, else the built-in filters.  Returns NULL, after
+ * saying where it looked, if there is none: a filter given as a file may
+ * not need one. */
+static char *
+find_filter_dir(void)
+{
+    const char *store = nwf_ofctl_store_dir();
+    if (filter_dir || !access(store, R_OK)) {
+        return xstrdup(store);
+    }
+    return nwf_ofctl_find_builtin_dir(false);
 }
 
 /* validate FILE...: schema and parser checks; every error is printed and
@@ -506,7 +532,7 @@ nwf_ofctl_format(struct ovs_cmdl_context *ctx)
 static void
 nwf_ofctl_compile(struct ovs_cmdl_context *ctx)
 {
-    char *dir = nwf_ofctl_find_filter_dir();
+    char *dir = find_filter_dir();
     struct nwf_compile_request req = {
         .filter = ctx->argv[1],
         .filter_dir = dir,

@@ -7,6 +7,8 @@
 
 /* What nwf-ofctl's command files share: options and data files. */
 
+#include <stdbool.h>
+
 struct ovs_cmdl_command;
 
 /* --ovs-db: the Open_vSwitch database the binding commands write. */
@@ -15,7 +17,8 @@ extern char *nwf_ofctl_ovs_db;
 /* --timeout: how long, in seconds, a command may wait for OVSDB. */
 extern int nwf_ofctl_timeout;
 
-char *nwf_ofctl_find_filter_dir(void);
+const char *nwf_ofctl_store_dir(void);
+char *nwf_ofctl_find_builtin_dir(bool quiet);
 char *nwf_ofctl_find_schema(const char *name);
 
 /* The commands of nwf-ofctl-binding.c: filter bindings and the libvirt
