@@ -143,8 +143,8 @@ EXTRA_DIST += \
 	tests/data/binding/simple.libvirt.xml \
 	tests/data/binding/simple.xml \
 	tests/data/libvirt/domain-bad-filter.xml \
-	tests/data/libvirt/domain-vm1.xml \
-	tests/data/libvirt/domain-vm2-metadata.xml \
+	tests/data/libvirt/domain-vm1-metadata.xml \
+	tests/data/libvirt/domain-vm2-interface.xml \
 	$(nwf_check_list)
 
 # Test scripts that report "PASS: ..." / "FAIL: ..." lines.

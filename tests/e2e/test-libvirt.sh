@@ -6,9 +6,13 @@
 # binding-create/-delete/-list/-dumpxml drive the same bindings from
 # libvirt's <filterbinding> XML.
 #
-#   vm1   domain nwf-vm1: clean-traffic with IP=10.9.12.1 in its
-#         <interface>, and a second interface on a Linux bridge (skipped)
-#   vm2   domain nwf-vm2: no-mac-spoofing, no parameters, in <metadata>
+#   vm1   domain nwf-vm1: clean-traffic with IP=10.9.12.1 in the domain's
+#         <metadata>, the way that works with libvirt 9.0, and a second
+#         interface, on a Linux bridge, with libvirt's own <filterref>
+#         (left to libvirt)
+#   vm2   domain nwf-vm2: no-mac-spoofing, no parameters, in the
+#         <interface> (which libvirt 9.0 refuses to start on Open vSwitch,
+#         docs/libvirt.md; supported all the same)
 #   vm3   domain nwf-vm3: a filter that does not exist
 #   vm4   binding-create / binding-delete
 #   peer  unbound
@@ -82,12 +86,12 @@ BPF="udp port 5600"
 # ---- The hook: prepare, started. ----
 
 check "prepare with a valid filter reference succeeds" \
-    run_hook domain-vm1.xml nwf-vm1 prepare begin -
+    run_hook domain-vm1-metadata.xml nwf-vm1 prepare begin -
 check "prepare writes nothing" \
     test -z "$(ext_id "$p1" filterref)"
 
 check "started binds the domain's Open vSwitch interface" \
-    run_hook domain-vm1.xml nwf-vm1 started begin -
+    run_hook domain-vm1-metadata.xml nwf-vm1 started begin -
 check "the port becomes active" retry 10 status_is "$p1" active
 check "the filter, parameter and owner are in OVSDB" \
     test "$(ext_id "$p1" filterref)/$(ext_id "$p1" filterref-param-IP)/$(ext_id "$p1" filterref-owner)/$(ext_id "$p1" vm-id)" \
@@ -105,15 +109,15 @@ check "vm1 pings the peer" retry 5 ping_ok vm1 10.9.12.254
 check "reconnect (libvirtd restarted) changes nothing" sh -c "
     before=\$(ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p1 external_ids)
     sed -e 's/@BRIDGE@/$SW_BRIDGE/' -e 's/@PORT_VM1@/$p1/' \
-        '$DATA/libvirt/domain-vm1.xml' |
+        '$DATA/libvirt/domain-vm1-metadata.xml' |
         NWF_OFCTL='$NWF_OFCTL' \
         NWF_HOOK_OPTIONS='--ovs-db=unix:$SW_DIR/db.sock --filter-dir=$SW_DIR/filters' \
         '$HOOK' nwf-vm1 reconnect begin - || exit 1
     after=\$(ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p1 external_ids)
     [ \"\$before\" = \"\$after\" ]"
 
-check "a filterref in <metadata> binds too (no parameters)" \
-    run_hook domain-vm2-metadata.xml nwf-vm2 started begin -
+check "a filterref in the <interface> binds too (no parameters)" \
+    run_hook domain-vm2-interface.xml nwf-vm2 started begin -
 check "vm2 becomes active with no-mac-spoofing" \
     retry 10 status_is "$p2" active
 check "vm2 has no parameters" \
@@ -143,7 +147,7 @@ check "nothing was written for the unknown filter" \
 # ---- Our faults do not stop a domain. ----
 
 check "an unreachable database: the hook logs and exits 0" sh -c "
-    sed -e 's/@PORT_VM1@/$p1/' '$DATA/libvirt/domain-vm1.xml' |
+    sed -e 's/@PORT_VM1@/$p1/' '$DATA/libvirt/domain-vm1-metadata.xml' |
         NWF_OFCTL='$NWF_OFCTL' \
         NWF_HOOK_OPTIONS='--ovs-db=unix:$SW_DIR/nonexistent.sock --timeout=1 --filter-dir=$SW_DIR/filters' \
         '$HOOK' nwf-vm1 started begin -"
@@ -195,7 +199,7 @@ check "binding-dumpxml prints the binding as libvirt would" sh -c "
 # ---- stopped, release. ----
 
 check "stopped unbinds the domain's ports" \
-    run_hook domain-vm1.xml nwf-vm1 stopped end -
+    run_hook domain-vm1-metadata.xml nwf-vm1 stopped end -
 check "vm1's binding and status are gone" retry 10 unbound "$p1"
 check "libvirt's own keys stay" \
     test "$(ext_id "$p1" vm-id)/$(ext_id "$p1" attached-mac)" \
@@ -204,16 +208,16 @@ check "vm1's spoofed IP now passes (unfiltered)" \
     retry 3 frame_arrives vm1 peer "$BPF" "$(spoofed_ip 10.9.12.1 02:00:00:00:0c:01)"
 check "stopping nwf-vm1 left nwf-vm2 bound" status_is "$p2" active
 check "release after stopped is harmless" \
-    run_hook domain-vm1.xml nwf-vm1 release end -
+    run_hook domain-vm1-metadata.xml nwf-vm1 release end -
 check "release unbinds nwf-vm2" \
-    run_hook domain-vm2-metadata.xml nwf-vm2 release end -
+    run_hook domain-vm2-interface.xml nwf-vm2 release end -
 check "vm2's binding is gone" retry 10 unbound "$p2"
 
 # A binding set by hand (no owner) is not the hook's to remove.
 vsctl set interface "$p1" external_ids:filterref=no-mac-spoofing
 check "a hand-set binding becomes active" retry 10 status_is "$p1" active
 check "stopped leaves a hand-set binding alone" \
-    run_hook domain-vm1.xml nwf-vm1 stopped end -
+    run_hook domain-vm1-metadata.xml nwf-vm1 stopped end -
 check "the hand-set binding is still there" \
     test "$(ext_id "$p1" filterref)" = no-mac-spoofing
 vsctl remove interface "$p1" external_ids filterref

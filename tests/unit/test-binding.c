@@ -432,7 +432,7 @@ test_domain(void)
 {
     struct ds msgs = DS_EMPTY_INITIALIZER;
     struct nwf_domain dom;
-    CU_ASSERT_EQUAL(parse_domain_file("libvirt/domain-vm1.xml", &dom, &msgs),
+    CU_ASSERT_EQUAL(parse_domain_file("libvirt/domain-vm1-metadata.xml", &dom, &msgs),
                     NWF_DOMAIN_OK);
     CU_ASSERT_STRING_EQUAL(ds_cstr(&msgs), "");
     CU_ASSERT_STRING_EQUAL(dom.name, "nwf-vm1");
@@ -440,7 +440,7 @@ test_domain(void)
 
     const struct nwf_domain_iface *ovs = dom.ifaces[0];
     CU_ASSERT(ovs->openvswitch);
-    CU_ASSERT(!ovs->in_metadata);
+    CU_ASSERT(ovs->in_metadata);
     CU_ASSERT_STRING_EQUAL(ovs->binding.portdev, "@PORT_VM1@");
     CU_ASSERT_STRING_EQUAL(ovs->binding.filter, "clean-traffic");
     CU_ASSERT_STRING_EQUAL(ovs->binding.owner_name, "nwf-vm1");
@@ -458,11 +458,13 @@ test_domain(void)
     nwf_domain_destroy(&dom);
 
     ds_clear(&msgs);
-    CU_ASSERT_EQUAL(parse_domain_file("libvirt/domain-vm2-metadata.xml",
+    CU_ASSERT_EQUAL(parse_domain_file("libvirt/domain-vm2-interface.xml",
                                       &dom, &msgs), NWF_DOMAIN_OK);
     CU_ASSERT_EQUAL_FATAL(dom.n_ifaces, 1);
-    CU_ASSERT(dom.ifaces[0]->in_metadata);
+    CU_ASSERT(!dom.ifaces[0]->in_metadata);
+    CU_ASSERT(dom.ifaces[0]->openvswitch);
     CU_ASSERT_STRING_EQUAL(dom.ifaces[0]->binding.filter, "no-mac-spoofing");
+    CU_ASSERT(shash_is_empty(&dom.ifaces[0]->binding.params.vars));
     CU_ASSERT_STRING_EQUAL(dom.ifaces[0]->binding.portdev, "@PORT_VM2@");
     nwf_domain_destroy(&dom);
     ds_destroy(&msgs);
