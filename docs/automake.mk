@@ -3,6 +3,7 @@ EXTRA_DIST += \
 	docs/architecture.md \
 	docs/filter-format.md \
 	docs/fuzzing.md \
+	docs/libvirt.md \
 	docs/performance.md
 
 dist_man_MANS = \

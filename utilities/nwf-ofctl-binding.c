@@ -586,7 +586,8 @@ nwf_ofctl_libvirt_hook(struct ovs_cmdl_context *ctx)
     if (!unbind && (status == NWF_DOMAIN_BAD_REFS
                     || !hook_check(&dom, &diag))) {
         VLOG_ERR("%s %s: %s", dom_name, op, nwf_diag_text(&diag));
-        fprintf(stderr, "ovs-nwfilter: %s\n", nwf_diag_text(&diag));
+        fprintf(stderr, "ovs-nwfilter: domain %s: %s\n", dom_name,
+                nwf_diag_text(&diag));
         exit(EXIT_FAILURE);
     }
 

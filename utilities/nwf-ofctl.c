@@ -74,6 +74,9 @@ static int port_tag = -1;               /* --tag; -1: a trunk. */
 static struct nwf_port *bridge_ports;   /* --port, repeatable. */
 static size_t n_bridge_ports;
 
+/* Where Debian's openvswitch-switch keeps its sockets. */
+#define OVS_SWITCH_RUNDIR "/var/run/openvswitch"
+
 /* Options of the binding commands (nwf-ofctl.h). */
 char *nwf_ofctl_ovs_db;
 int nwf_ofctl_timeout = 10;
@@ -185,7 +188,12 @@ parse_options(int argc, char *argv[])
     }
     free(short_options);
     if (!nwf_ofctl_ovs_db) {
-        nwf_ofctl_ovs_db = xasprintf("unix:%s/db.sock", ovs_rundir());
+        /* The switch's, not libopenvswitch's build-time directory: ours
+         * is built with its default prefix, Debian's switch runs in
+         * /var/run/openvswitch. */
+        const char *rundir = getenv("OVS_RUNDIR");
+        nwf_ofctl_ovs_db = xasprintf("unix:%s/db.sock",
+                                     rundir ? rundir : OVS_SWITCH_RUNDIR);
     }
 
     if (optind >= argc) {
@@ -312,6 +320,22 @@ usage(void)
            "                          %s)\n"
            "  --format=text|json      output of list and bindings "
            "(default: text)\n"
+           "\nFilter binding commands (the Open_vSwitch database, no daemon "
+           "needed):\n"
+           "  binding-create FILE     bind a filter from libvirt's "
+           "<filterbinding> XML\n"
+           "  binding-delete PORT     remove PORT's binding\n"
+           "  binding-list            every bound port, its filter and "
+           "owner\n"
+           "  binding-dumpxml PORT    print PORT's binding as virsh would\n"
+           "  libvirt-hook DOMAIN OPERATION SUB-OPERATION EXTRA\n"
+           "                          the libvirt hook (domain XML on "
+           "stdin)\n"
+           "  --ovs-db=REMOTE         the database (default: unix:%s/"
+           "db.sock,\n"
+           "                          or $OVS_RUNDIR/db.sock)\n"
+           "  --timeout=SECS          wait at most SECS for it (default "
+           "10)\n"
            "\nOffline commands (no daemon needed):\n"
            "  validate FILE...        check filter files, report every error\n"
            "  format FILE             print a filter as dumpxml would\n"
@@ -358,7 +382,8 @@ usage(void)
            "  -v, --verbose=[SPEC]    set logging levels\n"
            "  -h, --help              display this help message\n"
            "  --version               display version information\n",
-           program_name, program_name, ovs_rundir(), DEFAULT_FILTER_DIR);
+           program_name, program_name, ovs_rundir(), OVS_SWITCH_RUNDIR,
+           DEFAULT_FILTER_DIR);
     exit(EXIT_SUCCESS);
 }
 

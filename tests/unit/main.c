@@ -18,6 +18,7 @@
 #include <CUnit/Basic.h>
 
 #include "nwf-unit.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
@@ -27,6 +28,23 @@
 static struct nwf_unit_suite *suites;
 static char *srcdir;
 static char *reference_dir;
+
+/* Reads all of 'file' into 's'; returns false if it cannot. */
+bool
+nwf_unit_read_text(const char *file, struct ds *s)
+{
+    FILE *stream = fopen(file, "r");
+    if (!stream) {
+        return false;
+    }
+    ds_clear(s);
+    int c;
+    while ((c = getc(stream)) != EOF) {
+        ds_put_char(s, c);
+    }
+    fclose(stream);
+    return true;
+}
 
 void
 nwf_unit_register(struct nwf_unit_suite *suite)

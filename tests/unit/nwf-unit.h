@@ -20,6 +20,7 @@
  *     NWF_UNIT_SUITE(foo, foo_tests);
  */
 
+#include <stdbool.h>
 #include <CUnit/CUnit.h>
 
 struct nwf_unit_test {
@@ -50,6 +51,10 @@ void nwf_unit_register(struct nwf_unit_suite *);
 /* Directory of the source tree's tests/, for tests that read data files
  * (set by the runner from $srcdir or its own location). */
 const char *nwf_unit_srcdir(void);
+
+/* Reads all of 'file' into 's'; returns false if it cannot. */
+struct ds;
+bool nwf_unit_read_text(const char *file, struct ds *s);
 
 /* Directory of the shared reference data (../shared/reference from the
  * project root), or NULL if it is not present. */

@@ -37,22 +37,6 @@ data_file(const char *name)
     return xasprintf("%s/data/%s", nwf_unit_srcdir(), name);
 }
 
-static bool
-read_text(const char *file, struct ds *s)
-{
-    FILE *stream = fopen(file, "r");
-    if (!stream) {
-        return false;
-    }
-    ds_clear(s);
-    int c;
-    while ((c = getc(stream)) != EOF) {
-        ds_put_char(s, c);
-    }
-    fclose(stream);
-    return true;
-}
-
 /* Parses 'text' as a binding; on success formats it into 'out' as
  * "nwf-ofctl binding-dumpxml" prints it after "binding-create": through
  * the external-ids it is written as, with virsh's final empty line.
@@ -111,8 +95,8 @@ test_libvirt_round_trip(void)
                                   nwf_unit_srcdir(), recorded[i]);
         char *out_file = xasprintf("%s/data/binding/%s.libvirt.xml",
                                    nwf_unit_srcdir(), recorded[i]);
-        CU_ASSERT_FATAL(read_text(in_file, &in));
-        CU_ASSERT_FATAL(read_text(out_file, &expected));
+        CU_ASSERT_FATAL(nwf_unit_read_text(in_file, &in));
+        CU_ASSERT_FATAL(nwf_unit_read_text(out_file, &expected));
 
         char *msgs = parse_and_format(ds_cstr(&in), &out);
         if (strcmp(ds_cstr(&out), ds_cstr(&expected))) {
@@ -147,7 +131,7 @@ test_libvirt_test_data(void)
     struct ds out = DS_EMPTY_INITIALIZER;
     struct ds expected = DS_EMPTY_INITIALIZER;
     char *file = xasprintf("%s/libvirt/binding/filter-vars.xml", ref);
-    CU_ASSERT_FATAL(read_text(file, &expected));
+    CU_ASSERT_FATAL(nwf_unit_read_text(file, &expected));
     free(file);
 
     static const char *const files[] = {
@@ -155,7 +139,7 @@ test_libvirt_test_data(void)
     };
     for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
         file = xasprintf("%s/libvirt/binding/%s", ref, files[i]);
-        CU_ASSERT_FATAL(read_text(file, &in));
+        CU_ASSERT_FATAL(nwf_unit_read_text(file, &in));
         char *msgs = parse_and_format(ds_cstr(&in), &out);
         strip_virsh_newline(&out);
         CU_ASSERT_STRING_EQUAL(msgs, "");
@@ -179,7 +163,7 @@ test_libvirt_differences(void)
     struct ds out = DS_EMPTY_INITIALIZER;
     struct ds again = DS_EMPTY_INITIALIZER;
     char *file = data_file("binding/filter-escape.xml");
-    CU_ASSERT_FATAL(read_text(file, &in));
+    CU_ASSERT_FATAL(nwf_unit_read_text(file, &in));
     free(file);
     char *msgs = parse_and_format(ds_cstr(&in), &out);
     CU_ASSERT_STRING_EQUAL(msgs, "");
@@ -195,7 +179,7 @@ test_libvirt_differences(void)
     free(msgs);
 
     file = data_file("binding/param-invalid.xml");
-    CU_ASSERT_FATAL(read_text(file, &in));
+    CU_ASSERT_FATAL(nwf_unit_read_text(file, &in));
     free(file);
     msgs = parse_and_format(ds_cstr(&in), &out);
     CU_ASSERT_EQUAL(out.length, 0);
@@ -419,7 +403,7 @@ parse_domain_file(const char *name, struct nwf_domain *dom, struct ds *msgs)
 {
     char *file = data_file(name);
     struct ds text = DS_EMPTY_INITIALIZER;
-    CU_ASSERT_FATAL(read_text(file, &text));
+    CU_ASSERT_FATAL(nwf_unit_read_text(file, &text));
     enum nwf_domain_status status = parse_domain_text(ds_cstr(&text), dom,
                                                       msgs);
     ds_destroy(&text);

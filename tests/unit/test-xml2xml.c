@@ -41,23 +41,6 @@ xml2xml_dir(void)
     return xasprintf("%s/libvirt/xml2xml", ref);
 }
 
-/* Reads 'file' into 's'; returns false if it cannot. */
-static bool
-read_text(const char *file, struct ds *s)
-{
-    FILE *stream = fopen(file, "r");
-    if (!stream) {
-        return false;
-    }
-    ds_clear(s);
-    int c;
-    while ((c = getc(stream)) != EOF) {
-        ds_put_char(s, c);
-    }
-    fclose(stream);
-    return true;
-}
-
 static void
 ensure_newline(struct ds *s)
 {
@@ -144,7 +127,7 @@ run_corpus_test(const char *dir, const struct corpus_test *t)
     } else {
         struct ds expected = DS_EMPTY_INITIALIZER;
         char *actual = nwf_xml_format_string(filter);
-        if (!read_text(out, &expected)) {
+        if (!nwf_unit_read_text(out, &expected)) {
             fprintf(stderr, "xml2xml: %s: parsed, but there is no %s%s\n",
                     t->name, out, t->expect_error
                     ? " (the input should have been rejected)" : "");
@@ -222,7 +205,7 @@ test_xml2xml_out_fixed_points(void)
         bool ok = false;
 
         nwf_diag_init(&diag);
-        if (!read_text(file, &expected)) {
+        if (!nwf_unit_read_text(file, &expected)) {
             fprintf(stderr, "xml2xml: cannot read %s\n", file);
         } else {
             struct nwf_filter *filter = nwf_xml_parse_file(file, &diag);
