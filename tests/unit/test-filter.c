@@ -239,6 +239,60 @@ test_chains(void)
     free(error);
 }
 
+/* Whether nwf_filter_name_check() accepts 'name'. */
+static bool
+name_ok(const char *name)
+{
+    char *error = nwf_filter_name_check(name);
+    free(error);
+    return !error;
+}
+
+static void
+test_filter_names(void)
+{
+    CU_ASSERT_TRUE(name_ok("clean-traffic"));
+    CU_ASSERT_TRUE(name_ok("0_a-B.c:d"));
+    CU_ASSERT_TRUE(name_ok("_x"));
+    CU_ASSERT_FALSE(name_ok(""));
+    CU_ASSERT_FALSE(name_ok(".hidden"));
+    CU_ASSERT_FALSE(name_ok("-x"));
+    CU_ASSERT_FALSE(name_ok(":x"));
+    CU_ASSERT_FALSE(name_ok("a/b"));
+    CU_ASSERT_FALSE(name_ok("$(id)"));
+    CU_ASSERT_FALSE(name_ok("a'b"));
+    CU_ASSERT_FALSE(name_ok("a\"b"));
+    CU_ASSERT_FALSE(name_ok("a b"));
+    CU_ASSERT_FALSE(name_ok("a\tb"));
+    CU_ASSERT_FALSE(name_ok("a\xe2\x80\xae" "b"));     /* U+202E */
+    CU_ASSERT_FALSE(name_ok("caf\xc3\xa9"));
+
+    char *name = xasprintf("%0*d", NWF_FILTER_NAME_MAX, 0);
+    CU_ASSERT_TRUE(name_ok(name));
+    free(name);
+    name = xasprintf("%0*d", NWF_FILTER_NAME_MAX + 1, 0);
+    CU_ASSERT_FALSE(name_ok(name));
+    free(name);
+
+    /* The check of a definition names the element and attribute, and
+     * echoes a bad byte escaped, not as it is. */
+    struct nwf_filter *f = nwf_filter_create("a\xe2\x80\xae" "b");
+    nwf_filter_add_filterref(f, "x y")->line = 7;
+    nwf_filter_add_filterref(f, "fine");
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    CU_ASSERT_FALSE(nwf_filter_check(f, "f.xml", &diag));
+    CU_ASSERT_STRING_EQUAL(
+        nwf_diag_text(&diag),
+        "f.xml: <filter> attribute 'name' value 'a\\xe2\\x80\\xaeb': "
+        "filter name may contain only letters, digits and _.:- (byte 2 is "
+        "0xe2)\n"
+        "f.xml:7: <filterref> attribute 'filter' value 'x y': filter name "
+        "may contain only letters, digits and _.:- (byte 2 is 0x20)");
+    nwf_diag_destroy(&diag);
+    nwf_filter_destroy(f);
+}
+
 static void
 test_names(void)
 {
@@ -260,6 +314,7 @@ static const struct nwf_unit_test filter_tests[] = {
     { "clone and equal", test_model_clone_equal },
     { "building in code", test_model_build },
     { "chains", test_chains },
+    { "filter names", test_filter_names },
     { "action and direction names", test_names },
     { NULL, NULL },
 };

@@ -322,6 +322,35 @@ test_load_name_mismatch(void)
     tmpdir_remove(dir);
 }
 
+/* A file that an earlier version let "define" write, with a name the
+ * check refuses now, still loads: nothing defined is lost. */
+static void
+test_load_unchecked_name(void)
+{
+    char *dir = tmpdir_create();
+    char *xml = make_xml("a b", U1, "<filterref filter='$(id)'/>");
+    put_file(dir, "a b.xml", xml);
+
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    struct nwf_store *store = load(dir, 0, &diag);
+    CU_ASSERT_PTR_NOT_NULL(nwf_store_find_by_name(store, "a b"));
+    CU_ASSERT_STRING_EQUAL(nwf_diag_text(&diag), "");
+
+    /* It can be undefined, not defined again under that name. */
+    define_fails(store, "a b", U1, RULE, "(byte 2 is 0x20)");
+    struct nwf_diag undef;
+    nwf_diag_init(&undef);
+    CU_ASSERT_TRUE(nwf_store_undefine(store, "a b", &undef));
+    CU_ASSERT_TRUE(dir_equals(dir, ""));
+
+    nwf_diag_destroy(&undef);
+    nwf_diag_destroy(&diag);
+    nwf_store_destroy(store);
+    free(xml);
+    tmpdir_remove(dir);
+}
+
 static void
 test_load_uuid_generated(void)
 {
@@ -512,11 +541,38 @@ test_define_bad_name(void)
     char *dir = tmpdir_create();
     struct nwf_store *store = nwf_store_create(dir);
 
-    define_fails(store, "sub/evil", U1, RULE, "may not contain '/'");
-    define_fails(store, "../evil", U2, RULE, "may not start with '.'");
-    define_fails(store, "a&#9;b", U3, RULE, "control characters");
-    CU_ASSERT_EQUAL(nwf_store_count(store), 0);
-    CU_ASSERT_TRUE(dir_equals(dir, ""));
+    define_fails(store, "sub/evil", U1, RULE, "(byte 4 is 0x2f)");
+    define_fails(store, "../evil", U2, RULE, "must start with a letter");
+    define_fails(store, "a&#9;b", U3, RULE, "value 'a\\x09b': filter name "
+                 "may contain only letters, digits and _.:- (byte 2 is "
+                 "0x09)");
+
+    /* What the docs forbid and an earlier define accepted: a command
+     * substitution, quotes, a space, a right-to-left override. */
+    define_fails(store, "$(id)", U1, RULE, "(byte 1 is 0x24)");
+    define_fails(store, "a&quot;b", U1, RULE, "(byte 2 is 0x22)");
+    define_fails(store, "a&apos;b", U1, RULE, "(byte 2 is 0x27)");
+    define_fails(store, "a b", U1, RULE, "(byte 2 is 0x20)");
+    define_fails(store, "a\xe2\x80\xae" "b", U1, RULE,
+                 "value 'a\\xe2\\x80\\xaeb': filter name may contain "
+                 "only letters, digits and _.:- (byte 2 is 0xe2)");
+
+    /* The same length limit as "validate". */
+    char *name200 = xasprintf("%0200d", 0);
+    char *name201 = xasprintf("%0201d", 0);
+    define(store, name200, U4, RULE, NWF_STORE_CREATED);
+    define_fails(store, name201, U2, RULE,
+                 "201 bytes long, more than the limit of 200");
+
+    /* A filterref to a name that can never be defined. */
+    define_fails(store, "ok", U3, "<filterref filter='a b'/>",
+                 "input.xml:3: <filterref> attribute 'filter' value 'a b'");
+    CU_ASSERT_EQUAL(nwf_store_count(store), 1);
+    char *file200 = xasprintf("%s.xml", name200);
+    CU_ASSERT_TRUE(dir_equals(dir, file200));
+    free(file200);
+    free(name201);
+    free(name200);
 
     nwf_store_destroy(store);
     tmpdir_remove(dir);
@@ -1204,11 +1260,12 @@ static const struct nwf_unit_test store_tests[] = {
     { "load with a bad file among good ones", test_load_bad_file },
     { "load: name differs from file name", test_load_name_mismatch },
     { "load: uuid generated and written back", test_load_uuid_generated },
+    { "load: a name the check refuses", test_load_unchecked_name },
     { "define new", test_define_new },
     { "identical redefinition is a no-op", test_define_identical },
     { "same name, other uuid", test_define_same_name_other_uuid },
     { "same uuid, other name", test_define_same_uuid_other_name },
-    { "names unusable as file names", test_define_bad_name },
+    { "names that are not filter names", test_define_bad_name },
     { "loop: self-reference", test_loop_self },
     { "loop: cycle of three", test_loop_cycle },
     { "references to undefined filters", test_undefined_refs },
