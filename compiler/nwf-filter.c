@@ -549,11 +549,56 @@ check_name_at(const char *name, const char *origin, int line,
     return !error;
 }
 
+/* Reports to 'diag' each range of 'rule' given with literal values whose
+ * end is below its start (dstportstart='100' dstportend='10').  A range
+ * that uses variables is checked when the port's values are known
+ * (nwf-match.c).  Returns false if there is one. */
+static bool
+check_ranges(const struct nwf_rule *rule, const char *origin,
+             struct nwf_diag *diag)
+{
+    const struct nwf_proto *proto = rule->proto;
+    bool ok = true;
+
+    for (size_t i = 0; i < proto->n_attrs; i++) {
+        const struct nwf_attr_desc *end_desc = &proto->attrs[i];
+        const struct nwf_rule_attr *end = &rule->attrs[i];
+        if (!end->present || end->is_var
+            || !nwf_attr_is_range_end(end_desc)) {
+            continue;
+        }
+        int j = nwf_proto_attr_index(proto, end_desc->pair);
+        const struct nwf_rule_attr *start = j >= 0 ? &rule->attrs[j] : NULL;
+        if (!start || !start->present || start->is_var
+            || nwf_value_compare(end_desc, &end->value, &start->value) >= 0) {
+            continue;
+        }
+
+        struct ds end_s = DS_EMPTY_INITIALIZER;
+        struct ds start_s = DS_EMPTY_INITIALIZER;
+        nwf_value_format(end_desc, &end->value, &end_s);
+        nwf_value_format(&proto->attrs[j], &start->value, &start_s);
+        struct nwf_diag_loc loc = {
+            .file = origin, .line = rule->line, .element = proto->name,
+            .attr = end_desc->name, .value = ds_cstr(&end_s),
+        };
+        nwf_diag_error(diag, &loc, "the end of the range is below its "
+                       "start, %s='%s'", proto->attrs[j].name,
+                       ds_cstr(&start_s));
+        ds_destroy(&end_s);
+        ds_destroy(&start_s);
+        ok = false;
+    }
+    return ok;
+}
+
 /* Checks what a new definition of 'filter' must satisfy beyond what the
  * parser accepts, which follows libvirt's more lenient C code: its name
  * and the names its <filterref>s use must be filter names
- * (nwf_filter_name_check()).  Reports every problem to 'diag' against
- * 'origin' and returns true if there is none.
+ * (nwf_filter_name_check()), and no range given with literal values may
+ * end below its start (libvirt fails only when it applies such a rule,
+ * as the compiler does, nwf-match.c).  Reports every problem to 'diag'
+ * against 'origin' and returns true if there is none.
  *
  * "nwf-ofctl validate" and every define (nwf-store.c) apply it.  The
  * store only logs what it finds in a file that it loads, which an
@@ -570,6 +615,8 @@ nwf_filter_check(const struct nwf_filter *filter, const char *origin,
         if (entry->type == NWF_ENTRY_FILTERREF) {
             ok &= check_name_at(entry->ref->filter, origin, entry->ref->line,
                                 "filterref", "filter", diag);
+        } else {
+            ok &= check_ranges(entry->rule, origin, diag);
         }
     }
     return ok;

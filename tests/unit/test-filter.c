@@ -293,6 +293,64 @@ test_filter_names(void)
     nwf_filter_destroy(f);
 }
 
+/* nwf_filter_check() of the filter whose rule body is 'body': the
+ * messages, "" if none. */
+static char *
+check_rule(const char *body)
+{
+    char *xml = xasprintf("<filter name='r'>\n<rule action='accept' "
+                          "direction='in'>\n%s\n</rule>\n</filter>\n",
+                          body);
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    struct nwf_filter *f = nwf_xml_parse_buffer(xml, strlen(xml), "r.xml",
+                                                &diag);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    bool ok = nwf_filter_check(f, "r.xml", &diag);
+    char *text = xstrdup(nwf_diag_text(&diag));
+    CU_ASSERT_EQUAL(ok, !text[0]);
+    nwf_filter_destroy(f);
+    nwf_diag_destroy(&diag);
+    free(xml);
+    return text;
+}
+
+#define CHECK_RULE(BODY, EXPECTED)                      \
+    do {                                                \
+        char *got_ = check_rule(BODY);                  \
+        CU_ASSERT_STRING_EQUAL(got_, EXPECTED);         \
+        free(got_);                                     \
+    } while (0)
+
+static void
+test_ranges(void)
+{
+    CHECK_RULE("<tcp dstportstart='100' dstportend='10'/>",
+               "r.xml:2: <tcp> attribute 'dstportend' value '10': the end "
+               "of the range is below its start, dstportstart='100'");
+    CHECK_RULE("<udp srcportstart='0x20' srcportend='0x10'/>",
+               "r.xml:2: <udp> attribute 'srcportend' value '0x10': the end "
+               "of the range is below its start, srcportstart='0x20'");
+    CHECK_RULE("<udp srcipfrom='10.0.0.9' srcipto='10.0.0.1'/>",
+               "r.xml:2: <udp> attribute 'srcipto' value '10.0.0.1': the end "
+               "of the range is below its start, srcipfrom='10.0.0.9'");
+    CHECK_RULE("<tcp-ipv6 dstipfrom='::9' dstipto='::1'/>",
+               "r.xml:2: <tcp-ipv6> attribute 'dstipto' value '::1': the "
+               "end of the range is below its start, dstipfrom='::9'");
+    CHECK_RULE("<stp root-priority='9' root-priority-hi='8'/>",
+               "r.xml:2: <stp> attribute 'root-priority-hi' value '8': the "
+               "end of the range is below its start, root-priority='9'");
+
+    /* Ranges in order, one port, masks, and ranges whose values come
+     * from variables (checked when the port's values are known). */
+    CHECK_RULE("<tcp dstportstart='10' dstportend='100'/>", "");
+    CHECK_RULE("<tcp dstportstart='10' dstportend='10'/>", "");
+    CHECK_RULE("<tcp srcipaddr='10.0.0.0' srcipmask='8'/>", "");
+    CHECK_RULE("<tcp dstportstart='$A' dstportend='10'/>", "");
+    CHECK_RULE("<tcp dstportstart='100' dstportend='$B'/>", "");
+    CHECK_RULE("<tcp dstportend='10'/>", "");
+}
+
 static void
 test_names(void)
 {
@@ -315,6 +373,7 @@ static const struct nwf_unit_test filter_tests[] = {
     { "building in code", test_model_build },
     { "chains", test_chains },
     { "filter names", test_filter_names },
+    { "range order", test_ranges },
     { "action and direction names", test_names },
     { NULL, NULL },
 };

@@ -579,6 +579,37 @@ test_define_bad_name(void)
 }
 
 static void
+test_define_reversed_range(void)
+{
+    char *dir = tmpdir_create();
+    struct nwf_store *store = nwf_store_create(dir);
+    static const char reversed[] =
+        "<rule action='accept' direction='in'>"
+        "<tcp dstportstart='100' dstportend='10'/></rule>";
+
+    define_fails(store, "r", U1, reversed,
+                 "input.xml:3: <tcp> attribute 'dstportend' value '10': the "
+                 "end of the range is below its start, dstportstart='100'");
+    CU_ASSERT_EQUAL(nwf_store_count(store), 0);
+    CU_ASSERT_TRUE(dir_equals(dir, ""));
+
+    /* A file an earlier version wrote loads all the same, with a
+     * warning: its ports fail as before, and "edit" can fix it. */
+    char *xml = make_xml("r", U1, reversed);
+    put_file(dir, "r.xml", xml);
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    CU_ASSERT_EQUAL(nwf_store_load(store, &diag), 0);
+    CU_ASSERT_PTR_NOT_NULL(nwf_store_find_by_name(store, "r"));
+    define(store, "r", U1, RULE, NWF_STORE_UPDATED);
+
+    nwf_diag_destroy(&diag);
+    free(xml);
+    nwf_store_destroy(store);
+    tmpdir_remove(dir);
+}
+
+static void
 test_loop_self(void)
 {
     char *dir = tmpdir_create();
@@ -1266,6 +1297,7 @@ static const struct nwf_unit_test store_tests[] = {
     { "same name, other uuid", test_define_same_name_other_uuid },
     { "same uuid, other name", test_define_same_uuid_other_name },
     { "names that are not filter names", test_define_bad_name },
+    { "a range that ends below its start", test_define_reversed_range },
     { "loop: self-reference", test_loop_self },
     { "loop: cycle of three", test_loop_cycle },
     { "references to undefined filters", test_undefined_refs },
