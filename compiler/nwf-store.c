@@ -6,6 +6,7 @@
 
 #include "nwf-store.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -285,6 +286,72 @@ out:
     free(tmp);
     free(path);
     return result;
+}
+
+/* Whether 'name', a file of 'dir', is a temporary file that
+ * nwf_write_file_atomically() made for a file whose name ends in 'suffix'
+ * and that an interrupted write left behind: ".FILE.XXXXXX", where FILE
+ * ends in 'suffix' and XXXXXX are six letters and digits from mkstemp(),
+ * a regular file of this user that only this user may read or write, as
+ * mkstemp() creates it. */
+static bool
+is_stale_temporary(const char *dir, const char *name, const char *suffix)
+{
+    size_t len = strlen(name);
+    size_t suffix_len = strlen(suffix);
+    if (name[0] != '.' || len < 1 + suffix_len + 7
+        || name[len - 7] != '.'
+        || strncmp(name + len - 7 - suffix_len, suffix, suffix_len)) {
+        return false;
+    }
+    for (size_t i = len - 6; i < len; i++) {
+        if (!isalnum((unsigned char) name[i])) {
+            return false;
+        }
+    }
+
+    char *path = xasprintf("%s/%s", dir, name);
+    struct stat st;
+    bool ours = (!lstat(path, &st) && S_ISREG(st.st_mode)
+                 && st.st_uid == geteuid()
+                 && !(st.st_mode & 077));
+    free(path);
+    return ours;
+}
+
+/* Removes from 'dir' the temporary files that nwf_write_file_atomically()
+ * left there for files whose name ends in 'suffix' when the process was
+ * killed between creating and renaming them (kill -9, a crash, a power
+ * cut), and nothing else.  Only for a directory no other process writes
+ * in at the same time.  Returns the number of files removed. */
+unsigned int
+nwf_remove_stale_temporaries(const char *dir, const char *suffix)
+{
+    unsigned int n = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        return 0;
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (is_stale_temporary(dir, de->d_name, suffix)) {
+            char *path = xasprintf("%s/%s", dir, de->d_name);
+            if (!unlink(path)) {
+                VLOG_INFO("%s: removed a temporary file that an "
+                          "interrupted write left", path);
+                n++;
+            } else {
+                VLOG_WARN("%s: cannot remove temporary file (%s)", path,
+                          ovs_strerror(errno));
+            }
+            free(path);
+        }
+    }
+    closedir(d);
+    if (n) {
+        sync_dir_or_warn(dir);
+    }
+    return n;
 }
 
 /* Writes 'content' to NAME.xml in the store's directory atomically.
@@ -662,10 +729,13 @@ nwf_store_reload(struct nwf_store *store, struct sset *changed,
 }
 
 /* Loads the store from its directory at start; the same as
- * nwf_store_reload() without the list of changes. */
+ * nwf_store_reload() without the list of changes, after removing the
+ * temporary files that an earlier run, killed in the middle of a write,
+ * left behind. */
 unsigned int
 nwf_store_load(struct nwf_store *store, struct nwf_diag *diag)
 {
+    nwf_remove_stale_temporaries(store->dir, ".xml");
     return nwf_store_reload(store, NULL, diag);
 }
 

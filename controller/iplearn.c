@@ -57,6 +57,9 @@ iplearn_init(const char *state_dir_)
 {
     free(state_dir);
     state_dir = state_dir_ ? xstrdup(state_dir_) : NULL;
+    if (state_dir) {
+        nwf_remove_stale_temporaries(state_dir, STATE_FILE);
+    }
     iplearn_load();
 }
 

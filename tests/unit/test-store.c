@@ -351,6 +351,58 @@ test_load_unchecked_name(void)
     tmpdir_remove(dir);
 }
 
+/* Creates 'dir'/'name' with 'mode'. */
+static void
+put_file_mode(const char *dir, const char *name, mode_t mode)
+{
+    put_file(dir, name, "<filter name='x'/>\n");
+    char *path = xasprintf("%s/%s", dir, name);
+    CU_ASSERT_EQUAL(chmod(path, mode), 0);
+    free(path);
+}
+
+/* The temporary files that a write killed between mkstemp() and rename()
+ * leaves are removed at load, and no other file. */
+static void
+test_load_removes_temporaries(void)
+{
+    char *dir = tmpdir_create();
+    char *a = make_xml("a", U1, RULE);
+    put_file(dir, "a.xml", a);
+
+    /* A real one, as nwf_write_file_atomically() makes it. */
+    char *tmp = xasprintf("%s/.a.xml.XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    put_file_mode(dir, ".b.xml.Zz09aB", 0600);
+
+    /* Not ours: readable by others, not six characters, not ".xml.",
+     * no leading dot, a directory. */
+    put_file_mode(dir, ".c.xml.backup", 0644);
+    put_file_mode(dir, ".d.xml.abcde", 0600);
+    put_file_mode(dir, ".e.json.abcdef", 0600);
+    put_file_mode(dir, "f.xml.abcdef", 0600);
+    char *sub = xasprintf("%s/.g.xml.abcdef", dir);
+    CU_ASSERT_EQUAL(mkdir(sub, 0700), 0);
+
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    struct nwf_store *store = load(dir, 0, &diag);
+    CU_ASSERT_EQUAL(nwf_store_count(store), 1);
+    CU_ASSERT_TRUE(dir_equals(dir, ".c.xml.backup .d.xml.abcde "
+                              ".e.json.abcdef .g.xml.abcdef a.xml "
+                              "f.xml.abcdef"));
+
+    CU_ASSERT_EQUAL(rmdir(sub), 0);
+    free(sub);
+    free(tmp);
+    free(a);
+    nwf_diag_destroy(&diag);
+    nwf_store_destroy(store);
+    tmpdir_remove(dir);
+}
+
 static void
 test_load_uuid_generated(void)
 {
@@ -1292,6 +1344,7 @@ static const struct nwf_unit_test store_tests[] = {
     { "load: name differs from file name", test_load_name_mismatch },
     { "load: uuid generated and written back", test_load_uuid_generated },
     { "load: a name the check refuses", test_load_unchecked_name },
+    { "load removes stale temporary files", test_load_removes_temporaries },
     { "define new", test_define_new },
     { "identical redefinition is a no-op", test_define_identical },
     { "same name, other uuid", test_define_same_name_other_uuid },
