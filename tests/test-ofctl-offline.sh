@@ -97,6 +97,19 @@ check "validate refuses \$(id) in a name with the same message as define" \
 check "validate refuses a space in a name" validate_name "a b" \
     "filter name may contain only letters, digits and _.:- (byte 2 is 0x20)"
 
+# A FIFO that nothing writes to: reading it would block for good.
+mkfifo "$tmp/fifo.xml"
+refuses_fifo() {
+    ! timeout 5 "$ofctl" "$@" "$tmp/fifo.xml" >"$tmp/msg" 2>&1 || return 1
+    cat "$tmp/msg"
+    grep -q "fifo.xml: not a regular file" "$tmp/msg"
+}
+check "validate refuses a FIFO at once" refuses_fifo validate
+check "compile refuses a FIFO at once" refuses_fifo compile
+check "format refuses a FIFO at once" refuses_fifo format
+check "define refuses a FIFO before it reaches a daemon" \
+    refuses_fifo --target="$tmp/no-daemon.ctl" define
+
 validate_all_files() {
     ! "$ofctl" validate "$tmp/good.xml" "$tmp/bad-xml.xml" \
         "$tmp/bad-action.xml" >"$tmp/msg" 2>&1 || return 1

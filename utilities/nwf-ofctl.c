@@ -636,15 +636,18 @@ daemon_run(const char *command, int argc, const char *argv[])
 
 /* Reads file 'file_name' into 's' for sending to the daemon.  Returns
  * NULL, or a malloc'd message if the file cannot be read or cannot be a
- * filter: larger than the parser takes, a NUL byte (the XML travels as a
+ * filter: not a regular file (a FIFO would block), larger than the parser
+ * takes, a NUL byte (the XML travels as a
  * JSON string) or not UTF-8. */
 static char *
 read_filter_text(const char *file_name, struct ds *s)
 {
-    FILE *file = fopen(file_name, "r");
+    char *open_error;
+    FILE *file = nwf_xmldoc_open_file(file_name, &open_error);
     if (!file) {
-        return xasprintf("%s: cannot open (%s)", file_name,
-                         ovs_strerror(errno));
+        char *msg = xasprintf("%s: %s", file_name, open_error);
+        free(open_error);
+        return msg;
     }
 
     char buf[4096];

@@ -258,6 +258,9 @@ test_load_bad_file(void)
     put_file(dir, ".hidden.xml", "ignored");
     char *sub = xasprintf("%s/d.xml", dir);
     CU_ASSERT_EQUAL(mkdir(sub, 0700), 0);
+    /* A FIFO that nothing writes to: reading it would block. */
+    char *fifo = xasprintf("%s/f.xml", dir);
+    CU_ASSERT_EQUAL(mkfifo(fifo, 0600), 0);
 
     /* Over the parser's size limit, however valid. */
     struct ds big = DS_EMPTY_INITIALIZER;
@@ -269,7 +272,7 @@ test_load_bad_file(void)
 
     struct nwf_diag diag;
     nwf_diag_init(&diag);
-    struct nwf_store *store = load(dir, 3, &diag);
+    struct nwf_store *store = load(dir, 4, &diag);
     CU_ASSERT_EQUAL(nwf_store_count(store), 2);
     CU_ASSERT_PTR_NOT_NULL(nwf_store_find_by_name(store, "a"));
     CU_ASSERT_PTR_NOT_NULL(nwf_store_find_by_name(store, "c"));
@@ -279,6 +282,9 @@ test_load_bad_file(void)
     char *d_msg = xasprintf("%s: not a regular file", sub);
     CU_ASSERT_TRUE(diag_has(&diag, b_path));
     CU_ASSERT_TRUE(diag_has(&diag, d_msg));
+    char *f_msg = xasprintf("%s: not a regular file", fifo);
+    CU_ASSERT_TRUE(diag_has(&diag, f_msg));
+    free(f_msg);
     CU_ASSERT_TRUE(diag_has(&diag, "e.xml: input is"));
     CU_ASSERT_TRUE(diag_has(&diag, "more than the limit"));
     CU_ASSERT_PTR_NULL(nwf_store_find_by_name(store, "e"));
@@ -290,6 +296,7 @@ test_load_bad_file(void)
 
     free(d_msg);
     free(b_path);
+    free(fifo);
     free(sub);
     free(a);
     free(c);
