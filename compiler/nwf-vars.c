@@ -193,12 +193,37 @@ nwf_var_table_add_checked(struct nwf_var_table *table, const char *name,
     return error;
 }
 
+/* Returns NULL if 'list' is short enough to parse (NWF_VAR_MAX_VALUES,
+ * NWF_VAR_MAX_LIST_SIZE), otherwise a message naming parameter 'name'.
+ * Reads at most NWF_VAR_MAX_LIST_SIZE + 1 bytes of 'list'. */
+static char *
+check_list_size(const char *name, const char *list)
+{
+    size_t len = strnlen(list, NWF_VAR_MAX_LIST_SIZE + 1);
+    if (len > NWF_VAR_MAX_LIST_SIZE) {
+        return xasprintf("parameter '%s' is longer than the limit of %d "
+                         "bytes", name, NWF_VAR_MAX_LIST_SIZE);
+    }
+    size_t n = 1;
+    for (const char *p = list; (p = strchr(p, ',')) != NULL; p++) {
+        n++;
+    }
+    if (n > NWF_VAR_MAX_VALUES) {
+        return xasprintf("parameter '%s' has %"PRIuSIZE" values, more than "
+                         "the limit of %d", name, n, NWF_VAR_MAX_VALUES);
+    }
+    return NULL;
+}
+
 /* Appends each value of the comma-separated 'list' to variable 'name', as
- * OVSDB external_ids carry lists.  Blanks around a value are ignored.
+ * OVSDB external_ids carry lists.  Blanks around a value are ignored.  A
+ * list longer than NWF_VAR_MAX_VALUES values or NWF_VAR_MAX_LIST_SIZE
+ * bytes is refused whole, before it is split.
  *
- * In lenient mode invalid values (and an invalid name) are dropped and the
- * result is always NULL.  In strict mode the first problem is returned as
- * a malloc'd message and nothing is added. */
+ * In lenient mode invalid values (and an invalid name) are dropped, a
+ * list over the limits is dropped whole, and the result is always NULL.
+ * In strict mode the first problem is returned as a malloc'd message and
+ * nothing is added. */
 char *
 nwf_var_table_add_list(struct nwf_var_table *table, const char *name,
                        const char *list, enum nwf_var_mode mode)
@@ -206,6 +231,15 @@ nwf_var_table_add_list(struct nwf_var_table *table, const char *name,
     struct svec values = SVEC_EMPTY_INITIALIZER;
     char *error = NULL;
     const char *p = list ? list : "";
+
+    error = check_list_size(name, p);
+    if (error) {
+        if (mode == NWF_VAR_STRICT) {
+            return error;
+        }
+        free(error);
+        return NULL;
+    }
 
     for (;;) {
         size_t len = strcspn(p, ",");

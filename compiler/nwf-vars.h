@@ -72,6 +72,14 @@ struct svec;
  * limit; we refuse rather than let a parameter list exhaust memory. */
 #define NWF_VAR_MAX_COMBINATIONS 100000
 
+/* Largest value list that nwf_var_table_add_list() parses, as a number of
+ * values and as the length of the comma-separated text.  A port's
+ * external_ids value comes from whoever may write OVSDB: a 1,000,000-value
+ * list is refused before it is split, rather than parsed into a list that
+ * every recompile of the port would walk. */
+#define NWF_VAR_MAX_VALUES 1024
+#define NWF_VAR_MAX_LIST_SIZE 65536
+
 /* Names and values. */
 
 bool nwf_var_name_is_valid(const char *);

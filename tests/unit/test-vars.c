@@ -707,6 +707,61 @@ test_vars_long_lists(void)
     nwf_var_table_destroy(&t);
 }
 
+/* A list of 'n' values "1,1,...". */
+static char *
+list_of(size_t n)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n; i++) {
+        ds_put_cstr(&s, i ? ",1" : "1");
+    }
+    return ds_steal_cstr(&s);
+}
+
+static void
+test_vars_list_limits(void)
+{
+    struct nwf_var_table t;
+    nwf_var_table_init(&t);
+
+    char *list = list_of(NWF_VAR_MAX_VALUES);
+    CU_ASSERT_PTR_NULL(nwf_var_table_add_list(&t, "A", list,
+                                              NWF_VAR_STRICT));
+    CU_ASSERT_EQUAL(nwf_var_table_n_values(&t, "A"), NWF_VAR_MAX_VALUES);
+    free(list);
+
+    /* One value more: refused whole, naming the parameter. */
+    list = list_of(NWF_VAR_MAX_VALUES + 1);
+    char *error = nwf_var_table_add_list(&t, "B", list, NWF_VAR_STRICT);
+    CU_ASSERT_STRING_EQUAL(error, "parameter 'B' has 1025 values, more than "
+                           "the limit of 1024");
+    free(error);
+    CU_ASSERT_PTR_NULL(nwf_var_table_add_list(&t, "B", list,
+                                              NWF_VAR_LENIENT));
+    CU_ASSERT_FALSE(nwf_var_table_contains(&t, "B"));
+    free(list);
+
+    /* A value longer than the whole limit, and a million values: refused
+     * on their length, before anything is split. */
+    list = xmalloc(NWF_VAR_MAX_LIST_SIZE + 2);
+    memset(list, 'x', NWF_VAR_MAX_LIST_SIZE + 1);
+    list[NWF_VAR_MAX_LIST_SIZE + 1] = '\0';
+    error = nwf_var_table_add_list(&t, "C", list, NWF_VAR_STRICT);
+    CU_ASSERT_STRING_EQUAL(error, "parameter 'C' is longer than the limit "
+                           "of 65536 bytes");
+    free(error);
+    free(list);
+
+    list = list_of(1000000);
+    error = nwf_var_table_add_list(&t, "IP", list, NWF_VAR_STRICT);
+    CU_ASSERT_STRING_EQUAL(error, "parameter 'IP' is longer than the limit "
+                           "of 65536 bytes");
+    free(error);
+    free(list);
+    CU_ASSERT_EQUAL(nwf_var_table_count(&t), 1);
+    nwf_var_table_destroy(&t);
+}
+
 static const struct nwf_unit_test vars_tests[] = {
     { "lock-step iterators skip repeated tuples", test_vars_lockstep },
     { "different iterators multiply, first fastest", test_vars_cartesian },
@@ -719,6 +774,7 @@ static const struct nwf_unit_test vars_tests[] = {
     { "lenient and strict parameters", test_vars_lenient_strict },
     { "CTRL_IP_LEARNING", test_vars_ip_learning },
     { "combination limit", test_vars_too_many },
+    { "size limits of a parameter list", test_vars_list_limits },
     { "long lists with repeats: first occurrence, in order",
       test_vars_long_lists },
     { NULL, NULL },
