@@ -503,6 +503,55 @@ nwf_var_table_get_ip_learning(const struct nwf_var_table *table,
     return NULL;
 }
 
+/* Reads unsigned parameter 'name' of 'table' (its first value) into
+ * '*value', 'dflt' if it is absent.  Returns NULL, or a message if it is
+ * not a decimal number from 'min' to 'max'. */
+static char *
+get_uint_param(const struct nwf_var_table *table, const char *name,
+               unsigned long long int min, unsigned long long int max,
+               unsigned long long int dflt, unsigned long long int *value)
+{
+    const char *s = nwf_var_table_get(table, name, 0);
+    *value = dflt;
+    if (!s) {
+        return NULL;
+    }
+
+    char *end;
+    errno = 0;
+    unsigned long long int n = strtoull(s, &end, 10);
+    if (!isdigit((unsigned char) s[0]) || *end || errno || n < min
+        || n > max) {
+        return xasprintf("parameter '%s' value '%s' is invalid: use a number "
+                         "from %llu to %llu", name, s, min, max);
+    }
+    *value = n;
+    return NULL;
+}
+
+/* Stores in '*limits' what CTRL_IP_LEARNING_MAX_ADDRS and
+ * CTRL_IP_LEARNING_MAX_LEASE of 'table' say (see nwf-vars.h), their
+ * defaults when absent.  Returns NULL, or a message naming the parameter
+ * whose value is invalid. */
+char *
+nwf_var_table_get_ip_learning_limits(const struct nwf_var_table *table,
+                                     struct nwf_ip_learning_limits *limits)
+{
+    unsigned long long int addrs, lease;
+    char *error = get_uint_param(table, NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS,
+                                 1, NWF_IP_LEARNING_MAX_ADDRS_LIMIT,
+                                 NWF_IP_LEARNING_MAX_ADDRS_DEFAULT, &addrs);
+    if (!error) {
+        error = get_uint_param(table, NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE,
+                               NWF_IP_LEARNING_MAX_LEASE_MIN,
+                               NWF_IP_LEARNING_LEASE_UNLIMITED,
+                               NWF_IP_LEARNING_MAX_LEASE_DEFAULT, &lease);
+    }
+    limits->max_addrs = error ? NWF_IP_LEARNING_MAX_ADDRS_DEFAULT : addrs;
+    limits->max_lease = error ? NWF_IP_LEARNING_MAX_LEASE_DEFAULT : lease;
+    return error;
+}
+
 /* Accesses. */
 
 static const char *

@@ -85,6 +85,22 @@ sendp(Ether(src=src_mac, dst=vm_mac) / IP(src=src_ip, dst=dst_ip) /
                     ("lease_time", int(lease)), "end"]), iface="eth0")
 PY
 }
+# dhcp_request VM VM-MAC XID: a DHCPREQUEST that VM sends with scapy, for
+# the DHCPACK of the same XID that dhcp_ack then sends (an ACK counts only
+# if it answers a request of the VM).
+dhcp_request() {
+    vm_exec "$1" "$PYTHON" - "$@" <<'PY'
+import sys
+from scapy.all import *
+conf.verb = 0
+_, vm_mac, xid = sys.argv[1:]
+chaddr = bytes.fromhex(vm_mac.replace(":", ""))
+sendp(Ether(src=vm_mac, dst="ff:ff:ff:ff:ff:ff") /
+      IP(src="0.0.0.0", dst="255.255.255.255") / UDP(sport=68, dport=67) /
+      BOOTP(op=1, chaddr=chaddr, xid=int(xid)) /
+      DHCP(options=[("message-type", "request"), "end"]), iface="eth0")
+PY
+}
 # A rogue server's ACK reaches the controller (learning copies are taken
 # before the port's rules) and must be ignored there.
 dhcp_ack rogue $MROGUE 10.20.0.66 10.20.0.77 10.20.0.77 "$(mac 1)" 600
@@ -165,6 +181,7 @@ kill "$(cat "$SW_DIR/udhcpc.pid")" 2>/dev/null
 # address.
 bind_learning vm2 CTRL_IP_LEARNING=DHCP
 check "vm2 learns (mode is case-insensitive)" retry 10 status_is vm2 learning
+dhcp_request vm2 "$(mac 2)" 1
 dhcp_ack srv $MSRV $SRV 255.255.255.255 10.20.0.102 "$(mac 2)" 3
 check "a broadcast DHCPACK gives vm2 its lease" \
     retry 5 learned_is vm2 10.20.0.102
@@ -307,6 +324,7 @@ while time.time() < t + 4:
 PY
 flooder=$!
 sleep 1
+dhcp_request vm2 "$(mac 2)" 1
 dhcp_ack srv $MSRV $SRV 10.20.0.103 10.20.0.103 "$(mac 2)" 600
 check "vm2 learns while vm4 floods" retry 5 learned_is vm2 10.20.0.103
 wait "$flooder"

@@ -707,6 +707,47 @@ test_vars_long_lists(void)
     nwf_var_table_destroy(&t);
 }
 
+static void
+test_vars_ip_learning_limits(void)
+{
+    struct nwf_var_table t;
+    struct nwf_ip_learning_limits limits;
+    char *error;
+
+    nwf_var_table_init(&t);
+    CU_ASSERT_PTR_NULL(nwf_var_table_get_ip_learning_limits(&t, &limits));
+    CU_ASSERT_EQUAL(limits.max_addrs, 1);
+    CU_ASSERT_EQUAL(limits.max_lease, 86400);
+
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS, "64");
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE, "4294967295");
+    CU_ASSERT_PTR_NULL(nwf_var_table_get_ip_learning_limits(&t, &limits));
+    CU_ASSERT_EQUAL(limits.max_addrs, 64);
+    CU_ASSERT_EQUAL(limits.max_lease, NWF_IP_LEARNING_LEASE_UNLIMITED);
+
+    static const char *bad_addrs[] = { "0", "65", "-1", "1x", "0x4" };
+    for (size_t i = 0; i < ARRAY_SIZE(bad_addrs); i++) {
+        nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS,
+                          bad_addrs[i]);
+        error = nwf_var_table_get_ip_learning_limits(&t, &limits);
+        CU_ASSERT_PTR_NOT_NULL(error);
+        CU_ASSERT(error && strstr(error, "CTRL_IP_LEARNING_MAX_ADDRS"));
+        free(error);
+    }
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS, "2");
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE, "59");
+    error = nwf_var_table_get_ip_learning_limits(&t, &limits);
+    CU_ASSERT_STRING_EQUAL(error, "parameter 'CTRL_IP_LEARNING_MAX_LEASE' "
+                           "value '59' is invalid: use a number from 60 "
+                           "to 4294967295");
+    free(error);
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE, "4294967296");
+    error = nwf_var_table_get_ip_learning_limits(&t, &limits);
+    CU_ASSERT_PTR_NOT_NULL(error);
+    free(error);
+    nwf_var_table_destroy(&t);
+}
+
 /* A list of 'n' values "1,1,...". */
 static char *
 list_of(size_t n)
@@ -773,6 +814,7 @@ static const struct nwf_unit_test vars_tests[] = {
     { "overlay: the caller wins", test_vars_overlay },
     { "lenient and strict parameters", test_vars_lenient_strict },
     { "CTRL_IP_LEARNING", test_vars_ip_learning },
+    { "CTRL_IP_LEARNING_MAX_*", test_vars_ip_learning_limits },
     { "combination limit", test_vars_too_many },
     { "size limits of a parameter list", test_vars_list_limits },
     { "long lists with repeats: first occurrence, in order",
