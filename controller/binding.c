@@ -1372,6 +1372,14 @@ binding_port_find(const char *name)
     return shash_find_data(&all_ports, name);
 }
 
+/* Whether Interface 'name' is a bound port, the ports whose packet-ins a
+ * capture can see (capture.h). */
+bool
+binding_port_is_bound(const char *name)
+{
+    return binding_port_find(name) != NULL;
+}
+
 /* A "bindings/show" waiting for the switch's statistics. */
 struct binding_show {
     struct unixctl_conn *conn;
