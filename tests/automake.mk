@@ -107,6 +107,7 @@ EXTRA_DIST += \
 	tests/e2e/bind.sh \
 	tests/e2e/probe.sh \
 	tests/e2e/traffic.sh \
+	tests/e2e/learn.sh \
 	tests/e2e/marked-frames.sh \
 	tests/fuzz/corpus \
 	tests/fuzz/corpus-iplearn \
