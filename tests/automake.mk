@@ -148,7 +148,8 @@ nwf_check_list = \
 	tests/e2e/test-filter-l2.sh \
 	tests/e2e/test-filter-ip.sh \
 	tests/e2e/test-filter-state.sh \
-	tests/e2e/test-filter-reject.sh
+	tests/e2e/test-filter-reject.sh \
+	tests/e2e/test-hostile.sh
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
 # with one line "N passed, N failed".  TESTS='...' picks test scripts,

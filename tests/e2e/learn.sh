@@ -8,9 +8,10 @@
 #   no_learned VM                  it has no filterref-learned-ip
 #   bind_learning VM [NAME=VALUE]...
 #       binds VM to clean-traffic with filterref-param-NAME=VALUE each
-#   dhcp_request VM VM-MAC XID [TYPE]
+#   dhcp_request VM VM-MAC XID [TYPE [COUNT]]
 #       VM sends a DHCPREQUEST (or TYPE: discover) for its MAC, from
-#       0.0.0.0 to the broadcast address, with transaction id XID
+#       0.0.0.0 to the broadcast address, with transaction id XID; COUNT
+#       (1) of them, each with the next xid
 #   dhcp_reply FROM SRC-MAC SRC-IP DST-IP YIADDR VM-MAC LEASE [XID [COUNT
 #           [TYPE [XID-STEP]]]]
 #       FROM sends COUNT (1) DHCPACKs (or TYPE: offer) to VM-MAC, from
@@ -42,13 +43,16 @@ dhcp_request() {
 import sys
 from scapy.all import *
 conf.verb = 0
-vm_mac, xid = sys.argv[2:4]
-kind = sys.argv[4] if len(sys.argv) > 4 else "request"
+args = sys.argv[2:] + [None] * 2
+vm_mac, xid = args[:2]
+kind = args[2] or "request"
+count = int(args[3] or "1")
 chaddr = bytes.fromhex(vm_mac.replace(":", ""))
-sendp(Ether(src=vm_mac, dst="ff:ff:ff:ff:ff:ff") /
-      IP(src="0.0.0.0", dst="255.255.255.255") / UDP(sport=68, dport=67) /
-      BOOTP(op=1, chaddr=chaddr, xid=int(xid, 0)) /
-      DHCP(options=[("message-type", kind), "end"]), iface="eth0")
+sendp([Ether(src=vm_mac, dst="ff:ff:ff:ff:ff:ff") /
+       IP(src="0.0.0.0", dst="255.255.255.255") / UDP(sport=68, dport=67) /
+       BOOTP(op=1, chaddr=chaddr, xid=int(xid, 0) + i) /
+       DHCP(options=[("message-type", kind), "end"])
+       for i in range(count)], iface="eth0")
 PY
 }
 
