@@ -112,6 +112,7 @@ EXTRA_DIST += \
 	tests/fuzz/corpus \
 	tests/fuzz/corpus-iplearn \
 	tests/data/make-iplearn-pcaps.py \
+	tests/data/reversed-range.xml \
 	tests/data/iplearn-arp.pcap \
 	tests/data/iplearn-dhcp-decline.pcap \
 	tests/data/iplearn-dhcp-exchange.pcap \

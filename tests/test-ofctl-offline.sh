@@ -48,13 +48,6 @@ cat >"$tmp/bad-action.xml" <<'XML'
 </filter>
 XML
 
-cat >"$tmp/bad-range.xml" <<'XML'
-<filter name='range'>
-  <rule action='accept' direction='in'>
-    <tcp dstportstart='100' dstportend='10'/>
-  </rule>
-</filter>
-XML
 
 validate_good() {
     "$ofctl" validate "$tmp/good.xml"
@@ -73,9 +66,10 @@ check "validate names file, line, element, attribute and value (exit 1)" \
     validate_reports
 
 validate_range() {
-    ! "$ofctl" validate "$tmp/bad-range.xml" >"$tmp/msg" 2>&1 || return 1
+    ! "$ofctl" validate "$srcdir/tests/data/reversed-range.xml" \
+        >"$tmp/msg" 2>&1 || return 1
     cat "$tmp/msg"
-    grep -q "bad-range.xml:2: <tcp> attribute 'dstportend' value '10': the end of the range is below its start, dstportstart='100'" "$tmp/msg"
+    grep -q "reversed-range.xml:4: <tcp> attribute 'dstportend' value '10': the end of the range is below its start, dstportstart='100'" "$tmp/msg"
 }
 check "validate refuses a range that ends below its start" validate_range
 

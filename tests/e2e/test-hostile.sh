@@ -16,6 +16,7 @@
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/probe.sh"
+. "$(dirname "$0")/traffic.sh"
 . "$(dirname "$0")/learn.sh"
 
 mac() { printf '02:00:00:1e:00:%02x' "$1"; }
@@ -157,17 +158,11 @@ check "none of the refused names is defined" \
     sh -c "! '$NWF_OFCTL' --target='$SW_DIR/nwf-controller.ctl' list | grep -q -e 'a b' -e 'id)' -e '\"'"
 
 # ---- 6. a reversed port range fails validate and define.
-cat >"$SW_DIR/range.xml" <<'EOF'
-<filter name='range'>
-  <rule action='accept' direction='in'>
-    <tcp dstportstart='100' dstportend='10'/>
-  </rule>
-</filter>
-EOF
+RANGE_XML=$top_srcdir/tests/data/reversed-range.xml
 range_refused() {
-    ! "$@" "$SW_DIR/range.xml" >"$SW_DIR/range.out" 2>&1 &&
+    ! "$@" "$RANGE_XML" >"$SW_DIR/range.out" 2>&1 &&
         cat "$SW_DIR/range.out" &&
-        grep -q "range.xml:2: <tcp> attribute 'dstportend' value '10': the end of the range is below its start, dstportstart='100'" \
+        grep -q "reversed-range.xml:4: <tcp> attribute 'dstportend' value '10': the end of the range is below its start, dstportstart='100'" \
             "$SW_DIR/range.out"
 }
 check "validate refuses dstportstart=100 dstportend=10" \
@@ -252,18 +247,8 @@ check "the old bridge-wide meter 1 is deleted" retry 5 sw_not has_meter 1
 check "vm4's connection to port 81 is refused at once" refused vm4 $SRV 81
 
 # vm3 sends rejected SYNs as fast as it can for 6 seconds.
-vm_exec vm3 "$PYTHON" - "$(mac 3)" "$MSRV" "$SRV" >/dev/null 2>&1 <<'PY' &
-import sys, time
-from scapy.all import *
-conf.verb = 0
-frame = raw(Ether(src=sys.argv[1], dst=sys.argv[2]) /
-            IP(src="10.30.0.3", dst=sys.argv[3]) /
-            TCP(sport=40000, dport=81, flags="S"))
-s = conf.L2socket(iface="eth0")
-t = time.time()
-while time.time() < t + 6:
-    s.send(frame)
-PY
+frame_flood vm3 6 "Ether(src='$(mac 3)', dst='$MSRV') /
+    IP(src='10.30.0.3', dst='$SRV') / TCP(sport=40000, dport=81, flags='S')" &
 flooder=$!
 sleep 1
 refused_thrice() {

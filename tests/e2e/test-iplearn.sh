@@ -261,20 +261,10 @@ check "the capture holds vm4's DHCP packets" \
 # port's learning: vm4 (dhcp mode) sends DHCP client packets as fast as
 # it can while vm2 gets its ACK.
 check "vm2 is learning" retry 5 status_is vm2 learning
-vm_exec vm4 "$PYTHON" - "$(mac 4)" >/dev/null 2>&1 <<'PY' &
-import sys
-from scapy.all import *
-conf.verb = 0
-chaddr = bytes.fromhex(sys.argv[1].replace(":", ""))
-frame = raw(Ether(src=sys.argv[1], dst="ff:ff:ff:ff:ff:ff") /
-            IP(src="0.0.0.0", dst="255.255.255.255") /
-            UDP(sport=68, dport=67) / BOOTP(chaddr=chaddr, xid=7) /
-            DHCP(options=[("message-type", "discover"), "end"]))
-s = conf.L2socket(iface="eth0")
-t = time.time()
-while time.time() < t + 4:
-    s.send(frame)
-PY
+frame_flood vm4 4 "Ether(src='$(mac 4)', dst='ff:ff:ff:ff:ff:ff') /
+    IP(src='0.0.0.0', dst='255.255.255.255') / UDP(sport=68, dport=67) /
+    BOOTP(chaddr=bytes.fromhex('$(mac 4 | tr -d :)'), xid=7) /
+    DHCP(options=[('message-type', 'discover'), 'end'])" &
 flooder=$!
 sleep 1
 dhcp_request vm2 "$(mac 2)" 1
