@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nwf-diag.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/util.h"
 #include "sset.h"
 #include "svec.h"
@@ -464,6 +466,160 @@ nwf_chain_default_priority(const char *chain)
 {
     const struct chain_prefix *p = find_chain_prefix(chain);
     return p ? p->priority : 0;
+}
+
+/* ---- Definitions. ---- */
+
+static bool
+is_name_start(unsigned char c)
+{
+    return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || c == '_');
+}
+
+/* Checks that 'name' may be a filter's name (see nwf-filter.h): the one
+ * rule for "nwf-ofctl validate", every define, and the names that
+ * <filterref> uses.  Returns NULL if so, otherwise a malloc()ed message
+ * that says which byte is wrong, without echoing it (it may be a control
+ * character or a right-to-left override). */
+char *
+nwf_filter_name_check(const char *name)
+{
+    static const char chars[] = "abcdefghijklmnopqrstuvwxyz"
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:-";
+    size_t len = strlen(name);
+
+    if (!len) {
+        return xstrdup("filter name is empty");
+    }
+    if (len > NWF_FILTER_NAME_MAX) {
+        return xasprintf("filter name is %"PRIuSIZE" bytes long, more than "
+                         "the limit of %d", len, NWF_FILTER_NAME_MAX);
+    }
+    if (!is_name_start(name[0])) {
+        return xasprintf("filter name must start with a letter, a digit or "
+                         "'_' (byte 1 is 0x%02x)", (unsigned char) name[0]);
+    }
+    size_t n = strspn(name, chars);
+    if (n < len) {
+        return xasprintf("filter name may contain only letters, digits and "
+                         "_.:- (byte %"PRIuSIZE" is 0x%02x)", n + 1,
+                         (unsigned char) name[n]);
+    }
+    return NULL;
+}
+
+/* Appends 'value' to 's' for a message: printable ASCII as it is, any
+ * other byte as \xNN, at most 64 bytes of it. */
+static void
+put_echo(struct ds *s, const char *value)
+{
+    size_t i;
+    for (i = 0; value[i] && i < 64; i++) {
+        unsigned char c = value[i];
+        if (c >= 0x20 && c < 0x7f && c != '\\') {
+            ds_put_char(s, c);
+        } else {
+            ds_put_format(s, "\\x%02x", c);
+        }
+    }
+    if (value[i]) {
+        ds_put_cstr(s, "...");
+    }
+}
+
+/* Reports to 'diag' a bad filter name 'name' found in 'element''s
+ * attribute 'attr' at 'line' of 'origin'.  Returns false if it is bad. */
+static bool
+check_name_at(const char *name, const char *origin, int line,
+              const char *element, const char *attr, struct nwf_diag *diag)
+{
+    char *error = nwf_filter_name_check(name);
+    if (error) {
+        struct ds echo = DS_EMPTY_INITIALIZER;
+        put_echo(&echo, name);
+        struct nwf_diag_loc loc = {
+            .file = origin, .line = line, .element = element, .attr = attr,
+            .value = ds_cstr(&echo),
+        };
+        nwf_diag_error(diag, &loc, "%s", error);
+        ds_destroy(&echo);
+        free(error);
+    }
+    return !error;
+}
+
+/* Reports to 'diag' each range of 'rule' given with literal values whose
+ * end is below its start (dstportstart='100' dstportend='10').  A range
+ * that uses variables is checked when the port's values are known
+ * (nwf-match.c).  Returns false if there is one. */
+static bool
+check_ranges(const struct nwf_rule *rule, const char *origin,
+             struct nwf_diag *diag)
+{
+    const struct nwf_proto *proto = rule->proto;
+    bool ok = true;
+
+    for (size_t i = 0; i < proto->n_attrs; i++) {
+        const struct nwf_attr_desc *end_desc = &proto->attrs[i];
+        const struct nwf_rule_attr *end = &rule->attrs[i];
+        if (!end->present || end->is_var
+            || !nwf_attr_is_range_end(end_desc)) {
+            continue;
+        }
+        int j = nwf_proto_attr_index(proto, end_desc->pair);
+        const struct nwf_rule_attr *start = j >= 0 ? &rule->attrs[j] : NULL;
+        if (!start || !start->present || start->is_var
+            || nwf_value_compare(end_desc, &end->value, &start->value) >= 0) {
+            continue;
+        }
+
+        struct ds end_s = DS_EMPTY_INITIALIZER;
+        struct ds start_s = DS_EMPTY_INITIALIZER;
+        nwf_value_format(end_desc, &end->value, &end_s);
+        nwf_value_format(&proto->attrs[j], &start->value, &start_s);
+        struct nwf_diag_loc loc = {
+            .file = origin, .line = rule->line, .element = proto->name,
+            .attr = end_desc->name, .value = ds_cstr(&end_s),
+        };
+        nwf_diag_error(diag, &loc, "the end of the range is below its "
+                       "start, %s='%s'", proto->attrs[j].name,
+                       ds_cstr(&start_s));
+        ds_destroy(&end_s);
+        ds_destroy(&start_s);
+        ok = false;
+    }
+    return ok;
+}
+
+/* Checks what a new definition of 'filter' must satisfy beyond what the
+ * parser accepts, which follows libvirt's more lenient C code: its name
+ * and the names its <filterref>s use must be filter names
+ * (nwf_filter_name_check()), and no range given with literal values may
+ * end below its start (libvirt fails only when it applies such a rule,
+ * as the compiler does, nwf-match.c).  Reports every problem to 'diag'
+ * against 'origin' and returns true if there is none.
+ *
+ * "nwf-ofctl validate" and every define (nwf-store.c) apply it.  The
+ * store only logs what it finds in a file that it loads, which an
+ * earlier version may have accepted: such a filter keeps working and can
+ * be undefined or replaced, never lost. */
+bool
+nwf_filter_check(const struct nwf_filter *filter, const char *origin,
+                 struct nwf_diag *diag)
+{
+    bool ok = check_name_at(filter->name, origin, 0, "filter", "name",
+                            diag);
+    for (size_t i = 0; i < filter->n_entries; i++) {
+        const struct nwf_entry *entry = &filter->entries[i];
+        if (entry->type == NWF_ENTRY_FILTERREF) {
+            ok &= check_name_at(entry->ref->filter, origin, entry->ref->line,
+                                "filterref", "filter", diag);
+        } else {
+            ok &= check_ranges(entry->rule, origin, diag);
+        }
+    }
+    return ok;
 }
 
 /* ---- Names. ---- */

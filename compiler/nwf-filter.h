@@ -25,6 +25,7 @@
 #include "openvswitch/uuid.h"
 
 struct ds;
+struct nwf_diag;
 struct sset;
 struct svec;
 
@@ -156,6 +157,18 @@ void nwf_filterref_add_param(struct nwf_filterref *, const char *name,
 const struct svec *nwf_filterref_get_param(const struct nwf_filterref *,
                                            const char *name);
 void nwf_filterref_destroy(struct nwf_filterref *);
+
+/* Filter names: 1 to NWF_FILTER_NAME_MAX bytes of [A-Za-z0-9_.:-], the
+ * first a letter, a digit or '_' (schemas/nwfilter.rng, "filter-name").
+ * A name is also a file name, NAME.xml in the filter store, whose
+ * temporary file ".NAME.xml.XXXXXX" must fit in the 255 bytes most file
+ * systems allow. */
+#define NWF_FILTER_NAME_MAX 200
+char *nwf_filter_name_check(const char *name) OVS_WARN_UNUSED_RESULT;
+
+/* The checks of a new definition beyond the parser's. */
+bool nwf_filter_check(const struct nwf_filter *, const char *origin,
+                      struct nwf_diag *);
 
 /* Chains. */
 const char *nwf_chain_prefix(const char *chain);

@@ -1265,8 +1265,9 @@ nwf_flows_for_port(const struct nwf_port *port,
         c->accept = rule_table_accept(t, nwf_ofport_name(port).s);
         if (t->ip) {
             c->accept_uncommitted = xasprintf("goto_table:%d", t->next);
-            c->reject = xasprintf("controller(userdata=%02x,meter_id=%d)",
-                                  NWF_PUNT_REJECT, NWF_METER_PUNT);
+            c->reject = xasprintf("controller(userdata=%02x,"
+                                  "meter_id=%"PRIu32")", NWF_PUNT_REJECT,
+                                  NWF_METER_REJECT(ctx.ofport));
             ip_build(&ctx, c, t->from_vm);
         } else {
             c->reject = xstrdup("drop");

@@ -150,25 +150,35 @@ enum nwf_punt_reason {
 };
 
 /* Meters for packets sent to the controller, so that a guest cannot flood
- * it: one per bridge for reject answers, and for IP learning copies one
- * per port and direction, at libvirt's limit for DHCP snooping (10
- * packets/s per direction, bursts of 50), so that a guest that floods
- * holds up no other port's learning.  The controller adds the meters that
- * its flows use and removes the others (controller/ofctrl.c). */
-#define NWF_METER_PUNT 1
+ * it, each port's its own, so that a guest that floods uses up no other
+ * port's share:
+ *
+ *   - for reject answers, one per bound port, 100 packets/s in bursts of
+ *     50: NWF_METER_REJECT_BASE + ofport, above every learning meter;
+ *   - for IP learning copies, one per port and direction, at libvirt's
+ *     limit for DHCP snooping (10 packets/s per direction, bursts of 50):
+ *     NWF_METER_LEARN_BASE + 2 * ofport (from the VM) and the next one (to
+ *     it), at most 256 + 2 * 65535 + 1 = 131327.
+ *
+ * The controller adds the meters that its flows use and removes the
+ * others (controller/ofctrl.c), also meter 1, the bridge-wide reject
+ * meter of earlier versions. */
 #define NWF_METER_LEARN_BASE 256
 #define NWF_METER_LEARN(OFPORT, TO_VM) \
     (NWF_METER_LEARN_BASE + 2 * (uint32_t) (OFPORT) + ((TO_VM) ? 1 : 0))
+#define NWF_METER_REJECT_BASE 0x30000
+#define NWF_METER_REJECT(OFPORT) \
+    (NWF_METER_REJECT_BASE + (uint32_t) ((OFPORT) & 0xffff))
 
 /* The rate (packets per second) and burst of meter 'meter_id'. */
 static inline void
 nwf_meter_limits(uint32_t meter_id, uint32_t *rate, uint32_t *burst)
 {
-    if (meter_id >= NWF_METER_LEARN_BASE) {
-        *rate = 10;
+    if (meter_id >= NWF_METER_REJECT_BASE || meter_id < NWF_METER_LEARN_BASE) {
+        *rate = 100;
         *burst = 50;
     } else {
-        *rate = 100;
+        *rate = 10;
         *burst = 50;
     }
 }

@@ -1114,3 +1114,41 @@ nwf_value_equal(const struct nwf_attr_desc *desc, const struct nwf_value *a,
     ds_destroy(&sb);
     return equal;
 }
+
+/* Compares 'a' and 'b', values of a number or IP address attribute
+ * described by 'desc', in the order a range goes: returns a negative
+ * number, 0 or a positive number as 'a' is below, equal to or above
+ * 'b'. */
+int
+nwf_value_compare(const struct nwf_attr_desc *desc, const struct nwf_value *a,
+                  const struct nwf_value *b)
+{
+    switch (desc->type) {
+    case NWF_TYPE_IPV4: {
+        uint32_t x = ntohl(a->ipv4), y = ntohl(b->ipv4);
+        return x < y ? -1 : x > y;
+    }
+    case NWF_TYPE_IPV6:
+        return memcmp(&a->ipv6, &b->ipv6, sizeof a->ipv6);
+    default:
+        return a->u32 < b->u32 ? -1 : a->u32 > b->u32;
+    }
+}
+
+/* Whether 'desc' is the end of a range that its 'pair' attribute starts
+ * (dstportend, a "-hi" value, srcipto, ...), rather than a mask or
+ * ipsetflags. */
+bool
+nwf_attr_is_range_end(const struct nwf_attr_desc *desc)
+{
+    switch (desc->type) {
+    case NWF_TYPE_UINT8:
+    case NWF_TYPE_UINT16:
+    case NWF_TYPE_UINT32:
+    case NWF_TYPE_IPV4:
+    case NWF_TYPE_IPV6:
+        return desc->pair != NWF_ATTR_NONE;
+    default:
+        return false;
+    }
+}

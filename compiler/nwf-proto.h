@@ -339,6 +339,9 @@ void nwf_value_clone(const struct nwf_attr_desc *, struct nwf_value *dst,
 void nwf_value_destroy(const struct nwf_attr_desc *, struct nwf_value *);
 bool nwf_value_equal(const struct nwf_attr_desc *, const struct nwf_value *,
                      const struct nwf_value *);
+int nwf_value_compare(const struct nwf_attr_desc *, const struct nwf_value *,
+                      const struct nwf_value *);
+bool nwf_attr_is_range_end(const struct nwf_attr_desc *);
 
 /* Name tables shared with other modules (e.g. for messages). */
 const char *nwf_ethertype_name(uint16_t);

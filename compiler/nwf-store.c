@@ -6,6 +6,7 @@
 
 #include "nwf-store.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -38,14 +39,13 @@ VLOG_DEFINE_THIS_MODULE(nwf_store);
  *   - A file whose generated UUID cannot be written back is still loaded,
  *     with an error in the diag (libvirt refuses to load it); its UUID
  *     will differ at the next start.
- *   - Filter names must be usable as file names: not empty, at most
- *     NAME_MAX_LEN bytes, no '/', no control characters, not starting
- *     with '.' (libvirt's schema demands an NCName, but its C code builds
- *     the path from whatever name it gets). */
-
-/* Longest filter name: the temporary file ".NAME.xml.XXXXXX" must fit
- * in the 255 bytes most file systems allow. */
-#define NAME_MAX_LEN 200
+ *   - A new definition (define, a built-in filter) must pass
+ *     nwf_filter_check(): its name and those its filterrefs use follow
+ *     schemas/nwfilter.rng (libvirt's schema demands an NCName, but its C
+ *     code builds the path from whatever name it gets).  A file that the
+ *     store loads, which an earlier version may have accepted, is loaded
+ *     even if it fails the check, with a warning: nothing defined is lost,
+ *     and the admin can undefine it or define it again as it should be. */
 
 /* One defined filter. */
 struct store_node {
@@ -152,35 +152,6 @@ static char *
 filter_path(const struct nwf_store *store, const char *name)
 {
     return xasprintf("%s/%s.xml", store->dir, name);
-}
-
-/* Returns NULL if filter name 'name' can be used as a file name, otherwise
- * a malloc()ed explanation. */
-static char *
-check_name(const char *name)
-{
-    size_t len = strlen(name);
-    if (!len) {
-        return xstrdup("filter name is empty");
-    }
-    if (len > NAME_MAX_LEN) {
-        return xasprintf("filter name is longer than %d bytes",
-                         NAME_MAX_LEN);
-    }
-    if (name[0] == '.') {
-        return xstrdup("filter name may not start with '.'");
-    }
-    for (const char *p = name; *p; p++) {
-        unsigned char c = *p;
-        if (c == '/') {
-            return xstrdup("filter name may not contain '/'");
-        }
-        if (c < 0x20 || c == 0x7f) {
-            return xstrdup("filter name may not contain control "
-                           "characters");
-        }
-    }
-    return NULL;
 }
 
 /* Returns the sorted names of the files NAME.xml in 'dir', without those
@@ -317,6 +288,72 @@ out:
     return result;
 }
 
+/* Whether 'name', a file of 'dir', is a temporary file that
+ * nwf_write_file_atomically() made for a file whose name ends in 'suffix'
+ * and that an interrupted write left behind: ".FILE.XXXXXX", where FILE
+ * ends in 'suffix' and XXXXXX are six letters and digits from mkstemp(),
+ * a regular file of this user that only this user may read or write, as
+ * mkstemp() creates it. */
+static bool
+is_stale_temporary(const char *dir, const char *name, const char *suffix)
+{
+    size_t len = strlen(name);
+    size_t suffix_len = strlen(suffix);
+    if (name[0] != '.' || len < 1 + suffix_len + 7
+        || name[len - 7] != '.'
+        || strncmp(name + len - 7 - suffix_len, suffix, suffix_len)) {
+        return false;
+    }
+    for (size_t i = len - 6; i < len; i++) {
+        if (!isalnum((unsigned char) name[i])) {
+            return false;
+        }
+    }
+
+    char *path = xasprintf("%s/%s", dir, name);
+    struct stat st;
+    bool ours = (!lstat(path, &st) && S_ISREG(st.st_mode)
+                 && st.st_uid == geteuid()
+                 && !(st.st_mode & 077));
+    free(path);
+    return ours;
+}
+
+/* Removes from 'dir' the temporary files that nwf_write_file_atomically()
+ * left there for files whose name ends in 'suffix' when the process was
+ * killed between creating and renaming them (kill -9, a crash, a power
+ * cut), and nothing else.  Only for a directory no other process writes
+ * in at the same time.  Returns the number of files removed. */
+unsigned int
+nwf_remove_stale_temporaries(const char *dir, const char *suffix)
+{
+    unsigned int n = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        return 0;
+    }
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (is_stale_temporary(dir, de->d_name, suffix)) {
+            char *path = xasprintf("%s/%s", dir, de->d_name);
+            if (!unlink(path)) {
+                VLOG_INFO("%s: removed a temporary file that an "
+                          "interrupted write left", path);
+                n++;
+            } else {
+                VLOG_WARN("%s: cannot remove temporary file (%s)", path,
+                          ovs_strerror(errno));
+            }
+            free(path);
+        }
+    }
+    closedir(d);
+    if (n) {
+        sync_dir_or_warn(dir);
+    }
+    return n;
+}
+
 /* Writes 'content' to NAME.xml in the store's directory atomically.
  * Returns true if NAME.xml has the new content; otherwise the old file (if
  * any) is untouched and the problem is reported to 'diag'. */
@@ -418,9 +455,10 @@ find_loop(const struct nwf_store *store, const struct nwf_filter *filter,
     return found;
 }
 
-/* Checks new definition 'filter' against 'store' and returns the outcome;
+/* Checks definition 'filter' against 'store' and returns the outcome;
  * for NWF_STORE_CREATED and NWF_STORE_UPDATED, '*changep' is the pending
- * change, otherwise NULL.  Takes ownership of 'filter'. */
+ * change, otherwise NULL.  Takes ownership of 'filter'.  The caller has
+ * applied nwf_filter_check(). */
 static enum nwf_store_result
 prepare_filter(struct nwf_store *store, struct nwf_filter *filter,
                const char *origin, struct nwf_store_change **changep,
@@ -431,13 +469,6 @@ prepare_filter(struct nwf_store *store, struct nwf_filter *filter,
         .value = filter->name,
     };
     *changep = NULL;
-
-    char *error = check_name(filter->name);
-    if (error) {
-        nwf_diag_error(diag, &loc, "%s", error);
-        free(error);
-        goto error;
-    }
 
     const struct store_node *same_uuid = find_node_by_uuid(store,
                                                            &filter->uuid);
@@ -571,6 +602,21 @@ nwf_store_get_seqno(const struct nwf_store *store)
     return store->seqno;
 }
 
+/* Logs what nwf_filter_check() finds wrong with 'filter', read from file
+ * 'path' of the store: see "Where the store differs from libvirt". */
+static void
+warn_unchecked(const struct nwf_filter *filter, const char *path)
+{
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    if (!nwf_filter_check(filter, path, &diag)) {
+        VLOG_WARN("%s (loaded all the same, so that nothing defined is "
+                  "lost; a new definition must fix this)",
+                  nwf_diag_text(&diag));
+    }
+    nwf_diag_destroy(&diag);
+}
+
 /* Reads file 'file_name' (NAME.xml) of the store's directory into the
  * store.  Returns false if it could not be loaded. */
 static bool
@@ -582,16 +628,7 @@ load_file(struct nwf_store *store, const char *file_name,
     struct nwf_diag_loc loc = { .file = path };
     bool ok = false;
 
-    struct stat st;
-    if (stat(path, &st)) {
-        nwf_diag_error(diag, &loc, "cannot stat: %s", ovs_strerror(errno));
-        goto exit;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        nwf_diag_error(diag, &loc, "not a regular file");
-        goto exit;
-    }
-
+    /* The parser reads regular files only (nwf-xmldoc.h). */
     struct nwf_filter *filter = nwf_xml_parse_file(path, diag);
     if (!filter) {
         goto exit;
@@ -617,6 +654,8 @@ load_file(struct nwf_store *store, const char *file_name,
             filter->uuid = old->filter->uuid;
         }
     }
+
+    warn_unchecked(filter, path);
 
     struct nwf_store_change *change;
     enum nwf_store_result result = prepare_filter(store, filter, path,
@@ -681,10 +720,13 @@ nwf_store_reload(struct nwf_store *store, struct sset *changed,
 }
 
 /* Loads the store from its directory at start; the same as
- * nwf_store_reload() without the list of changes. */
+ * nwf_store_reload() without the list of changes, after removing the
+ * temporary files that an earlier run, killed in the middle of a write,
+ * left behind. */
 unsigned int
 nwf_store_load(struct nwf_store *store, struct nwf_diag *diag)
 {
+    nwf_remove_stale_temporaries(store->dir, ".xml");
     return nwf_store_reload(store, NULL, diag);
 }
 
@@ -725,6 +767,8 @@ nwf_store_install_builtins(struct nwf_store *store, const char *builtin_dir,
         } else if (find_node(store, filter->name)) {
             nwf_filter_destroy(filter);
             ok = true;
+        } else if (!nwf_filter_check(filter, path, diag)) {
+            nwf_filter_destroy(filter);
         } else if (prepare_filter(store, filter, path, &change, diag)
                    != NWF_STORE_ERROR) {
             ovs_assert(change && change->created);
@@ -761,6 +805,11 @@ nwf_store_prepare_define(struct nwf_store *store, const char *buf,
     struct nwf_filter *filter = nwf_xml_parse_buffer(buf, len, origin,
                                                      diag);
     if (!filter) {
+        *changep = NULL;
+        return NWF_STORE_ERROR;
+    }
+    if (!nwf_filter_check(filter, origin, diag)) {
+        nwf_filter_destroy(filter);
         *changep = NULL;
         return NWF_STORE_ERROR;
     }

@@ -52,8 +52,9 @@
  * Writes are atomic: the new content goes to a temporary file in the same
  * directory, which is fsync()ed and renamed over NAME.xml, then the
  * directory is fsync()ed.  After a failure the old file is untouched and
- * no temporary file is left.  Files are written with mode 0600, as libvirt
- * writes its filter files.
+ * no temporary file is left; one that a process killed in the middle of a
+ * write left (".NAME.xml.XXXXXX") is removed by the next nwf_store_load().
+ * Files are written with mode 0600, as libvirt writes its filter files.
  *
  * Pointers to filters returned by the store stay valid until the store
  * next changes (commit, undefine, load, reload, destroy).
@@ -143,9 +144,12 @@ void nwf_store_format_list(const struct nwf_store *, struct ds *);
 void nwf_store_get_referrers(const struct nwf_store *, const char *name,
                              bool transitive, struct sset *referrers);
 
-/* Writes a whole file atomically (also used for the controller's state). */
+/* Writes a whole file atomically (also used for the controller's state),
+ * and removes what such writes left when they were interrupted. */
 char *nwf_write_file_atomically(const char *dir, const char *file_name,
                                 const char *content)
     OVS_WARN_UNUSED_RESULT;
+unsigned int nwf_remove_stale_temporaries(const char *dir,
+                                          const char *suffix);
 
 #endif /* nwf-store.h */

@@ -193,12 +193,37 @@ nwf_var_table_add_checked(struct nwf_var_table *table, const char *name,
     return error;
 }
 
+/* Returns NULL if 'list' is short enough to parse (NWF_VAR_MAX_VALUES,
+ * NWF_VAR_MAX_LIST_SIZE), otherwise a message naming parameter 'name'.
+ * Reads at most NWF_VAR_MAX_LIST_SIZE + 1 bytes of 'list'. */
+static char *
+check_list_size(const char *name, const char *list)
+{
+    size_t len = strnlen(list, NWF_VAR_MAX_LIST_SIZE + 1);
+    if (len > NWF_VAR_MAX_LIST_SIZE) {
+        return xasprintf("parameter '%s' is longer than the limit of %d "
+                         "bytes", name, NWF_VAR_MAX_LIST_SIZE);
+    }
+    size_t n = 1;
+    for (const char *p = list; (p = strchr(p, ',')) != NULL; p++) {
+        n++;
+    }
+    if (n > NWF_VAR_MAX_VALUES) {
+        return xasprintf("parameter '%s' has %"PRIuSIZE" values, more than "
+                         "the limit of %d", name, n, NWF_VAR_MAX_VALUES);
+    }
+    return NULL;
+}
+
 /* Appends each value of the comma-separated 'list' to variable 'name', as
- * OVSDB external_ids carry lists.  Blanks around a value are ignored.
+ * OVSDB external_ids carry lists.  Blanks around a value are ignored.  A
+ * list longer than NWF_VAR_MAX_VALUES values or NWF_VAR_MAX_LIST_SIZE
+ * bytes is refused whole, before it is split.
  *
- * In lenient mode invalid values (and an invalid name) are dropped and the
- * result is always NULL.  In strict mode the first problem is returned as
- * a malloc'd message and nothing is added. */
+ * In lenient mode invalid values (and an invalid name) are dropped, a
+ * list over the limits is dropped whole, and the result is always NULL.
+ * In strict mode the first problem is returned as a malloc'd message and
+ * nothing is added. */
 char *
 nwf_var_table_add_list(struct nwf_var_table *table, const char *name,
                        const char *list, enum nwf_var_mode mode)
@@ -206,6 +231,15 @@ nwf_var_table_add_list(struct nwf_var_table *table, const char *name,
     struct svec values = SVEC_EMPTY_INITIALIZER;
     char *error = NULL;
     const char *p = list ? list : "";
+
+    error = check_list_size(name, p);
+    if (error) {
+        if (mode == NWF_VAR_STRICT) {
+            return error;
+        }
+        free(error);
+        return NULL;
+    }
 
     for (;;) {
         size_t len = strcspn(p, ",");
@@ -467,6 +501,55 @@ nwf_var_table_get_ip_learning(const struct nwf_var_table *table,
                          "dhcp or none", value, NWF_VAR_CTRL_IP_LEARNING);
     }
     return NULL;
+}
+
+/* Reads unsigned parameter 'name' of 'table' (its first value) into
+ * '*value', 'dflt' if it is absent.  Returns NULL, or a message if it is
+ * not a decimal number from 'min' to 'max'. */
+static char *
+get_uint_param(const struct nwf_var_table *table, const char *name,
+               unsigned long long int min, unsigned long long int max,
+               unsigned long long int dflt, unsigned long long int *value)
+{
+    const char *s = nwf_var_table_get(table, name, 0);
+    *value = dflt;
+    if (!s) {
+        return NULL;
+    }
+
+    char *end;
+    errno = 0;
+    unsigned long long int n = strtoull(s, &end, 10);
+    if (!isdigit((unsigned char) s[0]) || *end || errno || n < min
+        || n > max) {
+        return xasprintf("parameter '%s' value '%s' is invalid: use a number "
+                         "from %llu to %llu", name, s, min, max);
+    }
+    *value = n;
+    return NULL;
+}
+
+/* Stores in '*limits' what CTRL_IP_LEARNING_MAX_ADDRS and
+ * CTRL_IP_LEARNING_MAX_LEASE of 'table' say (see nwf-vars.h), their
+ * defaults when absent.  Returns NULL, or a message naming the parameter
+ * whose value is invalid. */
+char *
+nwf_var_table_get_ip_learning_limits(const struct nwf_var_table *table,
+                                     struct nwf_ip_learning_limits *limits)
+{
+    unsigned long long int addrs, lease;
+    char *error = get_uint_param(table, NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS,
+                                 1, NWF_IP_LEARNING_MAX_ADDRS_LIMIT,
+                                 NWF_IP_LEARNING_MAX_ADDRS_DEFAULT, &addrs);
+    if (!error) {
+        error = get_uint_param(table, NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE,
+                               NWF_IP_LEARNING_MAX_LEASE_MIN,
+                               NWF_IP_LEARNING_LEASE_UNLIMITED,
+                               NWF_IP_LEARNING_MAX_LEASE_DEFAULT, &lease);
+    }
+    limits->max_addrs = error ? NWF_IP_LEARNING_MAX_ADDRS_DEFAULT : addrs;
+    limits->max_lease = error ? NWF_IP_LEARNING_MAX_LEASE_DEFAULT : lease;
+    return error;
 }
 
 /* Accesses. */

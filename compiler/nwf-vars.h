@@ -46,6 +46,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "openvswitch/compiler.h"
 #include "openvswitch/shash.h"
@@ -64,6 +65,8 @@ struct svec;
 #define NWF_VAR_DHCPSERVER "DHCPSERVER"   /* Trusted DHCP servers. */
 #define NWF_VAR_DHCPSERVERV6 "DHCPSERVERV6"
 #define NWF_VAR_CTRL_IP_LEARNING "CTRL_IP_LEARNING"  /* any|dhcp|none. */
+#define NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS "CTRL_IP_LEARNING_MAX_ADDRS"
+#define NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE "CTRL_IP_LEARNING_MAX_LEASE"
 
 /* Largest iterator id in $X[@N] (FACTS 6). */
 #define NWF_VAR_MAX_ITER_ID 1000
@@ -71,6 +74,14 @@ struct svec;
 /* Largest number of combinations one rule may expand to.  libvirt has no
  * limit; we refuse rather than let a parameter list exhaust memory. */
 #define NWF_VAR_MAX_COMBINATIONS 100000
+
+/* Largest value list that nwf_var_table_add_list() parses, as a number of
+ * values and as the length of the comma-separated text.  A port's
+ * external_ids value comes from whoever may write OVSDB: a 1,000,000-value
+ * list is refused before it is split, rather than parsed into a list that
+ * every recompile of the port would walk. */
+#define NWF_VAR_MAX_VALUES 1024
+#define NWF_VAR_MAX_LIST_SIZE 65536
 
 /* Names and values. */
 
@@ -145,6 +156,35 @@ bool nwf_ip_learning_from_string(const char *, enum nwf_ip_learning *);
 const char *nwf_ip_learning_to_string(enum nwf_ip_learning);
 char *nwf_var_table_get_ip_learning(const struct nwf_var_table *,
                                     enum nwf_ip_learning *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* How much a port in "dhcp" mode keeps of what DHCP gives it (ours, not
+ * libvirt's, which keeps every lease it sees for as long as it says):
+ *
+ *   CTRL_IP_LEARNING_MAX_ADDRS  leases kept at once, 1 to 64, default 1:
+ *       a DHCP client holds one lease per interface, and "any" mode (as
+ *       libvirt's) learns exactly one address.  A new lease beyond the
+ *       limit replaces the one that expires first.
+ *   CTRL_IP_LEARNING_MAX_LEASE  the longest lease kept, in seconds, 60 to
+ *       4294967295, default 86400 (one day): a lease that claims more
+ *       (an infinite one, 0xffffffff) is kept that long, since a DHCP
+ *       client renews at half its lease time anyway.  4294967295 keeps
+ *       every lease as long as it says, infinite ones for good.
+ *
+ * "any" mode keeps one address, for good, whatever these say. */
+#define NWF_IP_LEARNING_MAX_ADDRS_DEFAULT 1
+#define NWF_IP_LEARNING_MAX_ADDRS_LIMIT 64
+#define NWF_IP_LEARNING_MAX_LEASE_DEFAULT 86400
+#define NWF_IP_LEARNING_MAX_LEASE_MIN 60
+#define NWF_IP_LEARNING_LEASE_UNLIMITED UINT32_MAX
+
+struct nwf_ip_learning_limits {
+    unsigned int max_addrs;
+    uint32_t max_lease;         /* Seconds, or ..._LEASE_UNLIMITED. */
+};
+
+char *nwf_var_table_get_ip_learning_limits(const struct nwf_var_table *,
+                                           struct nwf_ip_learning_limits *)
     OVS_WARN_UNUSED_RESULT;
 
 /* Variable accesses. */

@@ -602,8 +602,9 @@ nwf_xml_format_string(const struct nwf_filter *filter)
 
 /* Checks the filter file 'file_name' the way "nwf-ofctl validate" does:
  * it must be safe, well-formed XML (see nwf-xmldoc.h), match the RELAX NG
- * schema in 'schema_file' (unless it is NULL) and pass every check of the
- * parser.  Returns true if it does; otherwise adds every problem found to
+ * schema in 'schema_file' (unless it is NULL), pass every check of the
+ * parser and those of a new definition (nwf_filter_check(), as a define
+ * does).  Returns true if it does; otherwise adds every problem found to
  * 'diag'. */
 bool
 nwf_xml_validate_file(const char *file_name, const char *schema_file,
@@ -617,7 +618,13 @@ nwf_xml_validate_file(const char *file_name, const char *schema_file,
     if (schema_file) {
         nwf_xmldoc_validate_schema(&ctx, doc, schema_file);
     }
-    nwf_filter_destroy(parse_filter(&ctx, xmlDocGetRootElement(doc)));
+    struct nwf_filter *filter = parse_filter(&ctx,
+                                             xmlDocGetRootElement(doc));
+    bool ok = !ctx.n_errors;
+    if (filter && !nwf_filter_check(filter, file_name, diag)) {
+        ok = false;
+    }
+    nwf_filter_destroy(filter);
     xmlFreeDoc(doc);
-    return !ctx.n_errors;
+    return ok;
 }

@@ -42,8 +42,8 @@ void nwf_xml_format_filterref(const char *filter, const struct shash *params,
 
 /* Full check of a filter file, for "nwf-ofctl validate": safe and
  * well-formed XML, valid against the RELAX NG schema in 'schema_file'
- * (schemas/nwfilter.rng; skipped if NULL) and accepted by the parser.
- * Returns true if valid; otherwise adds one message per problem. */
+ * (schemas/nwfilter.rng; skipped if NULL), accepted by the parser and by
+ * nwf_filter_check() as a define would be.  Returns true if valid; otherwise adds one message per problem. */
 bool nwf_xml_validate_file(const char *file_name, const char *schema_file,
                            struct nwf_diag *);
 

@@ -14,10 +14,14 @@
  * formed; the parser never touches the network.  Every problem goes to
  * the context's struct nwf_diag with the file, line, element, attribute
  * and value (nwf-diag.h), and is counted in the context, so that a
- * parser can tell whether its own part added errors. */
+ * parser can tell whether its own part added errors.
+ *
+ * A file is read only if it is a regular file (nwf_xmldoc_open_file()),
+ * so that a FIFO or a device never blocks the reader. */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <libxml/tree.h>
 
@@ -47,6 +51,8 @@ void nwf_xmldoc_report(struct nwf_xmldoc_ctx *, int line,
 
 xmlDocPtr nwf_xmldoc_parse(struct nwf_xmldoc_ctx *, const char *buf,
                            size_t len)
+    OVS_WARN_UNUSED_RESULT;
+FILE *nwf_xmldoc_open_file(const char *file_name, char **errorp)
     OVS_WARN_UNUSED_RESULT;
 char *nwf_xmldoc_read_file(struct nwf_xmldoc_ctx *, const char *file_name,
                            size_t *lenp)

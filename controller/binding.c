@@ -457,9 +457,13 @@ binding_port_learn(const struct nwf_port *nport, const char *filter,
                    struct binding_compiled *out, struct nwf_diag *diag)
 {
     enum nwf_ip_learning mode;
+    struct nwf_ip_learning_limits limits;
     ovs_be32 *servers;
     size_t n_servers;
     char *error = nwf_var_table_get_ip_learning(vars, &mode);
+    if (!error) {
+        error = nwf_var_table_get_ip_learning_limits(vars, &limits);
+    }
     if (!error) {
         error = binding_read_dhcp_servers(vars, &servers, &n_servers);
         if (error) {
@@ -470,7 +474,8 @@ binding_port_learn(const struct nwf_port *nport, const char *filter,
         return error;
     }
     if (!trial) {
-        iplearn_port_set(nport->name, &nport->mac, mode, servers, n_servers);
+        iplearn_port_set(nport->name, &nport->mac, mode, servers, n_servers,
+                         &limits);
     }
 
     struct svec *addrs = &out->learned_ips;
@@ -1365,6 +1370,14 @@ static struct binding_port *
 binding_port_find(const char *name)
 {
     return shash_find_data(&all_ports, name);
+}
+
+/* Whether Interface 'name' is a bound port, the ports whose packet-ins a
+ * capture can see (capture.h). */
+bool
+binding_port_is_bound(const char *name)
+{
+    return binding_port_find(name) != NULL;
 }
 
 /* A "bindings/show" waiting for the switch's statistics. */

@@ -46,4 +46,7 @@ void binding_filters_changed(const struct sset *names);
 
 const struct filter_cmds_hooks *binding_filter_hooks(void);
 
+/* Whether Interface 'name' is bound (has a filterref). */
+bool binding_port_is_bound(const char *name);
+
 #endif /* binding.h */

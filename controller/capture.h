@@ -10,14 +10,27 @@
  * that Wireshark or tcpdump can read, with libpcap.
  *
  * unixctl commands (nwf-ofctl capture):
- *   capture/start PORT FILE   starts writing PORT's packet-ins to FILE
- *                             (replacing a capture of PORT in progress);
+ *   capture/start PORT FILE [MAX-BYTES]
+ *                             starts writing the packet-ins of PORT, a
+ *                             bound port, to FILE, an absolute name of a
+ *                             file that does not exist (replacing a
+ *                             capture of PORT in progress), until FILE
+ *                             holds MAX-BYTES (CAPTURE_MAX_BYTES_DEFAULT);
  *   capture/stop PORT         closes the file;
- *   capture/list              lists the captures in progress. */
+ *   capture/list              lists the captures in progress, and those
+ *                             their size limit stopped.
+ *
+ * A capture never replaces a file or follows a symbolic link, and two
+ * captures never share a file. */
 
+#include <stdbool.h>
 #include <stddef.h>
 
-void capture_init(void);
+#define CAPTURE_MAX_BYTES_DEFAULT (64ULL * 1024 * 1024)
+#define CAPTURE_MIN_BYTES 1024
+#define CAPTURE_MAX_BYTES_LIMIT (1ULL << 40)
+
+void capture_init(bool (*port_known)(const char *port));
 void capture_destroy(void);
 
 /* A packet-in of port 'port'. */

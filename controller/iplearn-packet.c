@@ -31,9 +31,10 @@ struct dhcp_opts {
 
 /* Whether 'ip' can be a VM's own address: as libvirt, not 0.0.0.0 and not
  * in 224.0.0.0/3 (multicast and class E, which holds the broadcast
- * address). */
-static bool
-usable_addr(ovs_be32 ip)
+ * address).  Also the rule for addresses read back from the state
+ * file. */
+bool
+iplearn_addr_is_usable(ovs_be32 ip)
 {
     return ip && (ip & htonl(0xe0000000)) != htonl(0xe0000000);
 }
@@ -169,7 +170,7 @@ parse_to_vm(const struct dp_packet *pkt, const struct flow *flow,
     const struct dhcp_header *dhcp = get_dhcp(pkt, flow, DHCP_SERVER_PORT,
                                               DHCP_CLIENT_PORT,
                                               DHCP_OP_REPLY, vm_mac, &opts);
-    if (!dhcp || !usable_addr(dhcp->yiaddr)) {
+    if (!dhcp || !iplearn_addr_is_usable(dhcp->yiaddr)) {
         return IPLEARN_NONE;
     }
     if (opts.msg_type == DHCP_MSG_OFFER) {
@@ -180,6 +181,7 @@ parse_to_vm(const struct dp_packet *pkt, const struct flow *flow,
         return IPLEARN_NONE;
     }
     ev->addr = dhcp->yiaddr;
+    ev->xid = dhcp->xid;
     ev->lease = opts.has_lease ? opts.lease : 0;
     ev->server_src = flow->nw_src;
     ev->server_id = opts.server_id;
@@ -187,7 +189,8 @@ parse_to_vm(const struct dp_packet *pkt, const struct flow *flow,
     return ev->type;
 }
 
-/* Frames sent by the VM: DHCP RELEASE and DECLINE, ARP, any IPv4. */
+/* Frames sent by the VM: DHCP DISCOVER, REQUEST, RELEASE and DECLINE,
+ * ARP, any IPv4. */
 static enum iplearn_event_type
 parse_from_vm(const struct dp_packet *pkt, const struct flow *flow,
               const struct eth_addr *vm_mac, struct iplearn_event *ev)
@@ -202,7 +205,7 @@ parse_from_vm(const struct dp_packet *pkt, const struct flow *flow,
         if ((flow->nw_proto == ARP_OP_REQUEST
              || flow->nw_proto == ARP_OP_REPLY)
             && eth_addr_equals(flow->arp_sha, *vm_mac)
-            && usable_addr(flow->nw_src)) {
+            && iplearn_addr_is_usable(flow->nw_src)) {
             ev->type = IPLEARN_ARP_SENDER;
             ev->addr = flow->nw_src;
         }
@@ -217,20 +220,29 @@ parse_from_vm(const struct dp_packet *pkt, const struct flow *flow,
                                               DHCP_OP_REQUEST, vm_mac,
                                               &opts);
     if (dhcp && opts.msg_type == IPLEARN_DHCP_MSG_RELEASE) {
-        if (usable_addr(dhcp->ciaddr)) {
+        if (iplearn_addr_is_usable(dhcp->ciaddr)) {
             ev->type = IPLEARN_DHCP_RELEASE;
             ev->addr = dhcp->ciaddr;
         }
         return ev->type;
     } else if (dhcp && opts.msg_type == IPLEARN_DHCP_MSG_DECLINE) {
-        if (usable_addr(opts.req_ip)) {
+        if (iplearn_addr_is_usable(opts.req_ip)) {
             ev->type = IPLEARN_DHCP_DECLINE;
             ev->addr = opts.req_ip;
         }
         return ev->type;
+    } else if (dhcp && (opts.msg_type == DHCP_MSG_DISCOVER
+                        || opts.msg_type == DHCP_MSG_REQUEST)) {
+        /* What a server's ACK must answer (iplearn.c). */
+        ev->type = IPLEARN_DHCP_REQUEST;
+        ev->xid = dhcp->xid;
+        if (iplearn_addr_is_usable(flow->nw_src)) {
+            ev->addr = flow->nw_src;
+        }
+        return ev->type;
     }
 
-    if (usable_addr(flow->nw_src)) {
+    if (iplearn_addr_is_usable(flow->nw_src)) {
         ev->type = IPLEARN_IPV4_SOURCE;
         ev->addr = flow->nw_src;
     }
@@ -241,9 +253,9 @@ parse_from_vm(const struct dp_packet *pkt, const struct flow *flow,
  * 'vm_mac' if 'from_vm', else sent to it, and fills in 'ev' with what the
  * frame says about the VM's IPv4 address.  Returns ev->type.
  *
- * A frame is looked at untagged or inside one 802.1Q tag.  A DHCP RELEASE
- * or DECLINE from the VM is reported as such, not as an IPv4 source, even
- * if its IP source is usable. */
+ * A frame is looked at untagged or inside one 802.1Q tag.  A DHCP
+ * DISCOVER, REQUEST, RELEASE or DECLINE from the VM is reported as such,
+ * not as an IPv4 source, even if its IP source is usable. */
 enum iplearn_event_type
 iplearn_packet_parse(const void *frame, size_t len,
                      const struct eth_addr *vm_mac, bool from_vm,
@@ -289,6 +301,8 @@ iplearn_event_type_to_string(enum iplearn_event_type type)
         return "dhcp-release";
     case IPLEARN_DHCP_DECLINE:
         return "dhcp-decline";
+    case IPLEARN_DHCP_REQUEST:
+        return "dhcp-request";
     }
     return "unknown";
 }

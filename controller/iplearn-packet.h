@@ -29,6 +29,9 @@ enum iplearn_event_type {
     IPLEARN_DHCP_ACK,           /* A server leased 'addr' to the VM. */
     IPLEARN_DHCP_RELEASE,       /* VM gave 'addr' back. */
     IPLEARN_DHCP_DECLINE,       /* VM refused 'addr'. */
+    IPLEARN_DHCP_REQUEST,       /* VM sent DHCPDISCOVER or DHCPREQUEST
+                                 * 'xid'; 'addr' is its IPv4 source if that
+                                 * is usable (a renewal), else 0. */
 };
 
 /* Lease time meaning "infinite" (DHCP option 51 value 0xffffffff). */
@@ -36,7 +39,10 @@ enum iplearn_event_type {
 
 struct iplearn_event {
     enum iplearn_event_type type;
-    ovs_be32 addr;              /* The address, never 0 unless NONE. */
+    ovs_be32 addr;              /* The address, never 0 unless NONE or
+                                 * DHCP_REQUEST. */
+    ovs_be32 xid;               /* DHCP only: BOOTP transaction id, which
+                                 * a server's reply repeats. */
 
     /* DHCP OFFER and ACK only (zero otherwise or when absent). */
     uint32_t lease;             /* Seconds from option 51, 0 if unknown,
@@ -52,5 +58,6 @@ enum iplearn_event_type iplearn_packet_parse(const void *frame, size_t len,
                                              struct iplearn_event *);
 
 const char *iplearn_event_type_to_string(enum iplearn_event_type);
+bool iplearn_addr_is_usable(ovs_be32);
 
 #endif /* iplearn-packet.h */

@@ -35,13 +35,25 @@ struct iplearn_addr {
     long long int expires;      /* Wall-clock msec, or NEVER. */
 };
 
+/* A DHCPDISCOVER or DHCPREQUEST the VM sent, waiting for its ACK. */
+struct iplearn_request {
+    ovs_be32 xid;
+    long long int sent;         /* time_msec(); 0: slot unused. */
+};
+
+/* The VM's latest requests: a client retransmits with the same xid, and
+ * DISCOVER and REQUEST of one exchange share theirs. */
+#define IPLEARN_MAX_REQUESTS 4
+
 struct iplearn_port {
     struct eth_addr mac;
     enum nwf_ip_learning mode;
     ovs_be32 *servers;          /* Trusted DHCP servers, none: all. */
     size_t n_servers;
+    struct nwf_ip_learning_limits limits;
     struct iplearn_addr *addrs;
     size_t n_addrs;
+    struct iplearn_request requests[IPLEARN_MAX_REQUESTS];
     bool claimed;               /* iplearn_port_set() since start-up. */
 };
 
@@ -50,6 +62,18 @@ static struct sset changed_ports = SSET_INITIALIZER(&changed_ports);
 static char *state_dir;
 static bool state_dirty;
 
+/* For what a guest's frames make happen: a guest that sends DHCP as fast
+ * as its meter lets it must not fill the log. */
+static struct vlog_rate_limit guest_rl = VLOG_RATE_LIMIT_INIT(20, 40);
+
+/* For what a bad or huge state file holds. */
+static struct vlog_rate_limit load_rl = VLOG_RATE_LIMIT_INIT(20, 20);
+
+static const struct nwf_ip_learning_limits default_limits = {
+    .max_addrs = NWF_IP_LEARNING_MAX_ADDRS_DEFAULT,
+    .max_lease = NWF_IP_LEARNING_MAX_LEASE_DEFAULT,
+};
+
 static void iplearn_load(void);
 
 void
@@ -57,6 +81,9 @@ iplearn_init(const char *state_dir_)
 {
     free(state_dir);
     state_dir = state_dir_ ? xstrdup(state_dir_) : NULL;
+    if (state_dir) {
+        nwf_remove_stale_temporaries(state_dir, STATE_FILE);
+    }
     iplearn_load();
 }
 
@@ -147,9 +174,92 @@ json_member(const struct json *obj, const char *name, enum json_type type)
     return m && m->type == type ? m : NULL;
 }
 
-/* Reads one port of the state file.  Returns NULL, or what is wrong. */
+/* What iplearn_load() read and dropped, for its summary line. */
+struct iplearn_load_stats {
+    size_t n_addrs;
+    size_t n_bad_ports;
+    size_t n_bad_addrs;
+};
+
+/* Cuts 's' to at most 64 bytes for a log message: a state file's bad
+ * entry may be anything, of any size.  Returns 's'. */
 static char *
-iplearn_port_from_json(const char *name, const struct json *jport)
+iplearn_echo_cut(char *s)
+{
+    if (strlen(s) > 64) {
+        strcpy(&s[60], "...");
+    }
+    return s;
+}
+
+/* JSON value 'json', and string 'name' as a JSON string, for a log
+ * message. */
+static char *
+iplearn_json_echo(const struct json *json)
+{
+    return iplearn_echo_cut(json_to_string(json, 0));
+}
+
+static char *
+iplearn_name_echo(const char *name)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    json_string_escape(name, &s);
+    return iplearn_echo_cut(ds_steal_cstr(&s));
+}
+
+/* Reads address 'ja' (entry 'idx' of port 'name') of state file 'path'
+ * into '*addr'.  Returns false, after saying why in the log
+ * (rate-limited), if it is not an address to learn: not an IPv4 address,
+ * not one a VM can have (0.0.0.0, multicast, broadcast: the same rule as
+ * for learning it), a duplicate, or an expiry that is not an integer. */
+static bool
+iplearn_addr_from_json(const char *path, const char *name,
+                       const struct iplearn_port *port, size_t idx,
+                       const struct json *ja, struct iplearn_addr *addr)
+{
+    const struct json *jip = json_member(ja, "ip", JSON_STRING);
+    const struct json *jexp = (ja->type == JSON_OBJECT
+                               ? shash_find_data(json_object(ja), "expires")
+                               : NULL);
+    const char *why = NULL;
+
+    if (!jip || !ip_parse(json_string(jip), &addr->ip)) {
+        why = "not an IPv4 address";
+    } else if (!iplearn_addr_is_usable(addr->ip)) {
+        why = "not an address a VM can have (0.0.0.0, multicast or "
+              "broadcast)";
+    } else if (jexp && jexp->type != JSON_INTEGER) {
+        why = "its expiry is not an integer";
+    } else {
+        for (size_t i = 0; i < port->n_addrs; i++) {
+            if (port->addrs[i].ip == addr->ip) {
+                why = "a duplicate";
+            }
+        }
+    }
+    if (why) {
+        if (!VLOG_DROP_WARN(&load_rl)) {
+            char *echo = iplearn_json_echo(ja);
+            char *name_echo = iplearn_name_echo(name);
+            VLOG_WARN("%s: port %s: address %"PRIuSIZE" %s dropped: %s",
+                      path, name_echo, idx, echo, why);
+            free(name_echo);
+            free(echo);
+        }
+        return false;
+    }
+    addr->expires = jexp ? json_integer(jexp) : NEVER;
+    return true;
+}
+
+/* Reads port 'name' of state file 'path', dropping the addresses that
+ * cannot be learned ones and counting them in 'stats'.  Returns false if
+ * the port itself is bad, after saying why in the log (rate-limited). */
+static bool
+iplearn_port_from_json(const char *path, const char *name,
+                       const struct json *jport,
+                       struct iplearn_load_stats *stats)
 {
     const struct json *jmac = json_member(jport, "mac", JSON_STRING);
     const struct json *jmode = json_member(jport, "mode", JSON_STRING);
@@ -160,31 +270,37 @@ iplearn_port_from_json(const char *name, const struct json *jport)
         || !jmode
         || !nwf_ip_learning_from_string(json_string(jmode), &port->mode)
         || port->mode == NWF_IP_LEARNING_NONE || !jaddrs) {
-        iplearn_port_free(port);
-        return xasprintf("port %s: missing or bad mac, mode or addresses",
-                         name);
-    }
-    const struct json_array *a = json_array(jaddrs);
-    port->addrs = xcalloc(a->n, sizeof *port->addrs);
-    for (size_t i = 0; i < a->n; i++) {
-        const struct json *jip = json_member(a->elems[i], "ip", JSON_STRING);
-        const struct json *jexp = json_member(a->elems[i], "expires",
-                                              JSON_INTEGER);
-        struct iplearn_addr *addr = &port->addrs[port->n_addrs];
-        if (!jip || !ip_parse(json_string(jip), &addr->ip)) {
-            iplearn_port_free(port);
-            return xasprintf("port %s: bad address", name);
+        if (!VLOG_DROP_WARN(&load_rl)) {
+            char *name_echo = iplearn_name_echo(name);
+            VLOG_WARN("%s: port %s: missing or bad mac, mode or "
+                      "addresses: dropped", path, name_echo);
+            free(name_echo);
         }
-        addr->expires = jexp ? json_integer(jexp) : NEVER;
-        port->n_addrs++;
+        iplearn_port_free(port);
+        return false;
     }
+    port->limits = default_limits;
+
+    const struct json_array *a = json_array(jaddrs);
+    port->addrs = xcalloc(MAX(a->n, 1), sizeof *port->addrs);
+    for (size_t i = 0; i < a->n; i++) {
+        if (iplearn_addr_from_json(path, name, port, i, a->elems[i],
+                                   &port->addrs[port->n_addrs])) {
+            port->n_addrs++;
+        } else {
+            stats->n_bad_addrs++;
+        }
+    }
+    stats->n_addrs += port->n_addrs;
     shash_add(&ports, name, port);
     sset_add(&changed_ports, name);
-    return NULL;
+    return true;
 }
 
 /* Reads the state file, if there is one.  A damaged file loses the
- * learned addresses (the ports learn again), never the controller. */
+ * learned addresses (the ports learn again), never the controller.  What
+ * is dropped is named in the log, at a limited rate: a huge file must not
+ * flood it, so a summary gives the counts. */
 static void
 iplearn_load(void)
 {
@@ -211,16 +327,21 @@ iplearn_load(void)
                   json->type == JSON_STRING ? json_string(json)
                   : "no \"ports\" object");
     } else {
+        struct iplearn_load_stats stats = { 0, 0, 0 };
         struct shash_node *node;
         SHASH_FOR_EACH (node, json_object(jports)) {
-            char *error = iplearn_port_from_json(node->name, node->data);
-            if (error) {
-                VLOG_WARN("%s: %s: ignored", path, error);
-                free(error);
+            if (!iplearn_port_from_json(path, node->name, node->data,
+                                        &stats)) {
+                stats.n_bad_ports++;
             }
         }
-        VLOG_INFO("%s: learned addresses of %"PRIuSIZE" ports", path,
-                  shash_count(&ports));
+        VLOG_INFO("%s: learned addresses of %"PRIuSIZE" ports (%"PRIuSIZE
+                  " addresses)", path, shash_count(&ports), stats.n_addrs);
+        if (stats.n_bad_ports || stats.n_bad_addrs) {
+            VLOG_WARN("%s: dropped %"PRIuSIZE" bad ports and %"PRIuSIZE
+                      " bad addresses", path, stats.n_bad_ports,
+                      stats.n_bad_addrs);
+        }
     }
     json_destroy(json);
     free(path);
@@ -245,10 +366,63 @@ iplearn_port_clear(const char *name, struct iplearn_port *port)
     }
 }
 
+static void iplearn_port_del_addr(const char *name, struct iplearn_port *,
+                                  ovs_be32 ip, const char *why);
+
+/* Index of the address of 'port' that expires first (the oldest lease). */
+static size_t
+iplearn_port_first_expiry(const struct iplearn_port *port)
+{
+    size_t first = 0;
+    for (size_t i = 1; i < port->n_addrs; i++) {
+        if (port->addrs[i].expires < port->addrs[first].expires) {
+            first = i;
+        }
+    }
+    return first;
+}
+
+/* The latest expiry a lease given now may have on 'port'. */
+static long long int
+iplearn_port_max_expiry(const struct iplearn_port *port)
+{
+    return (port->limits.max_lease == NWF_IP_LEARNING_LEASE_UNLIMITED
+            ? NEVER
+            : time_wall_msec() + port->limits.max_lease * 1000LL);
+}
+
+/* Makes 'port' hold what its mode and limits allow, for what it already
+ * has when they are set: read from the state file, or learned under
+ * other limits.  "any" mode keeps its first address only; "dhcp" mode its
+ * MAX_ADDRS leases that expire last, none later than MAX_LEASE from
+ * now. */
+static void
+iplearn_port_apply_limits(const char *name, struct iplearn_port *port)
+{
+    size_t max = (port->mode == NWF_IP_LEARNING_DHCP
+                  ? port->limits.max_addrs : 1);
+    while (port->n_addrs > max) {
+        size_t i = (port->mode == NWF_IP_LEARNING_DHCP
+                    ? iplearn_port_first_expiry(port) : port->n_addrs - 1);
+        iplearn_port_del_addr(name, port, port->addrs[i].ip,
+                              "more addresses than the port may have");
+    }
+    if (port->mode == NWF_IP_LEARNING_DHCP) {
+        long long int max_expiry = iplearn_port_max_expiry(port);
+        for (size_t i = 0; i < port->n_addrs; i++) {
+            if (port->addrs[i].expires > max_expiry) {
+                port->addrs[i].expires = max_expiry;
+                state_dirty = true;
+            }
+        }
+    }
+}
+
 void
 iplearn_port_set(const char *name, const struct eth_addr *mac,
                  enum nwf_ip_learning mode,
-                 const ovs_be32 *servers, size_t n_servers)
+                 const ovs_be32 *servers, size_t n_servers,
+                 const struct nwf_ip_learning_limits *limits)
 {
     struct iplearn_port *port = shash_find_data(&ports, name);
     if (!port) {
@@ -262,6 +436,7 @@ iplearn_port_set(const char *name, const struct eth_addr *mac,
         /* Another VM, or other rules: what was learned does not hold. */
         VLOG_INFO("%s: MAC or learning mode changed: learning again", name);
         iplearn_port_clear(name, port);
+        memset(port->requests, 0, sizeof port->requests);
         port->mac = *mac;
         port->mode = mode;
         state_dirty = true;
@@ -270,6 +445,8 @@ iplearn_port_set(const char *name, const struct eth_addr *mac,
     free(port->servers);
     port->servers = xmemdup(servers, n_servers * sizeof *servers);
     port->n_servers = n_servers;
+    port->limits = limits ? *limits : default_limits;
+    iplearn_port_apply_limits(name, port);
 }
 
 void
@@ -322,18 +499,30 @@ iplearn_port_find_addr(struct iplearn_port *port, ovs_be32 ip)
     return NULL;
 }
 
+/* Gives 'port' address 'ip' until 'expires'.  In "dhcp" mode a new
+ * address beyond CTRL_IP_LEARNING_MAX_ADDRS replaces the one that expires
+ * first. */
 static void
 iplearn_port_add_addr(const char *name, struct iplearn_port *port,
                       ovs_be32 ip, long long int expires)
 {
     struct iplearn_addr *addr = iplearn_port_find_addr(port, ip);
     if (!addr) {
+        if (port->mode == NWF_IP_LEARNING_DHCP
+            && port->n_addrs >= port->limits.max_addrs) {
+            size_t i = iplearn_port_first_expiry(port);
+            iplearn_port_del_addr(name, port, port->addrs[i].ip,
+                                  "replaced by a new lease: "
+                                  NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS
+                                  " reached");
+        }
         port->addrs = xrealloc(port->addrs,
                                (port->n_addrs + 1) * sizeof *port->addrs);
         addr = &port->addrs[port->n_addrs++];
         addr->ip = ip;
         iplearn_port_changed(name);
-        VLOG_INFO("%s: learned address "IP_FMT, name, IP_ARGS(ip));
+        VLOG_INFO_RL(&guest_rl, "%s: learned address "IP_FMT, name,
+                     IP_ARGS(ip));
     } else {
         state_dirty = true;
     }
@@ -346,8 +535,8 @@ iplearn_port_del_addr(const char *name, struct iplearn_port *port,
 {
     struct iplearn_addr *addr = iplearn_port_find_addr(port, ip);
     if (addr) {
-        VLOG_INFO("%s: address "IP_FMT" removed (%s)", name, IP_ARGS(ip),
-                  why);
+        VLOG_INFO_RL(&guest_rl, "%s: address "IP_FMT" removed (%s)", name,
+                     IP_ARGS(ip), why);
         *addr = port->addrs[--port->n_addrs];
         iplearn_port_changed(name);
     }
@@ -364,40 +553,70 @@ iplearn_server_trusted(const struct iplearn_port *port, ovs_be32 server)
     return !port->n_servers;
 }
 
-/* "dhcp" mode: DHCP snooping. */
+/* The VM sent a DHCPDISCOVER or DHCPREQUEST with 'xid': an ACK that
+ * repeats it may follow.  A retransmission refreshes its slot; otherwise
+ * the oldest slot goes. */
 static void
-iplearn_dhcp_event(const char *name, struct iplearn_port *port,
-                   const struct iplearn_event *ev)
+iplearn_port_note_request(struct iplearn_port *port, ovs_be32 xid)
 {
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-
-    switch (ev->type) {
-    case IPLEARN_DHCP_ACK:
-        if (!iplearn_server_trusted(port, ev->server_src)) {
-            VLOG_WARN_RL(&rl, "%s: ignoring DHCPACK for "IP_FMT" from "
-                         "untrusted server "IP_FMT, name, IP_ARGS(ev->addr),
-                         IP_ARGS(ev->server_src));
-            return;
+    struct iplearn_request *slot = &port->requests[0];
+    for (size_t i = 0; i < IPLEARN_MAX_REQUESTS; i++) {
+        struct iplearn_request *r = &port->requests[i];
+        if (r->sent && r->xid == xid) {
+            slot = r;
+            break;
         }
-        /* An ACK without a lease time (BOOTP style) does not expire. */
-        iplearn_port_add_addr(name, port, ev->addr,
-                              (ev->lease && ev->lease
-                               != IPLEARN_LEASE_INFINITE
-                               ? time_wall_msec() + ev->lease * 1000LL
-                               : NEVER));
-        break;
-    case IPLEARN_DHCP_RELEASE:
-        iplearn_port_del_addr(name, port, ev->addr, "DHCPRELEASE");
-        break;
-    case IPLEARN_DHCP_DECLINE:
-        iplearn_port_del_addr(name, port, ev->addr, "DHCPDECLINE");
-        break;
-    case IPLEARN_NONE:
-    case IPLEARN_IPV4_SOURCE:
-    case IPLEARN_ARP_SENDER:
-    case IPLEARN_DHCP_OFFER:
-        break;
+        if (r->sent < slot->sent) {
+            slot = r;
+        }
     }
+    slot->xid = xid;
+    slot->sent = MAX(time_msec(), 1);
+}
+
+/* Whether DHCPACK 'ev' may give the VM of 'port' an address: it comes
+ * from a trusted server and answers a request the VM sent in the last
+ * IPLEARN_XID_TIMEOUT_MS, which it uses up, so that a request gets one
+ * lease however many ACKs repeat its xid. */
+static bool
+iplearn_ack_answers_vm(const char *name, struct iplearn_port *port,
+                       const struct iplearn_event *ev)
+{
+    if (!iplearn_server_trusted(port, ev->server_src)) {
+        VLOG_WARN_RL(&guest_rl, "%s: ignoring DHCPACK for "IP_FMT" from "
+                     "untrusted server "IP_FMT, name, IP_ARGS(ev->addr),
+                     IP_ARGS(ev->server_src));
+        return false;
+    }
+
+    long long int now = time_msec();
+    for (size_t i = 0; i < IPLEARN_MAX_REQUESTS; i++) {
+        struct iplearn_request *r = &port->requests[i];
+        if (r->sent && r->xid == ev->xid
+            && now - r->sent <= IPLEARN_XID_TIMEOUT_MS) {
+            r->sent = 0;
+            return true;
+        }
+    }
+    VLOG_WARN_RL(&guest_rl, "%s: ignoring DHCPACK for "IP_FMT" from "IP_FMT
+                 ": it answers no request of the VM (xid %#"PRIx32")", name,
+                 IP_ARGS(ev->addr), IP_ARGS(ev->server_src),
+                 ntohl(ev->xid));
+    return false;
+}
+
+/* When the lease that DHCPACK 'ev' gives 'port' expires: its lease time,
+ * at most CTRL_IP_LEARNING_MAX_LEASE.  An ACK without a lease time (BOOTP
+ * style) or with an infinite one gets the maximum. */
+static long long int
+iplearn_lease_expiry(const struct iplearn_port *port,
+                     const struct iplearn_event *ev)
+{
+    long long int max_expiry = iplearn_port_max_expiry(port);
+    if (!ev->lease || ev->lease == IPLEARN_LEASE_INFINITE) {
+        return max_expiry;
+    }
+    return MIN(time_wall_msec() + ev->lease * 1000LL, max_expiry);
 }
 
 void
@@ -413,13 +632,46 @@ iplearn_handle_frame(const char *name, const void *frame, size_t len,
     VLOG_DBG("%s: %s "IP_FMT, name, iplearn_event_type_to_string(ev.type),
              IP_ARGS(ev.addr));
 
-    if (port->mode == NWF_IP_LEARNING_DHCP) {
-        iplearn_dhcp_event(name, port, &ev);
-    } else if (port->mode == NWF_IP_LEARNING_ANY && !port->n_addrs
-               && ev.type != IPLEARN_DHCP_RELEASE
-               && ev.type != IPLEARN_DHCP_DECLINE) {
-        /* The first address the VM uses or is given, for good. */
-        iplearn_port_add_addr(name, port, ev.addr, NEVER);
+    bool dhcp = port->mode == NWF_IP_LEARNING_DHCP;
+    switch (ev.type) {
+    case IPLEARN_DHCP_REQUEST:
+        iplearn_port_note_request(port, ev.xid);
+        if (!dhcp && ev.addr && !port->n_addrs) {
+            /* A renewal from the VM's own address is IPv4 from it. */
+            iplearn_port_add_addr(name, port, ev.addr, NEVER);
+        }
+        break;
+    case IPLEARN_DHCP_ACK:
+        if (iplearn_ack_answers_vm(name, port, &ev)) {
+            if (dhcp) {
+                iplearn_port_add_addr(name, port, ev.addr,
+                                      iplearn_lease_expiry(port, &ev));
+            } else if (!port->n_addrs) {
+                iplearn_port_add_addr(name, port, ev.addr, NEVER);
+            }
+        }
+        break;
+    case IPLEARN_DHCP_RELEASE:
+        if (dhcp) {
+            iplearn_port_del_addr(name, port, ev.addr, "DHCPRELEASE");
+        }
+        break;
+    case IPLEARN_DHCP_DECLINE:
+        if (dhcp) {
+            iplearn_port_del_addr(name, port, ev.addr, "DHCPDECLINE");
+        }
+        break;
+    case IPLEARN_IPV4_SOURCE:
+    case IPLEARN_ARP_SENDER:
+        /* "any" mode: the first address the VM uses, for good. */
+        if (!dhcp && !port->n_addrs) {
+            iplearn_port_add_addr(name, port, ev.addr, NEVER);
+        }
+        break;
+    case IPLEARN_DHCP_OFFER:
+        /* The VM may turn an offer down; only its ACK counts. */
+    case IPLEARN_NONE:
+        break;
     }
 }
 
@@ -476,13 +728,19 @@ iplearn_wait(void)
 void
 iplearn_forget_unclaimed(void)
 {
+    size_t n = 0;
     struct shash_node *node, *next;
     SHASH_FOR_EACH_SAFE (node, next, &ports) {
         struct iplearn_port *port = node->data;
         if (!port->claimed) {
-            VLOG_INFO("%s: no longer bound: learned addresses dropped",
-                      node->name);
+            VLOG_INFO_RL(&load_rl, "%s: no longer bound: learned addresses "
+                         "dropped", node->name);
             iplearn_port_remove(node->name);
+            n++;
         }
+    }
+    if (n) {
+        VLOG_INFO("dropped the learned addresses of %"PRIuSIZE" ports that "
+                  "are no longer bound", n);
     }
 }

@@ -14,9 +14,20 @@
  * iplearn-packet.c and keeps them:
  *
  *   any    the first IPv4 source or ARP sender address the VM uses, or
- *          the address a DHCP OFFER or ACK gives it; then no more.
- *   dhcp   one lease per DHCPACK to the VM (from a DHCPSERVER, if any
- *          are set), until it expires or the VM sends RELEASE or DECLINE.
+ *          the address a DHCPACK gives it; then no more.
+ *   dhcp   one lease per DHCPACK, until it expires or the VM sends
+ *          RELEASE or DECLINE; at most CTRL_IP_LEARNING_MAX_ADDRS leases
+ *          at once, none longer than CTRL_IP_LEARNING_MAX_LEASE
+ *          (nwf-vars.h).
+ *
+ * In both modes a DHCPACK counts only if it answers a DHCPDISCOVER or
+ * DHCPREQUEST that the VM itself sent in the last IPLEARN_XID_TIMEOUT_MS
+ * (same transaction id), once per request, and comes from a DHCPSERVER if
+ * any are set.  Another guest on the bridge cannot hand the VM addresses
+ * it did not ask for (in "any" mode an OFFER, which the VM may well turn
+ * down, no longer counts at all).  It can still race a real server's
+ * answer to a request it saw broadcast; DHCPSERVER is the defence against
+ * that, as the filter rules are in libvirt.
  *
  * Addresses and leases are kept in STATE_DIR/iplearn.json, rewritten on
  * every change, so that a restarted controller does not learn again; a
@@ -31,6 +42,9 @@
 #include "nwf-vars.h"
 #include "openvswitch/types.h"
 
+/* How long the VM's DHCP request waits for its ACK. */
+#define IPLEARN_XID_TIMEOUT_MS (60 * 1000)
+
 struct eth_addr;
 struct sset;
 struct svec;
@@ -39,10 +53,12 @@ void iplearn_init(const char *state_dir);
 void iplearn_destroy(void);
 
 /* Port 'name' learns its address in 'mode' (ANY or DHCP), trusting the
- * DHCP servers 'servers' (all if 'n_servers' is 0). */
+ * DHCP servers 'servers' (all if 'n_servers' is 0), within 'limits'
+ * (defaults if NULL). */
 void iplearn_port_set(const char *name, const struct eth_addr *mac,
                       enum nwf_ip_learning mode,
-                      const ovs_be32 *servers, size_t n_servers);
+                      const ovs_be32 *servers, size_t n_servers,
+                      const struct nwf_ip_learning_limits *limits);
 void iplearn_port_remove(const char *name);
 
 /* Appends port 'name''s current addresses to 'addrs', sorted. */

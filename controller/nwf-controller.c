@@ -93,7 +93,7 @@ main(int argc, char *argv[])
                  ovs_strerror(errno));
     }
     iplearn_init(state_dir);
-    capture_init();
+    capture_init(binding_port_is_bound);
     binding_init(idl, store, ovs_rundir_opt);
     filter_cmds_register(store, binding_filter_hooks());
     sighup_init();

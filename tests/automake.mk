@@ -108,10 +108,12 @@ EXTRA_DIST += \
 	tests/e2e/bind.sh \
 	tests/e2e/probe.sh \
 	tests/e2e/traffic.sh \
+	tests/e2e/learn.sh \
 	tests/e2e/marked-frames.sh \
 	tests/fuzz/corpus \
 	tests/fuzz/corpus-iplearn \
 	tests/data/make-iplearn-pcaps.py \
+	tests/data/reversed-range.xml \
 	tests/data/iplearn-arp.pcap \
 	tests/data/iplearn-dhcp-decline.pcap \
 	tests/data/iplearn-dhcp-exchange.pcap \
@@ -170,7 +172,8 @@ nwf_check_list = \
 	tests/e2e/test-filter-l2.sh \
 	tests/e2e/test-filter-ip.sh \
 	tests/e2e/test-filter-state.sh \
-	tests/e2e/test-filter-reject.sh
+	tests/e2e/test-filter-reject.sh \
+	tests/e2e/test-hostile.sh
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
 # with one line "N passed, N failed".  TESTS='...' picks test scripts,

@@ -159,6 +159,22 @@ rule () {
     case_ "$1" "$2" "" "<rule action='accept' direction='out'>$3</rule>"
 }
 
+# named EXPECT NAME FILTER-NAME: an empty filter called FILTER-NAME.
+named () {
+    printf "<filter name='%s'/>\n" "$3" > "$tmp/$2.xml"
+    check "$1" "$tmp/$2.xml" "case $2"
+}
+
+# Filter names: the rule of nwf_filter_name_check().
+named valid   name-200-bytes    "$(printf '%200s' '' | tr ' ' n)"
+named invalid name-201-bytes    "$(printf '%201s' '' | tr ' ' n)"
+named valid   name-all-chars    "0_a-B.c:d"
+named invalid name-leading-dash "-a"
+named invalid name-space        "a b"
+named invalid name-dollar       '$(id)'
+named invalid name-quote        "a&quot;b"
+named invalid name-rlo          "$(printf 'a\342\200\256b')"
+
 # Filter and rule attributes.
 case_ valid   chain-arp-prefix    " chain='arp-xyz'" ""
 case_ valid   chain-12-chars      " chain='ipv4-abcdefg'" ""

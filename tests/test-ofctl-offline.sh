@@ -48,6 +48,7 @@ cat >"$tmp/bad-action.xml" <<'XML'
 </filter>
 XML
 
+
 validate_good() {
     "$ofctl" validate "$tmp/good.xml"
 }
@@ -63,6 +64,45 @@ validate_reports() {
 }
 check "validate names file, line, element, attribute and value (exit 1)" \
     validate_reports
+
+validate_range() {
+    ! "$ofctl" validate "$srcdir/tests/data/reversed-range.xml" \
+        >"$tmp/msg" 2>&1 || return 1
+    cat "$tmp/msg"
+    grep -q "reversed-range.xml:4: <tcp> attribute 'dstportend' value '10': the end of the range is below its start, dstportstart='100'" "$tmp/msg"
+}
+check "validate refuses a range that ends below its start" validate_range
+
+# name_file NAME: a file whose filter is called NAME.
+name_file() {
+    printf "<filter name='%s'/>\n" "$1" >"$tmp/name.xml"
+}
+validate_name() {
+    name_file "$1"
+    ! "$ofctl" validate "$tmp/name.xml" >"$tmp/msg" 2>&1 || return 1
+    cat "$tmp/msg"
+    grep -q "name.xml: <filter> attribute 'name' value '.*': $2" "$tmp/msg"
+}
+check "validate refuses a 300-byte name, as define does" \
+    validate_name "$(printf '%300s' '' | tr ' ' n)" \
+    "filter name is 300 bytes long, more than the limit of 200"
+check "validate refuses \$(id) in a name with the same message as define" \
+    validate_name '$(id)' "filter name must start with"
+check "validate refuses a space in a name" validate_name "a b" \
+    "filter name may contain only letters, digits and _.:- (byte 2 is 0x20)"
+
+# A FIFO that nothing writes to: reading it would block for good.
+mkfifo "$tmp/fifo.xml"
+refuses_fifo() {
+    ! timeout 5 "$ofctl" "$@" "$tmp/fifo.xml" >"$tmp/msg" 2>&1 || return 1
+    cat "$tmp/msg"
+    grep -q "fifo.xml: not a regular file" "$tmp/msg"
+}
+check "validate refuses a FIFO at once" refuses_fifo validate
+check "compile refuses a FIFO at once" refuses_fifo compile
+check "format refuses a FIFO at once" refuses_fifo format
+check "define refuses a FIFO before it reaches a daemon" \
+    refuses_fifo --target="$tmp/no-daemon.ctl" define
 
 validate_all_files() {
     ! "$ofctl" validate "$tmp/good.xml" "$tmp/bad-xml.xml" \

@@ -303,10 +303,13 @@ usage(void)
            "  bindings                the ports with a filter\n"
            "  show PORT               a port's filter, parameters and "
            "state\n"
-           "  capture PORT FILE       write the packets the controller "
+           "  capture PORT FILE [MAX-BYTES]\n"
+           "                          write the packets the controller "
            "receives for PORT\n"
            "                          (learning copies, rejected "
-           "packets) to FILE, as pcap\n"
+           "packets) to FILE, as pcap:\n"
+           "                          a new file, up to MAX-BYTES "
+           "(default 64 MiB)\n"
            "  capture-stop PORT       end PORT's capture\n"
            "\nOptions of those commands:\n"
            "  -t, --target=SOCKET|NAME\n"
@@ -687,15 +690,18 @@ daemon_run(const char *command, int argc, const char *argv[])
 
 /* Reads file 'file_name' into 's' for sending to the daemon.  Returns
  * NULL, or a malloc'd message if the file cannot be read or cannot be a
- * filter: larger than the parser takes, a NUL byte (the XML travels as a
+ * filter: not a regular file (a FIFO would block), larger than the parser
+ * takes, a NUL byte (the XML travels as a
  * JSON string) or not UTF-8. */
 static char *
 read_filter_text(const char *file_name, struct ds *s)
 {
-    FILE *file = fopen(file_name, "r");
+    char *open_error;
+    FILE *file = nwf_xmldoc_open_file(file_name, &open_error);
     if (!file) {
-        return xasprintf("%s: cannot open (%s)", file_name,
-                         ovs_strerror(errno));
+        char *msg = xasprintf("%s: %s", file_name, open_error);
+        free(open_error);
+        return msg;
     }
 
     char buf[4096];
@@ -939,15 +945,15 @@ nwf_ofctl_show(struct ovs_cmdl_context *ctx)
     daemon_run("bindings/show", 1, (const char **) ctx->argv + 1);
 }
 
-/* capture PORT FILE: the daemon writes the packets it receives for PORT
- * to FILE (pcap).  The daemon runs elsewhere than here, hence an absolute
- * name. */
+/* capture PORT FILE [MAX-BYTES]: the daemon writes the packets it
+ * receives for PORT to FILE (pcap), a new file, up to MAX-BYTES.  The
+ * daemon runs elsewhere than here, hence an absolute name. */
 static void
 nwf_ofctl_capture(struct ovs_cmdl_context *ctx)
 {
     char *file = abs_file_name(NULL, ctx->argv[2]);
-    const char *args[] = { ctx->argv[1], file };
-    daemon_run("capture/start", 2, args);
+    const char *args[] = { ctx->argv[1], file, ctx->argv[3] };
+    daemon_run("capture/start", ctx->argc - 1, args);
     free(file);
 }
 
@@ -967,7 +973,7 @@ static const struct ovs_cmdl_command all_commands[] = {
     { "edit", "NAME|UUID", 1, 1, nwf_ofctl_edit, OVS_RW },
     { "bindings", "[--format=json]", 0, 0, nwf_ofctl_bindings, OVS_RO },
     { "show", "PORT", 1, 1, nwf_ofctl_show, OVS_RO },
-    { "capture", "PORT FILE", 2, 2, nwf_ofctl_capture, OVS_RW },
+    { "capture", "PORT FILE [MAX-BYTES]", 2, 3, nwf_ofctl_capture, OVS_RW },
     { "capture-stop", "PORT", 1, 1, nwf_ofctl_capture_stop, OVS_RW },
     { "validate", "FILE...", 1, INT_MAX, nwf_ofctl_validate, OVS_RO },
     { "format", "FILE", 1, 1, nwf_ofctl_format, OVS_RO },

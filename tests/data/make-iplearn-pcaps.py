@@ -19,6 +19,8 @@ VM_MAC = "52:54:00:12:34:56"
 OTHER_MAC = "52:54:00:65:43:21"
 SERVER_MAC = "52:54:00:00:00:fe"
 SERVER_IP = "10.0.0.1"
+NEIGHBOUR_MAC = "52:54:00:aa:bb:cc"
+NEIGHBOUR_IP = "10.0.0.66"
 BCAST = "ff:ff:ff:ff:ff:ff"
 
 
@@ -37,9 +39,10 @@ def dhcp_from_vm(options, src="0.0.0.0", dst="255.255.255.255",
 
 
 def dhcp_to_vm(options, yiaddr, mac=VM_MAC, eth_dst=None,
-               siaddr=SERVER_IP, xid=0x1234):
-    return (Ether(src=SERVER_MAC, dst=eth_dst or mac)
-            / IP(src=SERVER_IP, dst=yiaddr)
+               siaddr=SERVER_IP, xid=0x1234, src_mac=SERVER_MAC,
+               src_ip=SERVER_IP):
+    return (Ether(src=src_mac, dst=eth_dst or mac)
+            / IP(src=src_ip, dst=yiaddr)
             / UDP(sport=67, dport=68)
             / BOOTP(op=2, chaddr=chaddr(mac), yiaddr=yiaddr,
                     siaddr=siaddr, xid=xid)
@@ -85,6 +88,38 @@ def main():
         dhcp_to_vm(server_opts("ack", None), "10.0.0.7"),
         dhcp_to_vm(server_opts("ack"), "10.0.0.8", siaddr="0.0.0.0"),
     ])
+
+    # What another guest sends to the VM's MAC when it wants to choose the
+    # VM's address: an OFFER with the xid of the VM's exchange, then 100
+    # ACKs of never-expiring leases that answer no request of the VM.
+    write(outdir, "iplearn-dhcp-unasked.pcap", [
+        dhcp_to_vm([("message-type", "offer"), ("server_id", NEIGHBOUR_IP),
+                    ("lease_time", 0xffffffff)], "10.0.0.66",
+                   src_mac=NEIGHBOUR_MAC, src_ip=NEIGHBOUR_IP,
+                   siaddr=NEIGHBOUR_IP),
+    ] + [
+        dhcp_to_vm([("message-type", "ack"), ("server_id", NEIGHBOUR_IP),
+                    ("lease_time", 0xffffffff)], "10.0.1.%d" % (i + 1),
+                   src_mac=NEIGHBOUR_MAC, src_ip=NEIGHBOUR_IP,
+                   siaddr=NEIGHBOUR_IP, xid=0x7000 + i)
+        for i in range(100)
+    ])
+
+    # Three exchanges of the VM, each a REQUEST and its ACK: an infinite
+    # lease, one without option 51, one of 3600 s; then an ACK that repeats
+    # the last request's xid with another address.
+    several = []
+    for i, (addr, lease) in enumerate([("10.0.0.6", 0xffffffff),
+                                       ("10.0.0.7", None),
+                                       ("10.0.0.8", 3600)]):
+        several += [
+            dhcp_from_vm([("message-type", "request"),
+                          ("requested_addr", addr),
+                          ("server_id", SERVER_IP)], xid=0x2001 + i),
+            dhcp_to_vm(server_opts("ack", lease), addr, xid=0x2001 + i),
+        ]
+    several.append(dhcp_to_vm(server_opts("ack"), "10.0.0.9", xid=0x2003))
+    write(outdir, "iplearn-dhcp-several.pcap", several)
 
     write(outdir, "iplearn-dhcp-release.pcap", [
         dhcp_from_vm([("message-type", "release"),

@@ -20,9 +20,9 @@
 #   bind_apply
 #       loads every bound port's flows plus the bridge-wide flows of all
 #       the bridge's ports (VLAN tag/trunks from OVSDB, "bound" for the
-#       bound ones) in one bundle, and adds the punt meter if it is
-#       missing (reject rules send packets to the controller through it;
-#       run ctl_start for rejects to be answered).
+#       bound ones) in one bundle, and adds the meters the flows use that
+#       are missing (reject rules send packets to the controller through
+#       their port's; run ctl_start for rejects to be answered).
 #
 # Each bind_port replaces that VM's earlier binding; bind_apply replaces
 # all flows on the bridge, so it is also how a test changes a VM's filter.
@@ -106,12 +106,25 @@ bind_apply() {
     done
     "$NWF_OFCTL" compile-bridge "${args[@]}" >>"$out" || return 1
     # The bridge's first change to fail_mode=secure deletes its meters:
-    # make it secure (what sw_load_flows would do) before the meter goes in.
+    # make it secure (what sw_load_flows would do) before the meters go in.
     vsctl set bridge "$SW_BRIDGE" fail_mode=secure || return 1
-    if ! ofctl dump-meters "$SW_BRIDGE" 2>/dev/null | grep -q "meter=1 "; then
-        ofctl add-meter "$SW_BRIDGE" \
-            meter=1,pktps,burst,bands=type=drop,rate=100,burst_size=50 ||
-            return 1
-    fi
+    bind_add_meters "$out" || return 1
     sw_load_flows "$out"
+}
+
+# bind_add_meters FLOWS-FILE: adds the meters that the flows' controller()
+# actions use and the bridge lacks, with the limits that the controller
+# gives them (nwf_meter_limits() in compiler/nwf-pipeline.h): 100 packets/s
+# for a port's rejects (0x30000 + ofport), 10 for its learning copies.
+bind_add_meters() {
+    local id have rate
+    have=$(ofctl dump-meters "$SW_BRIDGE" 2>/dev/null)
+    for id in $(grep -o 'meter_id=[0-9]*' "$1" | cut -d= -f2 | sort -u); do
+        case $have in *"meter=$id "*) continue ;; esac
+        rate=10
+        [ "$id" -ge $((0x30000)) ] && rate=100
+        ofctl add-meter "$SW_BRIDGE" \
+            "meter=$id,pktps,burst,bands=type=drop,rate=$rate,burst_size=50" ||
+            return 1
+    done
 }

@@ -53,9 +53,9 @@ check "reject filter loads" bind_filter reject-vm1 <<'EOF'
 EOF
 check "vm1 bound" bind_port vm1 reject-vm1
 check "flows load" bind_apply
-check "the punt meter exists" \
+check "vm1's own reject meter exists" \
     sh -c "OVS_RUNDIR=$SW_DIR ovs-ofctl -O OpenFlow13 dump-meters br0 |
-           grep -q meter=1"
+           grep -q 'meter=$((0x30000 + $(vm_ofport vm1))) '"
 
 check "reject: vm1's connection to port 81 is refused at once" \
     refused vm1 10.9.24.2 81

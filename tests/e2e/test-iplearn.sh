@@ -14,6 +14,7 @@
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/traffic.sh"
+. "$(dirname "$0")/learn.sh"
 
 SRV=10.20.0.1
 MSRV=02:00:00:14:00:fe
@@ -32,22 +33,6 @@ vm_add vm4 "$(mac 4)" 10.20.0.4/24
 ctl_start
 
 port() { vm_port "$1"; }
-ext_id() {
-    vsctl --if-exists get interface "$(port "$1")" "external_ids:$2" \
-        2>/dev/null | tr -d '"'
-}
-status_is() { [ "$(ext_id "$1" filterref-status)" = "$2" ]; }
-learned_is() { [ "$(ext_id "$1" filterref-learned-ip)" = "$2" ]; }
-no_learned() { [ -z "$(ext_id "$1" filterref-learned-ip)" ]; }
-bind_learning() {
-    local vm=$1
-    shift
-    local args=(external_ids:filterref=clean-traffic) kv
-    for kv in "$@"; do
-        args+=("external_ids:filterref-param-$kv")
-    done
-    vsctl set interface "$(port "$vm")" "${args[@]}"
-}
 # The number of flows on the switch whose cookie names the VM's port.
 port_flows() {
     local ofport
@@ -69,25 +54,9 @@ bind_learning vm1 CTRL_IP_LEARNING=dhcp DHCPSERVER=$SRV
 check "a port without IP starts learning" retry 10 status_is vm1 learning
 check "a learning port in dhcp mode cannot ping" sw_not ping_ok vm1 $SRV
 
-# dhcp_ack FROM SRC-MAC SRC-IP DST-IP YIADDR VM-MAC LEASE: a DHCPACK
-# that VM FROM sends with scapy, from server SRC-IP (also its server id).
-dhcp_ack() {
-    vm_exec "$1" "$PYTHON" - "$@" <<'PY'
-import sys
-from scapy.all import *
-conf.verb = 0
-_, src_mac, src_ip, dst_ip, yiaddr, vm_mac, lease = sys.argv[1:]
-chaddr = bytes.fromhex(vm_mac.replace(":", ""))
-sendp(Ether(src=src_mac, dst=vm_mac) / IP(src=src_ip, dst=dst_ip) /
-      UDP(sport=67, dport=68) /
-      BOOTP(op=2, yiaddr=yiaddr, siaddr=src_ip, chaddr=chaddr, xid=1) /
-      DHCP(options=[("message-type", "ack"), ("server_id", src_ip),
-                    ("lease_time", int(lease)), "end"]), iface="eth0")
-PY
-}
 # A rogue server's ACK reaches the controller (learning copies are taken
 # before the port's rules) and must be ignored there.
-dhcp_ack rogue $MROGUE 10.20.0.66 10.20.0.77 10.20.0.77 "$(mac 1)" 600
+dhcp_reply rogue $MROGUE 10.20.0.66 10.20.0.77 10.20.0.77 "$(mac 1)" 600
 sleep 1
 check "a rogue server's DHCPACK is ignored" status_is vm1 learning
 check "... and nothing is learned from it" no_learned vm1
@@ -165,7 +134,8 @@ kill "$(cat "$SW_DIR/udhcpc.pid")" 2>/dev/null
 # address.
 bind_learning vm2 CTRL_IP_LEARNING=DHCP
 check "vm2 learns (mode is case-insensitive)" retry 10 status_is vm2 learning
-dhcp_ack srv $MSRV $SRV 255.255.255.255 10.20.0.102 "$(mac 2)" 3
+dhcp_request vm2 "$(mac 2)" 1
+dhcp_reply srv $MSRV $SRV 255.255.255.255 10.20.0.102 "$(mac 2)" 3
 check "a broadcast DHCPACK gives vm2 its lease" \
     retry 5 learned_is vm2 10.20.0.102
 check "... and vm2 becomes active" retry 5 status_is vm2 active
@@ -291,23 +261,14 @@ check "the capture holds vm4's DHCP packets" \
 # port's learning: vm4 (dhcp mode) sends DHCP client packets as fast as
 # it can while vm2 gets its ACK.
 check "vm2 is learning" retry 5 status_is vm2 learning
-vm_exec vm4 "$PYTHON" - "$(mac 4)" >/dev/null 2>&1 <<'PY' &
-import sys
-from scapy.all import *
-conf.verb = 0
-chaddr = bytes.fromhex(sys.argv[1].replace(":", ""))
-frame = raw(Ether(src=sys.argv[1], dst="ff:ff:ff:ff:ff:ff") /
-            IP(src="0.0.0.0", dst="255.255.255.255") /
-            UDP(sport=68, dport=67) / BOOTP(chaddr=chaddr, xid=7) /
-            DHCP(options=[("message-type", "discover"), "end"]))
-s = conf.L2socket(iface="eth0")
-t = time.time()
-while time.time() < t + 4:
-    s.send(frame)
-PY
+frame_flood vm4 4 "Ether(src='$(mac 4)', dst='ff:ff:ff:ff:ff:ff') /
+    IP(src='0.0.0.0', dst='255.255.255.255') / UDP(sport=68, dport=67) /
+    BOOTP(chaddr=bytes.fromhex('$(mac 4 | tr -d :)'), xid=7) /
+    DHCP(options=[('message-type', 'discover'), 'end'])" &
 flooder=$!
 sleep 1
-dhcp_ack srv $MSRV $SRV 10.20.0.103 10.20.0.103 "$(mac 2)" 600
+dhcp_request vm2 "$(mac 2)" 1
+dhcp_reply srv $MSRV $SRV 10.20.0.103 10.20.0.103 "$(mac 2)" 600
 check "vm2 learns while vm4 floods" retry 5 learned_is vm2 10.20.0.103
 wait "$flooder"
 

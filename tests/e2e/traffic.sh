@@ -6,6 +6,9 @@
 #       succeeds if a frame matching the tcpdump filter BPF arrives on TO's
 #       eth0 within a second.
 #   frame_blocked FROM TO BPF 'SCAPY-FRAME'   the opposite.
+#   frame_flood FROM SECONDS 'SCAPY-FRAME'
+#       sends the frame out of FROM's eth0 as fast as scapy can, for
+#       SECONDS (run it in the background).
 #   tcp_connects FROM TO_IP PORT              a real TCP connection (nc).
 #   udp_arrives FROM TO TO_IP PORT            a real UDP datagram (nc -u).
 #
@@ -36,6 +39,19 @@ PY
 
 frame_blocked() {
     ! frame_arrives "$@"
+}
+
+frame_flood() {
+    vm_exec "$1" "$PYTHON" - "$2" "$3" >/dev/null 2>&1 <<'PY'
+import sys, time
+from scapy.all import *
+conf.verb = 0
+frame = raw(eval("(" + sys.argv[2] + ")"))
+s = conf.L2socket(iface="eth0")
+t = time.time()
+while time.time() < t + float(sys.argv[1]):
+    s.send(frame)
+PY
 }
 
 tcp_connects() {

@@ -43,15 +43,17 @@ check_event(enum iplearn_event_type type, const struct iplearn_event *ev,
         }
         return;
     }
-    /* Never 0.0.0.0, nor anything in 224.0.0.0/3. */
+    /* Never 0.0.0.0 (except for a request from a VM without an address),
+     * nor anything in 224.0.0.0/3. */
     uint32_t addr = ntohl(ev->addr);
-    if (!addr || (addr >> 29) == 7) {
+    if ((!addr && type != IPLEARN_DHCP_REQUEST) || (addr >> 29) == 7) {
         abort();
     }
     bool vm_event = (type == IPLEARN_IPV4_SOURCE
                      || type == IPLEARN_ARP_SENDER
                      || type == IPLEARN_DHCP_RELEASE
-                     || type == IPLEARN_DHCP_DECLINE);
+                     || type == IPLEARN_DHCP_DECLINE
+                     || type == IPLEARN_DHCP_REQUEST);
     if (vm_event != from_vm) {
         abort();
     }
@@ -82,7 +84,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ovs_be32 server = htonl(0x0a000001);
     for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
         iplearn_init(NULL);
-        iplearn_port_set("p", &vm_mac, modes[i], &server, i);
+        iplearn_port_set("p", &vm_mac, modes[i], &server, i, NULL);
         for (int from_vm = 0; from_vm < 2; from_vm++) {
             iplearn_handle_frame("p", frame, size, from_vm);
         }

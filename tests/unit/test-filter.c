@@ -239,6 +239,118 @@ test_chains(void)
     free(error);
 }
 
+/* Whether nwf_filter_name_check() accepts 'name'. */
+static bool
+name_ok(const char *name)
+{
+    char *error = nwf_filter_name_check(name);
+    free(error);
+    return !error;
+}
+
+static void
+test_filter_names(void)
+{
+    CU_ASSERT_TRUE(name_ok("clean-traffic"));
+    CU_ASSERT_TRUE(name_ok("0_a-B.c:d"));
+    CU_ASSERT_TRUE(name_ok("_x"));
+    CU_ASSERT_FALSE(name_ok(""));
+    CU_ASSERT_FALSE(name_ok(".hidden"));
+    CU_ASSERT_FALSE(name_ok("-x"));
+    CU_ASSERT_FALSE(name_ok(":x"));
+    CU_ASSERT_FALSE(name_ok("a/b"));
+    CU_ASSERT_FALSE(name_ok("$(id)"));
+    CU_ASSERT_FALSE(name_ok("a'b"));
+    CU_ASSERT_FALSE(name_ok("a\"b"));
+    CU_ASSERT_FALSE(name_ok("a b"));
+    CU_ASSERT_FALSE(name_ok("a\tb"));
+    CU_ASSERT_FALSE(name_ok("a\xe2\x80\xae" "b"));     /* U+202E */
+    CU_ASSERT_FALSE(name_ok("caf\xc3\xa9"));
+
+    char *name = xasprintf("%0*d", NWF_FILTER_NAME_MAX, 0);
+    CU_ASSERT_TRUE(name_ok(name));
+    free(name);
+    name = xasprintf("%0*d", NWF_FILTER_NAME_MAX + 1, 0);
+    CU_ASSERT_FALSE(name_ok(name));
+    free(name);
+
+    /* The check of a definition names the element and attribute, and
+     * echoes a bad byte escaped, not as it is. */
+    struct nwf_filter *f = nwf_filter_create("a\xe2\x80\xae" "b");
+    nwf_filter_add_filterref(f, "x y")->line = 7;
+    nwf_filter_add_filterref(f, "fine");
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    CU_ASSERT_FALSE(nwf_filter_check(f, "f.xml", &diag));
+    CU_ASSERT_STRING_EQUAL(
+        nwf_diag_text(&diag),
+        "f.xml: <filter> attribute 'name' value 'a\\xe2\\x80\\xaeb': "
+        "filter name may contain only letters, digits and _.:- (byte 2 is "
+        "0xe2)\n"
+        "f.xml:7: <filterref> attribute 'filter' value 'x y': filter name "
+        "may contain only letters, digits and _.:- (byte 2 is 0x20)");
+    nwf_diag_destroy(&diag);
+    nwf_filter_destroy(f);
+}
+
+/* nwf_filter_check() of the filter whose rule body is 'body': the
+ * messages, "" if none. */
+static char *
+check_rule(const char *body)
+{
+    char *xml = xasprintf("<filter name='r'>\n<rule action='accept' "
+                          "direction='in'>\n%s\n</rule>\n</filter>\n",
+                          body);
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    struct nwf_filter *f = nwf_xml_parse_buffer(xml, strlen(xml), "r.xml",
+                                                &diag);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    bool ok = nwf_filter_check(f, "r.xml", &diag);
+    char *text = xstrdup(nwf_diag_text(&diag));
+    CU_ASSERT_EQUAL(ok, !text[0]);
+    nwf_filter_destroy(f);
+    nwf_diag_destroy(&diag);
+    free(xml);
+    return text;
+}
+
+#define CHECK_RULE(BODY, EXPECTED)                      \
+    do {                                                \
+        char *got_ = check_rule(BODY);                  \
+        CU_ASSERT_STRING_EQUAL(got_, EXPECTED);         \
+        free(got_);                                     \
+    } while (0)
+
+static void
+test_ranges(void)
+{
+    CHECK_RULE("<tcp dstportstart='100' dstportend='10'/>",
+               "r.xml:2: <tcp> attribute 'dstportend' value '10': the end "
+               "of the range is below its start, dstportstart='100'");
+    CHECK_RULE("<udp srcportstart='0x20' srcportend='0x10'/>",
+               "r.xml:2: <udp> attribute 'srcportend' value '0x10': the end "
+               "of the range is below its start, srcportstart='0x20'");
+    CHECK_RULE("<udp srcipfrom='10.0.0.9' srcipto='10.0.0.1'/>",
+               "r.xml:2: <udp> attribute 'srcipto' value '10.0.0.1': the end "
+               "of the range is below its start, srcipfrom='10.0.0.9'");
+    CHECK_RULE("<tcp-ipv6 dstipfrom='::9' dstipto='::1'/>",
+               "r.xml:2: <tcp-ipv6> attribute 'dstipto' value '::1': the "
+               "end of the range is below its start, dstipfrom='::9'");
+    CHECK_RULE("<stp root-priority='9' root-priority-hi='8'/>",
+               "r.xml:2: <stp> attribute 'root-priority-hi' value '8': the "
+               "end of the range is below its start, root-priority='9'");
+
+    /* Ranges in order, one port, masks, and ranges whose values come
+     * from variables (checked when the port's values are known). */
+    CHECK_RULE("<tcp dstportstart='10' dstportend='100'/>", "");
+    CHECK_RULE("<tcp dstportstart='10' dstportend='10'/>", "");
+    CHECK_RULE("<tcp srcipaddr='10.0.0.0' srcipmask='8'/>", "");
+    CHECK_RULE("<tcp dstportstart='$A' dstportend='10'/>", "");
+    CHECK_RULE("<tcp dstportstart='100' dstportend='$B'/>", "");
+    CHECK_RULE("<tcp dstportend='10'/>", "");
+}
+
 static void
 test_names(void)
 {
@@ -260,6 +372,8 @@ static const struct nwf_unit_test filter_tests[] = {
     { "clone and equal", test_model_clone_equal },
     { "building in code", test_model_build },
     { "chains", test_chains },
+    { "filter names", test_filter_names },
+    { "range order", test_ranges },
     { "action and direction names", test_names },
     { NULL, NULL },
 };

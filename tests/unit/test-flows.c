@@ -719,15 +719,15 @@ test_reject(void)
         NULL,
     };
 
-    /* IP layer: to the controller, both copies (FACTS 15.5); Ethernet
-     * layer: a drop. */
+    /* IP layer: to the controller, both copies (FACTS 15.5), through the
+     * port's own meter, 0x30000 + ofport; Ethernet layer: a drop. */
     CHECK_ETH(xmls, NULL,
               "10 60000 reg0=0,ipv6,vlan_tci=0x0000/0x1000 drop\n");
     CHECK_IP(xmls, NULL,
              "12 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_src=25 "
-             "controller(userdata=01,meter_id=1)\n"
+             "controller(userdata=01,meter_id=196611)\n"
              "32 60000 reg4=0,tcp,vlan_tci=0x0000/0x1000,tcp_dst=25 "
-             "controller(userdata=01,meter_id=1)\n");
+             "controller(userdata=01,meter_id=196611)\n");
 }
 
 /* ---- Negation. ---- */

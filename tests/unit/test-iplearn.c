@@ -32,6 +32,7 @@ struct expect {
     ovs_be32 server_src;
     ovs_be32 server_id;
     ovs_be32 siaddr;
+    uint32_t xid;               /* DHCP offers, acks and requests. */
 };
 
 static void
@@ -75,6 +76,7 @@ check_pcap(const char *name, const struct expect *exp, size_t n_exp)
         CU_ASSERT_EQUAL(ev.server_src, e->server_src);
         CU_ASSERT_EQUAL(ev.server_id, e->server_id);
         CU_ASSERT_EQUAL(ev.siaddr, e->siaddr);
+        CU_ASSERT_EQUAL(ntohl(ev.xid), e->xid);
 
         /* The other direction never learns from the same frame, except
          * that nothing sent by the VM looks like a reply to it. */
@@ -109,14 +111,14 @@ static void
 test_dhcp_exchange(void)
 {
     static const struct expect exp[] = {
-        /* DISCOVER from 0.0.0.0. */
-        { true, IPLEARN_NONE, 0, 0, 0, 0, 0 },
+        /* DISCOVER from 0.0.0.0: the xid that the ACK must repeat. */
+        { true, IPLEARN_DHCP_REQUEST, 0, 0, 0, 0, 0, 0x1234 },
         { false, IPLEARN_DHCP_OFFER, IP4(10, 0, 0, 5), 3600,
-          SERVER, SERVER, SERVER },
+          SERVER, SERVER, SERVER, 0x1234 },
         /* REQUEST from 0.0.0.0. */
-        { true, IPLEARN_NONE, 0, 0, 0, 0, 0 },
+        { true, IPLEARN_DHCP_REQUEST, 0, 0, 0, 0, 0, 0x1234 },
         { false, IPLEARN_DHCP_ACK, IP4(10, 0, 0, 5), 3600,
-          SERVER, SERVER, SERVER },
+          SERVER, SERVER, SERVER, 0x1234 },
     };
     CHECK_PCAP("iplearn-dhcp-exchange.pcap", exp);
 }
@@ -126,24 +128,62 @@ test_dhcp_other(void)
 {
     static const struct expect exp[] = {
         /* ACK for another MAC. */
-        { false, IPLEARN_NONE, 0, 0, 0, 0, 0 },
+        { false, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
         { false, IPLEARN_DHCP_ACK, IP4(10, 0, 0, 6),
-          IPLEARN_LEASE_INFINITE, SERVER, SERVER, SERVER },
+          IPLEARN_LEASE_INFINITE, SERVER, SERVER, SERVER, 0x1234 },
         /* No option 51. */
         { false, IPLEARN_DHCP_ACK, IP4(10, 0, 0, 7), 0,
-          SERVER, SERVER, SERVER },
+          SERVER, SERVER, SERVER, 0x1234 },
         /* siaddr 0: option 54 and the IP source still tell the server. */
         { false, IPLEARN_DHCP_ACK, IP4(10, 0, 0, 8), 3600,
-          SERVER, SERVER, 0 },
+          SERVER, SERVER, 0, 0x1234 },
     };
     CHECK_PCAP("iplearn-dhcp-other.pcap", exp);
+}
+
+#define NEIGHBOUR IP4(10, 0, 0, 66)
+
+static void
+test_dhcp_unasked(void)
+{
+    struct expect exp[101] = {
+        { false, IPLEARN_DHCP_OFFER, NEIGHBOUR, IPLEARN_LEASE_INFINITE,
+          NEIGHBOUR, NEIGHBOUR, NEIGHBOUR, 0x1234 },
+    };
+    for (int i = 0; i < 100; i++) {
+        exp[i + 1] = (struct expect) {
+            false, IPLEARN_DHCP_ACK, IP4(10, 0, 1, i + 1),
+            IPLEARN_LEASE_INFINITE, NEIGHBOUR, NEIGHBOUR, NEIGHBOUR,
+            0x7000 + i,
+        };
+    }
+    CHECK_PCAP("iplearn-dhcp-unasked.pcap", exp);
+}
+
+static void
+test_dhcp_several(void)
+{
+    static const struct expect exp[] = {
+        { true, IPLEARN_DHCP_REQUEST, 0, 0, 0, 0, 0, 0x2001 },
+        { false, IPLEARN_DHCP_ACK, IP4(10, 0, 0, 6), IPLEARN_LEASE_INFINITE,
+          SERVER, SERVER, SERVER, 0x2001 },
+        { true, IPLEARN_DHCP_REQUEST, 0, 0, 0, 0, 0, 0x2002 },
+        { false, IPLEARN_DHCP_ACK, IP4(10, 0, 0, 7), 0,
+          SERVER, SERVER, SERVER, 0x2002 },
+        { true, IPLEARN_DHCP_REQUEST, 0, 0, 0, 0, 0, 0x2003 },
+        { false, IPLEARN_DHCP_ACK, IP4(10, 0, 0, 8), 3600,
+          SERVER, SERVER, SERVER, 0x2003 },
+        { false, IPLEARN_DHCP_ACK, IP4(10, 0, 0, 9), 3600,
+          SERVER, SERVER, SERVER, 0x2003 },
+    };
+    CHECK_PCAP("iplearn-dhcp-several.pcap", exp);
 }
 
 static void
 test_dhcp_release(void)
 {
     static const struct expect exp[] = {
-        { true, IPLEARN_DHCP_RELEASE, IP4(10, 0, 0, 5), 0, 0, 0, 0 },
+        { true, IPLEARN_DHCP_RELEASE, IP4(10, 0, 0, 5), 0, 0, 0, 0, 0 },
     };
     CHECK_PCAP("iplearn-dhcp-release.pcap", exp);
 }
@@ -152,7 +192,7 @@ static void
 test_dhcp_decline(void)
 {
     static const struct expect exp[] = {
-        { true, IPLEARN_DHCP_DECLINE, IP4(10, 0, 0, 5), 0, 0, 0, 0 },
+        { true, IPLEARN_DHCP_DECLINE, IP4(10, 0, 0, 5), 0, 0, 0, 0, 0 },
     };
     CHECK_PCAP("iplearn-dhcp-decline.pcap", exp);
 }
@@ -161,10 +201,10 @@ static void
 test_arp(void)
 {
     static const struct expect exp[] = {
-        { true, IPLEARN_ARP_SENDER, IP4(10, 0, 0, 5), 0, 0, 0, 0 },
-        { true, IPLEARN_ARP_SENDER, IP4(10, 0, 0, 5), 0, 0, 0, 0 },
+        { true, IPLEARN_ARP_SENDER, IP4(10, 0, 0, 5), 0, 0, 0, 0, 0 },
+        { true, IPLEARN_ARP_SENDER, IP4(10, 0, 0, 5), 0, 0, 0, 0, 0 },
         /* Sender MAC forged. */
-        { true, IPLEARN_NONE, 0, 0, 0, 0, 0 },
+        { true, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
     };
     CHECK_PCAP("iplearn-arp.pcap", exp);
 }
@@ -173,13 +213,13 @@ static void
 test_ipv4(void)
 {
     static const struct expect exp[] = {
-        { true, IPLEARN_IPV4_SOURCE, IP4(10, 0, 0, 5), 0, 0, 0, 0 },
+        { true, IPLEARN_IPV4_SOURCE, IP4(10, 0, 0, 5), 0, 0, 0, 0, 0 },
         /* 0.0.0.0, 224.0.0.1, 255.255.255.255. */
-        { true, IPLEARN_NONE, 0, 0, 0, 0, 0 },
-        { true, IPLEARN_NONE, 0, 0, 0, 0, 0 },
-        { true, IPLEARN_NONE, 0, 0, 0, 0, 0 },
+        { true, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
+        { true, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
+        { true, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
         /* Ethernet source is not the VM. */
-        { true, IPLEARN_NONE, 0, 0, 0, 0, 0 },
+        { true, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
     };
     CHECK_PCAP("iplearn-ipv4.pcap", exp);
 }
@@ -188,7 +228,7 @@ static void
 test_vlan(void)
 {
     static const struct expect exp[] = {
-        { true, IPLEARN_IPV4_SOURCE, IP4(10, 0, 0, 10), 0, 0, 0, 0 },
+        { true, IPLEARN_IPV4_SOURCE, IP4(10, 0, 0, 10), 0, 0, 0, 0, 0 },
     };
     CHECK_PCAP("iplearn-vlan.pcap", exp);
 }
@@ -199,10 +239,10 @@ test_malformed(void)
     static const struct expect exp[] = {
         /* Truncated frame, option 51 past the end, BOOTP header cut
          * short, no options at all. */
-        { false, IPLEARN_NONE, 0, 0, 0, 0, 0 },
-        { false, IPLEARN_NONE, 0, 0, 0, 0, 0 },
-        { false, IPLEARN_NONE, 0, 0, 0, 0, 0 },
-        { false, IPLEARN_NONE, 0, 0, 0, 0, 0 },
+        { false, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
+        { false, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
+        { false, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
+        { false, IPLEARN_NONE, 0, 0, 0, 0, 0, 0 },
     };
     CHECK_PCAP("iplearn-malformed.pcap", exp);
 }
@@ -210,6 +250,8 @@ test_malformed(void)
 static const struct nwf_unit_test iplearn_tests[] = {
     { "dhcp-exchange", test_dhcp_exchange },
     { "dhcp-other", test_dhcp_other },
+    { "dhcp-unasked", test_dhcp_unasked },
+    { "dhcp-several", test_dhcp_several },
     { "dhcp-release", test_dhcp_release },
     { "dhcp-decline", test_dhcp_decline },
     { "arp", test_arp },

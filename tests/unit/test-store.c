@@ -258,6 +258,9 @@ test_load_bad_file(void)
     put_file(dir, ".hidden.xml", "ignored");
     char *sub = xasprintf("%s/d.xml", dir);
     CU_ASSERT_EQUAL(mkdir(sub, 0700), 0);
+    /* A FIFO that nothing writes to: reading it would block. */
+    char *fifo = xasprintf("%s/f.xml", dir);
+    CU_ASSERT_EQUAL(mkfifo(fifo, 0600), 0);
 
     /* Over the parser's size limit, however valid. */
     struct ds big = DS_EMPTY_INITIALIZER;
@@ -269,7 +272,7 @@ test_load_bad_file(void)
 
     struct nwf_diag diag;
     nwf_diag_init(&diag);
-    struct nwf_store *store = load(dir, 3, &diag);
+    struct nwf_store *store = load(dir, 4, &diag);
     CU_ASSERT_EQUAL(nwf_store_count(store), 2);
     CU_ASSERT_PTR_NOT_NULL(nwf_store_find_by_name(store, "a"));
     CU_ASSERT_PTR_NOT_NULL(nwf_store_find_by_name(store, "c"));
@@ -279,6 +282,9 @@ test_load_bad_file(void)
     char *d_msg = xasprintf("%s: not a regular file", sub);
     CU_ASSERT_TRUE(diag_has(&diag, b_path));
     CU_ASSERT_TRUE(diag_has(&diag, d_msg));
+    char *f_msg = xasprintf("%s: not a regular file", fifo);
+    CU_ASSERT_TRUE(diag_has(&diag, f_msg));
+    free(f_msg);
     CU_ASSERT_TRUE(diag_has(&diag, "e.xml: input is"));
     CU_ASSERT_TRUE(diag_has(&diag, "more than the limit"));
     CU_ASSERT_PTR_NULL(nwf_store_find_by_name(store, "e"));
@@ -290,6 +296,7 @@ test_load_bad_file(void)
 
     free(d_msg);
     free(b_path);
+    free(fifo);
     free(sub);
     free(a);
     free(c);
@@ -317,6 +324,87 @@ test_load_name_mismatch(void)
 
     free(msg);
     free(y);
+    nwf_diag_destroy(&diag);
+    nwf_store_destroy(store);
+    tmpdir_remove(dir);
+}
+
+/* A file that an earlier version let "define" write, with a name the
+ * check refuses now, still loads: nothing defined is lost. */
+static void
+test_load_unchecked_name(void)
+{
+    char *dir = tmpdir_create();
+    char *xml = make_xml("a b", U1, "<filterref filter='$(id)'/>");
+    put_file(dir, "a b.xml", xml);
+
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    struct nwf_store *store = load(dir, 0, &diag);
+    CU_ASSERT_PTR_NOT_NULL(nwf_store_find_by_name(store, "a b"));
+    CU_ASSERT_STRING_EQUAL(nwf_diag_text(&diag), "");
+
+    /* It can be undefined, not defined again under that name. */
+    define_fails(store, "a b", U1, RULE, "(byte 2 is 0x20)");
+    struct nwf_diag undef;
+    nwf_diag_init(&undef);
+    CU_ASSERT_TRUE(nwf_store_undefine(store, "a b", &undef));
+    CU_ASSERT_TRUE(dir_equals(dir, ""));
+
+    nwf_diag_destroy(&undef);
+    nwf_diag_destroy(&diag);
+    nwf_store_destroy(store);
+    free(xml);
+    tmpdir_remove(dir);
+}
+
+/* Creates 'dir'/'name' with 'mode'. */
+static void
+put_file_mode(const char *dir, const char *name, mode_t mode)
+{
+    put_file(dir, name, "<filter name='x'/>\n");
+    char *path = xasprintf("%s/%s", dir, name);
+    CU_ASSERT_EQUAL(chmod(path, mode), 0);
+    free(path);
+}
+
+/* The temporary files that a write killed between mkstemp() and rename()
+ * leaves are removed at load, and no other file. */
+static void
+test_load_removes_temporaries(void)
+{
+    char *dir = tmpdir_create();
+    char *a = make_xml("a", U1, RULE);
+    put_file(dir, "a.xml", a);
+
+    /* A real one, as nwf_write_file_atomically() makes it. */
+    char *tmp = xasprintf("%s/.a.xml.XXXXXX", dir);
+    int fd = mkstemp(tmp);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    put_file_mode(dir, ".b.xml.Zz09aB", 0600);
+
+    /* Not ours: readable by others, not six characters, not ".xml.",
+     * no leading dot, a directory. */
+    put_file_mode(dir, ".c.xml.backup", 0644);
+    put_file_mode(dir, ".d.xml.abcde", 0600);
+    put_file_mode(dir, ".e.json.abcdef", 0600);
+    put_file_mode(dir, "f.xml.abcdef", 0600);
+    char *sub = xasprintf("%s/.g.xml.abcdef", dir);
+    CU_ASSERT_EQUAL(mkdir(sub, 0700), 0);
+
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    struct nwf_store *store = load(dir, 0, &diag);
+    CU_ASSERT_EQUAL(nwf_store_count(store), 1);
+    CU_ASSERT_TRUE(dir_equals(dir, ".c.xml.backup .d.xml.abcde "
+                              ".e.json.abcdef .g.xml.abcdef a.xml "
+                              "f.xml.abcdef"));
+
+    CU_ASSERT_EQUAL(rmdir(sub), 0);
+    free(sub);
+    free(tmp);
+    free(a);
     nwf_diag_destroy(&diag);
     nwf_store_destroy(store);
     tmpdir_remove(dir);
@@ -512,12 +600,70 @@ test_define_bad_name(void)
     char *dir = tmpdir_create();
     struct nwf_store *store = nwf_store_create(dir);
 
-    define_fails(store, "sub/evil", U1, RULE, "may not contain '/'");
-    define_fails(store, "../evil", U2, RULE, "may not start with '.'");
-    define_fails(store, "a&#9;b", U3, RULE, "control characters");
+    define_fails(store, "sub/evil", U1, RULE, "(byte 4 is 0x2f)");
+    define_fails(store, "../evil", U2, RULE, "must start with a letter");
+    define_fails(store, "a&#9;b", U3, RULE, "value 'a\\x09b': filter name "
+                 "may contain only letters, digits and _.:- (byte 2 is "
+                 "0x09)");
+
+    /* What the docs forbid and an earlier define accepted: a command
+     * substitution, quotes, a space, a right-to-left override. */
+    define_fails(store, "$(id)", U1, RULE, "(byte 1 is 0x24)");
+    define_fails(store, "a&quot;b", U1, RULE, "(byte 2 is 0x22)");
+    define_fails(store, "a&apos;b", U1, RULE, "(byte 2 is 0x27)");
+    define_fails(store, "a b", U1, RULE, "(byte 2 is 0x20)");
+    define_fails(store, "a\xe2\x80\xae" "b", U1, RULE,
+                 "value 'a\\xe2\\x80\\xaeb': filter name may contain "
+                 "only letters, digits and _.:- (byte 2 is 0xe2)");
+
+    /* The same length limit as "validate". */
+    char *name200 = xasprintf("%0200d", 0);
+    char *name201 = xasprintf("%0201d", 0);
+    define(store, name200, U4, RULE, NWF_STORE_CREATED);
+    define_fails(store, name201, U2, RULE,
+                 "201 bytes long, more than the limit of 200");
+
+    /* A filterref to a name that can never be defined. */
+    define_fails(store, "ok", U3, "<filterref filter='a b'/>",
+                 "input.xml:3: <filterref> attribute 'filter' value 'a b'");
+    CU_ASSERT_EQUAL(nwf_store_count(store), 1);
+    char *file200 = xasprintf("%s.xml", name200);
+    CU_ASSERT_TRUE(dir_equals(dir, file200));
+    free(file200);
+    free(name201);
+    free(name200);
+
+    nwf_store_destroy(store);
+    tmpdir_remove(dir);
+}
+
+static void
+test_define_reversed_range(void)
+{
+    char *dir = tmpdir_create();
+    struct nwf_store *store = nwf_store_create(dir);
+    static const char reversed[] =
+        "<rule action='accept' direction='in'>"
+        "<tcp dstportstart='100' dstportend='10'/></rule>";
+
+    define_fails(store, "r", U1, reversed,
+                 "input.xml:3: <tcp> attribute 'dstportend' value '10': the "
+                 "end of the range is below its start, dstportstart='100'");
     CU_ASSERT_EQUAL(nwf_store_count(store), 0);
     CU_ASSERT_TRUE(dir_equals(dir, ""));
 
+    /* A file an earlier version wrote loads all the same, with a
+     * warning: its ports fail as before, and "edit" can fix it. */
+    char *xml = make_xml("r", U1, reversed);
+    put_file(dir, "r.xml", xml);
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    CU_ASSERT_EQUAL(nwf_store_load(store, &diag), 0);
+    CU_ASSERT_PTR_NOT_NULL(nwf_store_find_by_name(store, "r"));
+    define(store, "r", U1, RULE, NWF_STORE_UPDATED);
+
+    nwf_diag_destroy(&diag);
+    free(xml);
     nwf_store_destroy(store);
     tmpdir_remove(dir);
 }
@@ -1204,11 +1350,14 @@ static const struct nwf_unit_test store_tests[] = {
     { "load with a bad file among good ones", test_load_bad_file },
     { "load: name differs from file name", test_load_name_mismatch },
     { "load: uuid generated and written back", test_load_uuid_generated },
+    { "load: a name the check refuses", test_load_unchecked_name },
+    { "load removes stale temporary files", test_load_removes_temporaries },
     { "define new", test_define_new },
     { "identical redefinition is a no-op", test_define_identical },
     { "same name, other uuid", test_define_same_name_other_uuid },
     { "same uuid, other name", test_define_same_uuid_other_name },
-    { "names unusable as file names", test_define_bad_name },
+    { "names that are not filter names", test_define_bad_name },
+    { "a range that ends below its start", test_define_reversed_range },
     { "loop: self-reference", test_loop_self },
     { "loop: cycle of three", test_loop_cycle },
     { "references to undefined filters", test_undefined_refs },

@@ -707,6 +707,113 @@ test_vars_long_lists(void)
     nwf_var_table_destroy(&t);
 }
 
+/* 's', or "(none)" for a NULL that a string assertion cannot take. */
+static const char *
+or_none(const char *s)
+{
+    return s ? s : "(none)";
+}
+
+static void
+test_vars_ip_learning_limits(void)
+{
+    struct nwf_var_table t;
+    struct nwf_ip_learning_limits limits;
+    char *error;
+
+    nwf_var_table_init(&t);
+    CU_ASSERT_PTR_NULL(nwf_var_table_get_ip_learning_limits(&t, &limits));
+    CU_ASSERT_EQUAL(limits.max_addrs, 1);
+    CU_ASSERT_EQUAL(limits.max_lease, 86400);
+
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS, "64");
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE, "4294967295");
+    CU_ASSERT_PTR_NULL(nwf_var_table_get_ip_learning_limits(&t, &limits));
+    CU_ASSERT_EQUAL(limits.max_addrs, 64);
+    CU_ASSERT_EQUAL(limits.max_lease, NWF_IP_LEARNING_LEASE_UNLIMITED);
+
+    static const char *bad_addrs[] = { "0", "65", "-1", "1x", "0x4" };
+    for (size_t i = 0; i < ARRAY_SIZE(bad_addrs); i++) {
+        nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS,
+                          bad_addrs[i]);
+        error = nwf_var_table_get_ip_learning_limits(&t, &limits);
+        CU_ASSERT_PTR_NOT_NULL(error);
+        CU_ASSERT(error && strstr(error, "CTRL_IP_LEARNING_MAX_ADDRS"));
+        free(error);
+    }
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS, "2");
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE, "59");
+    error = nwf_var_table_get_ip_learning_limits(&t, &limits);
+    CU_ASSERT_STRING_EQUAL(or_none(error),
+                           "parameter 'CTRL_IP_LEARNING_MAX_LEASE' "
+                           "value '59' is invalid: use a number from 60 "
+                           "to 4294967295");
+    free(error);
+    nwf_var_table_set(&t, NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE, "4294967296");
+    error = nwf_var_table_get_ip_learning_limits(&t, &limits);
+    CU_ASSERT_PTR_NOT_NULL(error);
+    free(error);
+    nwf_var_table_destroy(&t);
+}
+
+/* A list of 'n' values "1,1,...". */
+static char *
+list_of(size_t n)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (size_t i = 0; i < n; i++) {
+        ds_put_cstr(&s, i ? ",1" : "1");
+    }
+    return ds_steal_cstr(&s);
+}
+
+static void
+test_vars_list_limits(void)
+{
+    struct nwf_var_table t;
+    nwf_var_table_init(&t);
+
+    char *list = list_of(NWF_VAR_MAX_VALUES);
+    CU_ASSERT_PTR_NULL(nwf_var_table_add_list(&t, "A", list,
+                                              NWF_VAR_STRICT));
+    CU_ASSERT_EQUAL(nwf_var_table_n_values(&t, "A"), NWF_VAR_MAX_VALUES);
+    free(list);
+
+    /* One value more: refused whole, naming the parameter. */
+    list = list_of(NWF_VAR_MAX_VALUES + 1);
+    char *error = nwf_var_table_add_list(&t, "B", list, NWF_VAR_STRICT);
+    CU_ASSERT_STRING_EQUAL(or_none(error),
+                           "parameter 'B' has 1025 values, more than "
+                           "the limit of 1024");
+    free(error);
+    CU_ASSERT_PTR_NULL(nwf_var_table_add_list(&t, "B", list,
+                                              NWF_VAR_LENIENT));
+    CU_ASSERT_FALSE(nwf_var_table_contains(&t, "B"));
+    free(list);
+
+    /* A value longer than the whole limit, and a million values: refused
+     * on their length, before anything is split. */
+    list = xmalloc(NWF_VAR_MAX_LIST_SIZE + 2);
+    memset(list, 'x', NWF_VAR_MAX_LIST_SIZE + 1);
+    list[NWF_VAR_MAX_LIST_SIZE + 1] = '\0';
+    error = nwf_var_table_add_list(&t, "C", list, NWF_VAR_STRICT);
+    CU_ASSERT_STRING_EQUAL(or_none(error),
+                           "parameter 'C' is longer than the limit "
+                           "of 65536 bytes");
+    free(error);
+    free(list);
+
+    list = list_of(1000000);
+    error = nwf_var_table_add_list(&t, "IP", list, NWF_VAR_STRICT);
+    CU_ASSERT_STRING_EQUAL(or_none(error),
+                           "parameter 'IP' is longer than the limit "
+                           "of 65536 bytes");
+    free(error);
+    free(list);
+    CU_ASSERT_EQUAL(nwf_var_table_count(&t), 1);
+    nwf_var_table_destroy(&t);
+}
+
 static const struct nwf_unit_test vars_tests[] = {
     { "lock-step iterators skip repeated tuples", test_vars_lockstep },
     { "different iterators multiply, first fastest", test_vars_cartesian },
@@ -718,7 +825,9 @@ static const struct nwf_unit_test vars_tests[] = {
     { "overlay: the caller wins", test_vars_overlay },
     { "lenient and strict parameters", test_vars_lenient_strict },
     { "CTRL_IP_LEARNING", test_vars_ip_learning },
+    { "CTRL_IP_LEARNING_MAX_*", test_vars_ip_learning_limits },
     { "combination limit", test_vars_too_many },
+    { "size limits of a parameter list", test_vars_list_limits },
     { "long lists with repeats: first occurrence, in order",
       test_vars_long_lists },
     { NULL, NULL },
