@@ -249,16 +249,11 @@ fatal_diag(const struct nwf_diag *diag)
 
 /* ---- binding-create, binding-delete. ---- */
 
-struct create_aux {
-    const struct nwf_binding *binding;
-};
-
 static char *
 create_change(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn OVS_UNUSED,
-              void *aux_)
+              void *b_)
 {
-    struct create_aux *aux = aux_;
-    const struct nwf_binding *b = aux->binding;
+    const struct nwf_binding *b = b_;
     const struct ovsrec_interface *iface = find_interface(idl, b->portdev);
     if (!iface) {
         return xasprintf("<portdev name='%s'>: no such Open vSwitch "
@@ -296,9 +291,8 @@ nwf_ofctl_binding_create(struct ovs_cmdl_context *ctx)
     }
     free(schema);
 
-    struct create_aux aux = { .binding = &b };
     char *comment = xasprintf("binding-create %s", b.portdev);
-    char *error = ovsdb_transact(create_change, &aux, comment);
+    char *error = ovsdb_transact(create_change, &b, comment);
     if (error) {
         ovs_fatal(0, "%s: %s", file, error);
     }
