@@ -15,6 +15,8 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-domain.h \
 	compiler/nwf-filter.c \
 	compiler/nwf-filter.h \
+	compiler/nwf-flow-set.c \
+	compiler/nwf-flow-set.h \
 	compiler/nwf-flows.c \
 	compiler/nwf-flows.h \
 	compiler/nwf-learn-flows.c \

@@ -138,7 +138,7 @@ add_vlan_flows(struct nwf_flow_set *flows, enum nwf_table table,
         ds_clear(&s);
         ds_put_cstr(&s, match);
         put_reg_vlan_match(&s, &blocks[i]);
-        nwf_flow_set_add(flows, table, PRIO_ENTRY, COOKIE, ds_cstr(&s),
+        nwf_flows_add_text(flows, table, PRIO_ENTRY, COOKIE, ds_cstr(&s),
                          ds_cstr_ro(actions));
     }
     ds_destroy(&s);
@@ -183,7 +183,7 @@ static void
 add_flow(struct nwf_flow_set *flows, enum nwf_table table, int priority,
          const char *match, const struct ds *actions)
 {
-    nwf_flow_set_add(flows, table, priority, COOKIE, match,
+    nwf_flows_add_text(flows, table, priority, COOKIE, match,
                      ds_cstr_ro(actions));
 }
 
@@ -207,7 +207,7 @@ add_table_defaults(struct nwf_flow_set *flows)
         NWF_TABLE_ETH_IN,
     };
     for (size_t i = 0; i < ARRAY_SIZE(drop_tables); i++) {
-        nwf_flow_set_add(flows, drop_tables[i], NWF_PRIO_DEFAULT, COOKIE,
+        nwf_flows_add_text(flows, drop_tables[i], NWF_PRIO_DEFAULT, COOKIE,
                          "", "drop");
     }
     add_goto(flows, NWF_TABLE_L2_LOOKUP, NWF_PRIO_DEFAULT, "",
@@ -216,7 +216,7 @@ add_table_defaults(struct nwf_flow_set *flows)
     /* After a flood, L2_LEARN's step to OUTPUT has no destination: the
      * copies are out.  A flow of its own keeps the catch-all's counters
      * for what should not happen. */
-    nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, PRIO_ENTRY, COOKIE,
+    nwf_flows_add_text(flows, NWF_TABLE_OUTPUT, PRIO_ENTRY, COOKIE,
                      NWF_REG_OUT"=0", "drop");
 }
 
@@ -270,7 +270,7 @@ add_learning(struct nwf_flow_set *flows)
     ds_put_format(&lookup, "resubmit(,%d),goto_table:%d",
                   NWF_TABLE_L2_LOOKUP, NWF_TABLE_OUTPUT);
 
-    nwf_flow_set_add(flows, NWF_TABLE_L2_LEARN, PRIO_EXCEPTION, COOKIE,
+    nwf_flows_add_text(flows, NWF_TABLE_L2_LEARN, PRIO_EXCEPTION, COOKIE,
                      "dl_dst=01:80:c2:00:00:00/ff:ff:ff:ff:ff:f0", "drop");
     add_flow(flows, NWF_TABLE_L2_LEARN, PRIO_ENTRY,
              "dl_src=01:00:00:00:00:00/01:00:00:00:00:00", &lookup);
@@ -447,7 +447,7 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
 static void
 add_hairpin_drop(struct nwf_flow_set *flows, const struct nwf_port *port)
 {
-    nwf_flow_set_add_format(flows, NWF_TABLE_OUTPUT, PRIO_HAIRPIN, COOKIE,
+    nwf_flows_add_textf(flows, NWF_TABLE_OUTPUT, PRIO_HAIRPIN, COOKIE,
                             "drop", "in_port=%s,"NWF_REG_OUT"=%d",
                             nwf_ofport_name(port).s,
                             ofp_to_u16(port->ofport));
@@ -514,7 +514,7 @@ add_flood(struct nwf_flow_set *flows, const struct nwf_port *const *ports,
         }
     }
     if (bitmap_is_all_zeros(full, n_ports)) {
-        nwf_flow_set_add(flows, NWF_TABLE_FLOOD, NWF_PRIO_DEFAULT, COOKIE,
+        nwf_flows_add_text(flows, NWF_TABLE_FLOOD, NWF_PRIO_DEFAULT, COOKIE,
                          "", "drop");
     } else {
         struct ds actions = DS_EMPTY_INITIALIZER;

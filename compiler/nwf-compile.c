@@ -106,13 +106,6 @@ filter_dir_destroy(struct filter_dir *fd)
     nwf_filter_destroy(fd->given);
 }
 
-static void
-format_sorted(struct nwf_flow_set *flows, struct ds *out)
-{
-    nwf_flow_set_sort(flows);
-    nwf_flow_set_format(flows, out);
-}
-
 /* Compiles the port that 'req' describes: see nwf-compile.h. */
 enum nwf_resolve_status
 nwf_compile_port(const struct nwf_compile_request *req, struct ds *out,
@@ -154,11 +147,11 @@ nwf_compile_port(const struct nwf_compile_request *req, struct ds *out,
     if (status == NWF_RESOLVE_OK) {
         if (nwf_flows_for_port(&port, &resolved, filter_dir_id, &fd, &flows,
                                diag)) {
-            format_sorted(&flows, out);
+            nwf_flow_set_format(&flows, out);
             ds_put_cstr(out, "# bridge-wide\n");
             nwf_flow_set_clear(&flows);
             nwf_flows_for_bridge(&port, 1, &flows);
-            format_sorted(&flows, out);
+            nwf_flow_set_format(&flows, out);
         } else {
             status = NWF_RESOLVE_ERROR;
         }

@@ -39,144 +39,37 @@
  * verdict.  The steps are then cut into segments and emitted with
  * priorities counting down; see emit_chain(). */
 
-/* ---- Flow sets. ---- */
+/* ---- Flows given as text (transitional). ---- */
 
 void
-nwf_flow_set_init(struct nwf_flow_set *set)
+nwf_flows_add_text(struct nwf_flow_set *set, uint8_t table,
+                   uint16_t priority, uint64_t cookie, const char *match,
+                   const char *actions)
 {
-    set->flows = NULL;
-    set->n = set->allocated = 0;
-}
-
-void
-nwf_flow_set_destroy(struct nwf_flow_set *set)
-{
-    if (set) {
-        nwf_flow_set_clear(set);
-        free(set->flows);
+    char *text = xasprintf("table=%"PRIu8",priority=%"PRIu16
+                           ",cookie=0x%"PRIx64"%s%s actions=%s",
+                           table, priority, cookie, *match ? "," : "",
+                           match, actions);
+    char *error = nwf_flow_set_add_text(set, text);
+    if (error && !set->error) {
+        set->error = xasprintf("%s: %s", text, error);
     }
+    free(error);
+    free(text);
 }
 
-/* Removes every flow from 'set'. */
 void
-nwf_flow_set_clear(struct nwf_flow_set *set)
-{
-    for (size_t i = 0; i < set->n; i++) {
-        free(set->flows[i].match);
-        free(set->flows[i].actions);
-    }
-    set->n = 0;
-}
-
-/* Adds a flow that takes over 'match' and 'actions'. */
-static void
-flow_set_add_nocopy(struct nwf_flow_set *set, uint8_t table,
-                    uint16_t priority, uint64_t cookie, char *match,
-                    char *actions)
-{
-    if (set->n >= set->allocated) {
-        set->flows = x2nrealloc(set->flows, &set->allocated,
-                                sizeof *set->flows);
-    }
-    set->flows[set->n++] = (struct nwf_flow) {
-        .table = table,
-        .priority = priority,
-        .cookie = cookie,
-        .match = match,
-        .actions = actions,
-    };
-}
-
-/* Adds a flow with copies of 'match' ("" for all packets) and 'actions'
- * (ovs-ofctl syntax) to 'set'. */
-void
-nwf_flow_set_add(struct nwf_flow_set *set, uint8_t table, uint16_t priority,
-                 uint64_t cookie, const char *match, const char *actions)
-{
-    flow_set_add_nocopy(set, table, priority, cookie, xstrdup(match),
-                        xstrdup(actions));
-}
-
-/* Like nwf_flow_set_add(), with the match given by a printf format. */
-void
-nwf_flow_set_add_format(struct nwf_flow_set *set, uint8_t table,
-                        uint16_t priority, uint64_t cookie,
-                        const char *actions, const char *match_fmt, ...)
+nwf_flows_add_textf(struct nwf_flow_set *set, uint8_t table,
+                    uint16_t priority, uint64_t cookie, const char *actions,
+                    const char *match_fmt, ...)
 {
     va_list args;
 
     va_start(args, match_fmt);
     char *match = xvasprintf(match_fmt, args);
     va_end(args);
-    flow_set_add_nocopy(set, table, priority, cookie, match,
-                        xstrdup(actions));
-}
-
-/* Moves every flow of 'src' to the end of 'dst'. */
-static void
-flow_set_move(struct nwf_flow_set *dst, struct nwf_flow_set *src)
-{
-    for (size_t i = 0; i < src->n; i++) {
-        const struct nwf_flow *f = &src->flows[i];
-        flow_set_add_nocopy(dst, f->table, f->priority, f->cookie, f->match,
-                            f->actions);
-    }
-    src->n = 0;
-}
-
-static int
-compare_flows(const void *a_, const void *b_)
-{
-    const struct nwf_flow *a = a_;
-    const struct nwf_flow *b = b_;
-
-    if (a->table != b->table) {
-        return a->table < b->table ? -1 : 1;
-    }
-    if (a->priority != b->priority) {
-        return a->priority > b->priority ? -1 : 1;
-    }
-    int cmp = strcmp(a->match, b->match);
-    if (!cmp) {
-        cmp = strcmp(a->actions, b->actions);
-    }
-    if (!cmp && a->cookie != b->cookie) {
-        cmp = a->cookie < b->cookie ? -1 : 1;
-    }
-    return cmp;
-}
-
-/* Sorts 'set' by table, then priority from high to low, then match (then
- * actions and cookie, so that the order is total). */
-void
-nwf_flow_set_sort(struct nwf_flow_set *set)
-{
-    if (set->n > 1) {
-        qsort(set->flows, set->n, sizeof *set->flows, compare_flows);
-    }
-}
-
-/* Appends 'flow' to 's' as "table=T,priority=P,cookie=0xC,MATCH
- * actions=ACTIONS", which "ovs-ofctl add-flow" accepts. */
-void
-nwf_flow_format(const struct nwf_flow *flow, struct ds *s)
-{
-    ds_put_format(s, "table=%"PRIu8",priority=%"PRIu16",cookie=0x%"PRIx64,
-                  flow->table, flow->priority, flow->cookie);
-    if (flow->match[0]) {
-        ds_put_format(s, ",%s", flow->match);
-    }
-    ds_put_format(s, " actions=%s", flow->actions);
-}
-
-/* Appends every flow of 'set' to 's', one per line. */
-void
-nwf_flow_set_format(const struct nwf_flow_set *set, struct ds *s)
-{
-    for (size_t i = 0; i < set->n; i++) {
-        nwf_flow_format(&set->flows[i], s);
-        ds_put_char(s, '\n');
-    }
+    nwf_flows_add_text(set, table, priority, cookie, match, actions);
+    free(match);
 }
 
 /* ---- Matches as text. ---- */
@@ -986,8 +879,11 @@ add_seg_flow(struct port_ctx *ctx, const struct chain *c, int seg,
 {
     char *prefix = xasprintf("%s,%s=%d", c->port_match, c->seg_reg,
                              seg_number(c, seg));
-    flow_set_add_nocopy(&ctx->flows, c->table, priority, cookie,
-                        join_matches(prefix, cond), actions);
+    char *match = join_matches(prefix, cond);
+    nwf_flows_add_text(&ctx->flows, c->table, priority, cookie, match,
+                       actions);
+    free(match);
+    free(actions);
     free(prefix);
 }
 
@@ -1174,13 +1070,13 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
                   segs->eth_out, segs->ip_out);
     nwf_port_put_vlan_in(port, &classify);
     ds_put_format(&classify, "goto_table:%d", NWF_TABLE_ETH_OUT);
-    nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
+    nwf_flows_add_text(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
                      in_port, ds_cstr(&classify));
     char *punt = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
                            NWF_METER_LEARN(ofport, false),
                            ds_cstr(&classify));
     SVEC_FOR_EACH (i, m, &punt_from) {
-        nwf_flow_set_add_format(flows, NWF_TABLE_CLASSIFY,
+        nwf_flows_add_textf(flows, NWF_TABLE_CLASSIFY,
                                 NWF_PRIO_PORT_FIRST + 2, cookie, punt,
                                 "%s,%s", in_port, m);
     }
@@ -1206,10 +1102,10 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
         tagged = xasprintf("push_vlan:0x8100,"
                            "move:"NWF_REG_VLAN_FIELD
                            "->NXM_OF_VLAN_TCI[0..11],%s", enter);
-        nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 1,
+        nwf_flows_add_text(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 1,
                          cookie, untagged, enter);
     }
-    nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST, cookie,
+    nwf_flows_add_text(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST, cookie,
                      to_port, tagged ? tagged : enter);
     uint32_t meter_to_vm = NWF_METER_LEARN(ofport, true);
     char *punt_untagged = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
@@ -1218,11 +1114,11 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
                                   meter_to_vm, tagged ? tagged : enter);
     SVEC_FOR_EACH (i, m, &punt_to) {
         if (untagged) {
-            nwf_flow_set_add_format(flows, NWF_TABLE_OUTPUT,
+            nwf_flows_add_textf(flows, NWF_TABLE_OUTPUT,
                                     NWF_PRIO_PORT_FIRST + 3, cookie,
                                     punt_untagged, "%s,%s", untagged, m);
         }
-        nwf_flow_set_add_format(flows, NWF_TABLE_OUTPUT,
+        nwf_flows_add_textf(flows, NWF_TABLE_OUTPUT,
                                 NWF_PRIO_PORT_FIRST + 2, cookie, punt_tagged,
                                 "%s,%s", to_port, m);
     }
@@ -1287,7 +1183,13 @@ nwf_flows_for_port(const struct nwf_port *port,
             .eth_in = seg_number(&chains[RT_ETH_IN], 0),
         };
         nwf_flows_add_port_entries(port, &segs, &ctx.flows);
-        flow_set_move(flows, &ctx.flows);
+        if (ctx.flows.error) {
+            nwf_diag_error(diag, NULL, "internal error: %s",
+                           ctx.flows.error);
+            ok = false;
+        } else {
+            nwf_flow_set_move(flows, &ctx.flows);
+        }
     }
     for (size_t i = 0; i < N_RULE_TABLES; i++) {
         chain_destroy(&chains[i]);
@@ -1309,16 +1211,17 @@ nwf_flows_chain_ends(struct nwf_flow_set *flows)
         const char *reg = rule_table_seg_reg(t);
 
         for (int k = 1; k < NWF_MAX_SEGMENTS; k++) {
-            flow_set_add_nocopy(flows, t->table, NWF_PRIO_SEG_END, 0,
-                                xasprintf("%s=%d", reg, k),
-                                goto_seg_number(t->table, reg, k - 1));
+            char *actions = goto_seg_number(t->table, reg, k - 1);
+            nwf_flows_add_textf(flows, t->table, NWF_PRIO_SEG_END, 0,
+                                actions, "%s=%d", reg, k);
+            free(actions);
         }
 
         /* ct() needs the ethertype in the match. */
         char *accept = rule_table_accept(t, NWF_REG_OUT_FIELD);
         static const char *const ip_types[] = { "ip", "ipv6" };
         for (size_t j = 0; j < (t->ip ? ARRAY_SIZE(ip_types) : 1); j++) {
-            nwf_flow_set_add_format(flows, t->table, NWF_PRIO_SEG_END, 0,
+            nwf_flows_add_textf(flows, t->table, NWF_PRIO_SEG_END, 0,
                                     accept, "%s=0%s%s", reg,
                                     t->ip ? "," : "",
                                     t->ip ? ip_types[j] : "");

@@ -5,19 +5,16 @@
 #ifndef NWF_FLOWS_H
 #define NWF_FLOWS_H 1
 
-/* Flow sets: what the compiler produces for a bridge and its ports.
- *
- * A flow is kept as text in ovs-ofctl's syntax, which is what
- * "nwf-ofctl compile" prints and what controller/ofctrl parses; the
- * compiler never touches a socket.  nwf_flow_set_sort() gives the stable
- * order (table, then priority from high to low, then match) that makes
- * the output deterministic. */
+/* The flows of a bridge and its ports (nwf-flow-set.h), from the ports'
+ * resolved rule instances and VLAN configuration.  The compiler never
+ * touches a socket. */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "openvswitch/compiler.h"
 #include "openvswitch/types.h"
+#include "nwf-flow-set.h"
 #include "nwf-pipeline.h"
 #include "packets.h"
 
@@ -25,35 +22,16 @@ struct ds;
 struct nwf_diag;
 struct nwf_resolved;
 
-struct nwf_flow {
-    uint8_t table;
-    uint16_t priority;
-    uint64_t cookie;
-    char *match;                /* "" matches everything. */
-    char *actions;
-};
-
-struct nwf_flow_set {
-    struct nwf_flow *flows;
-    size_t n, allocated;
-};
-
-void nwf_flow_set_init(struct nwf_flow_set *);
-void nwf_flow_set_destroy(struct nwf_flow_set *);
-void nwf_flow_set_clear(struct nwf_flow_set *);
-void nwf_flow_set_add(struct nwf_flow_set *, uint8_t table,
-                      uint16_t priority, uint64_t cookie,
-                      const char *match, const char *actions);
-void nwf_flow_set_add_format(struct nwf_flow_set *, uint8_t table,
-                             uint16_t priority, uint64_t cookie,
-                             const char *actions, const char *match_fmt,
-                             ...)
+/* Transitional: a flow given as ovs-ofctl text, parsed into 'set' at
+ * once.  A flow that does not parse is a compiler bug; the first one is
+ * kept in set->error and fails the port (nwf_flows_for_port()). */
+void nwf_flows_add_text(struct nwf_flow_set *, uint8_t table,
+                        uint16_t priority, uint64_t cookie,
+                        const char *match, const char *actions);
+void nwf_flows_add_textf(struct nwf_flow_set *, uint8_t table,
+                         uint16_t priority, uint64_t cookie,
+                         const char *actions, const char *match_fmt, ...)
     OVS_PRINTF_FORMAT(6, 7);
-void nwf_flow_set_sort(struct nwf_flow_set *);
-
-/* "table=T,priority=P,cookie=0xC,MATCH actions=ACTIONS" */
-void nwf_flow_format(const struct nwf_flow *, struct ds *);
-void nwf_flow_set_format(const struct nwf_flow_set *, struct ds *);
 
 /* A port's VLAN mode, as Open vSwitch's Port.vlan_mode (NORMAL's
  * semantics, ovs-vswitchd.conf.db(5)):

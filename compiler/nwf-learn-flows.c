@@ -82,11 +82,11 @@ nwf_flows_for_learning_port(const struct nwf_port *port,
 
         learning_allowed(port, from_vm, servers, n_servers, &allowed);
         SVEC_FOR_EACH (j, m, &allowed) {
-            nwf_flow_set_add_format(flows, table, NWF_PRIO_RULES, cookie,
+            nwf_flows_add_textf(flows, table, NWF_PRIO_RULES, cookie,
                                     accept, "%s,%s", prefix, m);
         }
         /* Above the bridge-wide end of the segment, which accepts. */
-        nwf_flow_set_add(flows, table, NWF_PRIO_RULES - 1, cookie, prefix,
+        nwf_flows_add_text(flows, table, NWF_PRIO_RULES - 1, cookie, prefix,
                          "drop");
         svec_destroy(&allowed);
         free(prefix);

@@ -364,28 +364,23 @@ filter_id(const char *name, void *aux OVS_UNUSED)
     return f ? f->uuid.parts[0] : 0;
 }
 
-/* Parses every flow of 'set' into 'flows', skipping any that does not
- * parse.  Returns NULL, or the first error (which names the flow) for the
- * caller to free. */
+/* Adds every flow of 'set' to 'flows'.  Returns NULL, or the compiler's
+ * error for a flow it could not build, for the caller to free. */
 static char *
 binding_flows_from_set(struct ofctrl_flows *flows,
                        const struct nwf_flow_set *set)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
-    char *error = NULL;
-    for (size_t i = 0; i < set->n; i++) {
-        ds_clear(&s);
-        nwf_flow_format(&set->flows[i], &s);
-        char *e = ofctrl_flows_add(flows, ds_cstr(&s));
-        if (e) {
-            if (!error) {
-                error = xasprintf("%s: %s", ds_cstr(&s), e);
-            }
-            free(e);
-        }
+    if (set->error) {
+        return xstrdup(set->error);
     }
-    ds_destroy(&s);
-    return error;
+    const struct nwf_flow *f;
+    HMAP_FOR_EACH (f, node, &set->flows) {
+        struct match match;
+        minimatch_expand(&f->match, &match);
+        ofctrl_flows_add_parts(flows, f->table, f->priority, &match,
+                               f->cookie, f->ofpacts, f->ofpacts_len);
+    }
+    return NULL;
 }
 
 /* Drop every frame from or to the port: what a port in error gets, so
@@ -398,15 +393,15 @@ binding_port_drop_all(struct binding_port *port)
     struct nwf_flow_set set;
 
     nwf_flow_set_init(&set);
-    nwf_flow_set_add_format(&set, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST,
+    nwf_flows_add_textf(&set, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST,
                             cookie, "drop", "in_port=%"PRIu16, ofport);
-    nwf_flow_set_add_format(&set, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST,
+    nwf_flows_add_textf(&set, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST,
                             cookie, "drop", "%s=%"PRIu16, NWF_REG_OUT,
                             ofport);
     ofctrl_flows_clear(&port->compiled.flows);
     char *error = binding_flows_from_set(&port->compiled.flows, &set);
     ovs_assert(!error);
-    port->compiled.n_flows = set.n;
+    port->compiled.n_flows = nwf_flow_set_count(&set);
     port->compiled.learning = false;
     svec_clear(&port->compiled.learned_ips);
     nwf_flow_set_destroy(&set);
@@ -552,7 +547,7 @@ binding_port_compile(const struct nwf_port *nport, const char *filter,
     }
     if (!error) {
         error = binding_flows_from_set(&out->flows, &set);
-        out->n_flows = set.n;
+        out->n_flows = nwf_flow_set_count(&set);
     }
     nwf_flow_set_destroy(&set);
     nwf_diag_destroy(&diag);

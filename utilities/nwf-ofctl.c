@@ -603,7 +603,6 @@ nwf_ofctl_compile_bridge(struct ovs_cmdl_context *ctx OVS_UNUSED)
     struct nwf_flow_set flows;
     nwf_flow_set_init(&flows);
     nwf_flows_for_bridge(bridge_ports, n_bridge_ports, &flows);
-    nwf_flow_set_sort(&flows);
 
     struct ds out = DS_EMPTY_INITIALIZER;
     nwf_flow_set_format(&flows, &out);

@@ -345,10 +345,11 @@ bench_one_filter(const char *filter, const char *params, const char *label,
     }
 
     size_t by_table[ARRAY_SIZE(port_tables)] = { 0 };
-    for (size_t i = 0; i < flows.n; i++) {
+    const struct nwf_flow *f;
+    HMAP_FOR_EACH (f, node, &flows.flows) {
         size_t t;
         for (t = 0; t < ARRAY_SIZE(port_tables); t++) {
-            if (flows.flows[i].table == port_tables[t].table) {
+            if (f->table == port_tables[t].table) {
                 by_table[t]++;
                 break;
             }
@@ -357,7 +358,7 @@ bench_one_filter(const char *filter, const char *params, const char *label,
     }
 
     printf("| %s | %s | %"PRIuSIZE" | **%"PRIuSIZE"** |", label,
-           params_label, n_insts, flows.n);
+           params_label, n_insts, nwf_flow_set_count(&flows));
     for (size_t t = 0; t < ARRAY_SIZE(port_tables); t++) {
         printf(" %"PRIuSIZE" |", by_table[t]);
     }
@@ -476,7 +477,7 @@ bench_many_ports(struct ds *out)
             if (error) {
                 ovs_fatal(0, "port %d: %s", i, error);
             }
-            n_flows += flows[i].n;
+            n_flows += nwf_flow_set_count(&flows[i]);
         }
         pass_ns[pass] = now_ns() - start;
         pass_resolve_ns[pass] = resolve_ns;
@@ -538,7 +539,7 @@ bench_many_ports(struct ds *out)
     ds_put_format(out, "| peak resident memory (VmHWM) | %.1f MiB |\n",
                   hwm / 1024.0);
     ds_put_format(out, "| bridge-wide flows of the %d-port bridge | "
-                  "%"PRIuSIZE" |\n", n_ports, bridge.n);
+                  "%"PRIuSIZE" |\n", n_ports, nwf_flow_set_count(&bridge));
     ds_put_format(out, "| time to build them (median of %"PRIuSIZE") | "
                   "%.1f ms |\n\n", ARRAY_SIZE(bridge_ns),
                   median(bridge_ns, ARRAY_SIZE(bridge_ns)) / 1e6);
@@ -618,7 +619,7 @@ bench_update(void)
         nwf_flow_set_init(&flows[i]);
         free(compile_port("clean-traffic", &ports[i], &flows[i], NULL,
                           &ignore, &ignore));
-        n_before += flows[i].n;
+        n_before += nwf_flow_set_count(&flows[i]);
     }
 
     for (int run = -n_warmup; run < n_runs; run++) {
@@ -631,7 +632,7 @@ bench_update(void)
             if (error) {
                 ovs_fatal(0, "updated clean-traffic: %s", error);
             }
-            n_after += flows[i].n;
+            n_after += nwf_flow_set_count(&flows[i]);
         }
         if (run >= 0) {
             ns[run] = now_ns() - start;

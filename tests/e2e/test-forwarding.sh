@@ -170,7 +170,7 @@ check "native-untagged flows load" load_bridge "$p1" "$p2" "$p3" \
     "$p7,tag=10,trunks=20,vlan_mode=native-untagged"
 check "the switch holds the native-untagged flows" installed_as_compiled
 check "the native port's untagged input is in VLAN 10" \
-    grep -q "in_port=$p7,vlan_tci=0x0000/0x1000 actions=load:10->" \
+    grep -q "in_port=$p7,vlan_tci=0x0000/0x1000 actions=load:0xa->" \
     "$SW_DIR/bridge.flows"
 
 sniff_start vm7 "vlan"

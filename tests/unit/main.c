@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <CUnit/Basic.h>
 
+#include "nwf-flow-set.h"
 #include "nwf-unit.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
@@ -82,6 +83,49 @@ nwf_unit_check_flow(const char *flow, const char *what)
     CU_ASSERT(usable & OFPUTIL_P_OF13_OXM);
     minimatch_destroy(&fm.match);
     free(CONST_CAST(struct ofpact *, fm.ofpacts));
+}
+
+static void
+put_canonical(struct nwf_flow_set *set, struct ds *out)
+{
+    nwf_flow_set_format(set, out);
+    nwf_flow_set_clear(set);
+}
+
+char *
+nwf_unit_canonical_flows(const char *text)
+{
+    struct ds out = DS_EMPTY_INITIALIZER;
+    struct nwf_flow_set set;
+    nwf_flow_set_init(&set);
+
+    char *copy = xstrdup(text);
+    char *save_ptr = NULL;
+    for (char *line = strtok_r(copy, "\n", &save_ptr); line;
+         line = strtok_r(NULL, "\n", &save_ptr)) {
+        char *error = (!strncmp(line, "table=", 6)
+                       ? nwf_flow_set_add_text(&set, line) : NULL);
+        if (error || strncmp(line, "table=", 6)) {
+            put_canonical(&set, &out);
+            ds_put_format(&out, "%s%s\n", error ? "UNPARSABLE: " : "",
+                          line);
+        }
+        free(error);
+    }
+    put_canonical(&set, &out);
+    nwf_flow_set_destroy(&set);
+    free(copy);
+    return ds_steal_cstr(&out);
+}
+
+const char *
+nwf_unit_find_flow(const char *text, const char *flow)
+{
+    char *want = nwf_unit_canonical_flows(flow);
+    const char *found = (strncmp(want, "UNPARSABLE", 10)
+                         ? strstr(text, want) : NULL);
+    free(want);
+    return found;
 }
 
 static char *

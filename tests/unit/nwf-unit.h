@@ -65,4 +65,17 @@ const char *nwf_unit_reference_dir(void);
  * 'what', if nonnull, names the case in the failure message. */
 void nwf_unit_check_flow(const char *flow, const char *what);
 
+/* Expectations for flow sets are written in ovs-ofctl syntax as a person
+ * writes it ("in_port=3,reg0=0,ip actions=set_field:9->reg3"), while the
+ * compiler's flows print as Open vSwitch prints them.  This returns
+ * 'text' with each line that is a flow ("table=...") parsed and printed
+ * again as nwf_flow_format() does, each run of flow lines sorted as
+ * nwf_flow_set_format() sorts them; other lines ("# bridge-wide") stay as
+ * they are.  A line that does not parse becomes "UNPARSABLE: LINE". */
+char *nwf_unit_canonical_flows(const char *text);
+
+/* Where the flow 'flow' (one flow, as a person writes it) is in 'text'
+ * (flows as nwf_flow_format() prints them, one per line), or NULL. */
+const char *nwf_unit_find_flow(const char *text, const char *flow);
+
 #endif /* nwf-unit.h */

@@ -114,10 +114,10 @@ test_builtin(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(marker);
     /* The port's rule flows come first, with the port in the cookie (no
      * <uuid>, so no filter id); the bridge's after the marker. */
-    const char *rule = strstr(ds_cstr(&a), "cookie=0x10003,in_port=3,"
-                              "reg0=1,dl_src=" MAC);
+    const char *rule = strstr(ds_cstr(&a), "cookie=0x10003,reg0=0x1,"
+                              "in_port=3,dl_src=" MAC);
     CU_ASSERT(rule && rule < marker);
-    CU_ASSERT_PTR_NOT_NULL(strstr(marker, "table=30,priority=65100,"
+    CU_ASSERT_PTR_NOT_NULL(nwf_unit_find_flow(marker, "table=30,priority=65100,"
                                   "cookie=0x0,in_port=3,reg1=3 "
                                   "actions=drop\n"));
     CU_ASSERT_PTR_NULL(strstr(marker, "table=0,priority=65000"));
@@ -146,20 +146,20 @@ test_access_port(void)
     const char *s = ds_cstr(&out);
     const char *marker = strstr(s, "\n# bridge-wide\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(marker);
-    const char *entry = strstr(s, "table=30,priority=65000,cookie=0x3,reg1=3 "
+    const char *entry = nwf_unit_find_flow(s, "table=30,priority=65000,cookie=0x3,reg1=3 "
                                "actions=set_field:5->reg3,set_field:0->reg0,"
                                "set_field:0->reg4,goto_table:31\n");
     CU_ASSERT(entry && entry < marker);
     CU_ASSERT_PTR_NULL(strstr(s, "push_vlan"));
-    CU_ASSERT_PTR_NULL(strstr(s, "reg1=3,reg2=0"));
+    CU_ASSERT_PTR_NULL(strstr(s, "reg1=0x3,reg2=0"));
     /* Its CLASSIFY entry puts it in VLAN_IN's class of access ports of
      * VLAN 10, which has no flow of its own there. */
-    const char *classify = strstr(s, "table=0,priority=65000,cookie=0x3,"
+    const char *classify = nwf_unit_find_flow(s, "table=0,priority=65000,cookie=0x3,"
                                   "in_port=3 actions=set_field:5->reg3,"
                                   "set_field:1->reg0,set_field:0->reg4,"
                                   "set_field:0x100a->reg5,goto_table:10\n");
     CU_ASSERT(classify && classify < marker);
-    CU_ASSERT_PTR_NOT_NULL(strstr(marker, "table=20,priority=65000,"
+    CU_ASSERT_PTR_NOT_NULL(nwf_unit_find_flow(marker, "table=20,priority=65000,"
                                   "cookie=0x0,reg5=0x1000/0xf000,"
                                   "vlan_tci=0x0000/0x1000 actions="
                                   "move:NXM_NX_REG5[0..11]->"
@@ -172,7 +172,7 @@ test_access_port(void)
     CU_ASSERT_EQUAL(compile("no-mac-spoofing", dir, NULL, &out, &diag),
                     NWF_RESOLVE_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "table=30,priority=65000,"
-                                  "cookie=0x3,reg1=3 actions=push_vlan"));
+                                  "cookie=0x3,reg1=0x3 actions=push_vlan"));
     CU_ASSERT_FALSE(nwf_diag_has_errors(&diag));
 
     ds_destroy(&out);
@@ -269,7 +269,7 @@ test_file(void)
     CU_ASSERT_EQUAL(compile(top_path, dir, NULL, &out, &diag),
                     NWF_RESOLVE_OK);
     CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "cookie=0xabcdef0100010003"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "cookie=0x10003,in_port=3"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "cookie=0x10003,ip,reg0=0,in_port=3"));
 
     char *after = read_file(child_path);
     CU_ASSERT_STRING_EQUAL(after, child);

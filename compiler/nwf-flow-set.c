@@ -1,0 +1,360 @@
+/*
+ * Licensed under the Apache License, Version 2.0 (see COPYING).
+ */
+
+#include <config.h>
+
+#include "nwf-flow-set.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "byte-order.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofp-actions.h"
+#include "openvswitch/ofp-flow.h"
+#include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofpbuf.h"
+#include "util.h"
+
+static uint32_t
+flow_hash(uint8_t table, uint16_t priority, const struct minimatch *match)
+{
+    return minimatch_hash(match, ((uint32_t) table << 16) | priority);
+}
+
+struct nwf_flow *
+nwf_flow_set_find(const struct nwf_flow_set *set, uint8_t table,
+                  uint16_t priority, const struct minimatch *match)
+{
+    struct nwf_flow *f;
+    HMAP_FOR_EACH_WITH_HASH (f, node, flow_hash(table, priority, match),
+                             &set->flows) {
+        if (f->table == table && f->priority == priority
+            && minimatch_equal(&f->match, match)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static void
+flow_destroy(struct nwf_flow *f)
+{
+    minimatch_destroy(&f->match);
+    free(f->ofpacts);
+    free(f);
+}
+
+static struct nwf_flow *
+flow_clone(const struct nwf_flow *src)
+{
+    struct nwf_flow *f = xmalloc(sizeof *f);
+    f->table = src->table;
+    f->priority = src->priority;
+    minimatch_clone(&f->match, &src->match);
+    f->cookie = src->cookie;
+    f->ofpacts = xmemdup(src->ofpacts, src->ofpacts_len);
+    f->ofpacts_len = src->ofpacts_len;
+    return f;
+}
+
+/* Whether 'a' and 'b' carry the same cookie and actions.
+ *
+ * Open vSwitch's action parser leaves the padding of some actions
+ * uninitialized (the bytes after a set_field's or load's value and mask),
+ * so the same actions parsed twice may differ byte for byte.  Comparing
+ * only the bytes made every update of parsed flows send them again (at
+ * 1,000 ports, two flow changes of three).  When the bytes differ, the
+ * actions are compared as ovs-ofctl prints them. */
+bool
+nwf_flow_same_content(const struct nwf_flow *a, const struct nwf_flow *b)
+{
+    return (a->cookie == b->cookie
+            && (ofpacts_equal(a->ofpacts, a->ofpacts_len,
+                              b->ofpacts, b->ofpacts_len)
+                || ofpacts_equal_stringwise(a->ofpacts, a->ofpacts_len,
+                                            b->ofpacts, b->ofpacts_len)));
+}
+
+void
+nwf_flow_set_init(struct nwf_flow_set *set)
+{
+    hmap_init(&set->flows);
+    set->error = NULL;
+}
+
+void
+nwf_flow_set_clear(struct nwf_flow_set *set)
+{
+    struct nwf_flow *f;
+    HMAP_FOR_EACH_POP (f, node, &set->flows) {
+        flow_destroy(f);
+    }
+    free(set->error);
+    set->error = NULL;
+}
+
+void
+nwf_flow_set_destroy(struct nwf_flow_set *set)
+{
+    if (set) {
+        nwf_flow_set_clear(set);
+        hmap_destroy(&set->flows);
+    }
+}
+
+void
+nwf_flow_set_swap(struct nwf_flow_set *a, struct nwf_flow_set *b)
+{
+    hmap_swap(&a->flows, &b->flows);
+    char *error = a->error;
+    a->error = b->error;
+    b->error = error;
+}
+
+size_t
+nwf_flow_set_count(const struct nwf_flow_set *set)
+{
+    return hmap_count(&set->flows);
+}
+
+/* Removes and frees the flow of 'set' with the identity of 'key', if there
+ * is one.  Returns true if there was. */
+static bool
+flow_set_remove_key(struct nwf_flow_set *set, const struct nwf_flow *key)
+{
+    struct nwf_flow *old = nwf_flow_set_find(set, key->table, key->priority,
+                                             &key->match);
+    if (old) {
+        hmap_remove(&set->flows, &old->node);
+        flow_destroy(old);
+    }
+    return old != NULL;
+}
+
+/* Inserts 'f', which the set takes over, in place of the flow with its
+ * identity. */
+static void
+flow_set_replace(struct nwf_flow_set *set, struct nwf_flow *f)
+{
+    flow_set_remove_key(set, f);
+    hmap_insert(&set->flows, &f->node,
+                flow_hash(f->table, f->priority, &f->match));
+}
+
+/* Adds to 'set' a flow with copies of 'match' and 'ofpacts', replacing
+ * the flow with the same table, priority and match. */
+void
+nwf_flow_set_add_ofpacts(struct nwf_flow_set *set, uint8_t table,
+                         uint16_t priority, uint64_t cookie,
+                         const struct match *match,
+                         const struct ofpact *ofpacts, size_t ofpacts_len)
+{
+    struct nwf_flow *f = xmalloc(sizeof *f);
+    f->table = table;
+    f->priority = priority;
+    minimatch_init(&f->match, match);
+    f->cookie = cookie;
+    f->ofpacts = xmemdup(ofpacts, ofpacts_len);
+    f->ofpacts_len = ofpacts_len;
+    flow_set_replace(set, f);
+}
+
+void
+nwf_flow_set_add(struct nwf_flow_set *set, uint8_t table, uint16_t priority,
+                 uint64_t cookie, const struct match *match,
+                 const struct ofpbuf *ofpacts)
+{
+    nwf_flow_set_add_ofpacts(set, table, priority, cookie, match,
+                             ofpacts->data, ofpacts->size);
+}
+
+/* Parses 'text', in ovs-ofctl's syntax, into a new flow in '*flowp'.
+ * 'command' is OFPFC_ADD for a whole flow, OFPFC_DELETE_STRICT for one
+ * that only names a table, priority and match.  Returns NULL on success,
+ * otherwise an error message that the caller must free. */
+static char *
+flow_parse(const char *text, int command, struct nwf_flow **flowp)
+{
+    struct ofputil_flow_mod fm;
+    enum ofputil_protocol usable;
+    char *error = parse_ofp_flow_mod_str(&fm, text, NULL, NULL, command,
+                                         &usable);
+    *flowp = NULL;
+    if (error) {
+        return error;
+    }
+    if (!(usable & OFPUTIL_P_OF13_OXM)) {
+        minimatch_destroy(&fm.match);
+        free(fm.ofpacts);
+        return xasprintf("%s: not expressible in OpenFlow 1.3", text);
+    }
+
+    struct nwf_flow *f = xmalloc(sizeof *f);
+    /* A flow without "table=" belongs to table 0. */
+    f->table = fm.table_id == OFPTT_ALL ? 0 : fm.table_id;
+    f->priority = fm.priority;
+    f->match = fm.match;
+    f->cookie = fm.new_cookie == OVS_BE64_MAX ? 0 : ntohll(fm.new_cookie);
+    f->ofpacts = fm.ofpacts;
+    f->ofpacts_len = fm.ofpacts_len;
+    *flowp = f;
+    return NULL;
+}
+
+/* Parses 'flow', in ovs-ofctl's syntax ("table=1,priority=10,ip
+ * actions=drop"), and adds it to 'set', replacing the flow with the same
+ * table, priority and match.  Returns NULL on success, otherwise an error
+ * message that the caller must free. */
+char *
+nwf_flow_set_add_text(struct nwf_flow_set *set, const char *flow)
+{
+    struct nwf_flow *f;
+    char *error = flow_parse(flow, OFPFC_ADD, &f);
+    if (!error) {
+        flow_set_replace(set, f);
+    }
+    return error;
+}
+
+/* Removes the flow with the table, priority and match of 'flow', in
+ * ovs-ofctl's syntax (actions are ignored).  Returns true if there was
+ * one. */
+bool
+nwf_flow_set_remove_text(struct nwf_flow_set *set, const char *flow)
+{
+    struct nwf_flow *key;
+    char *error = flow_parse(flow, OFPFC_DELETE_STRICT, &key);
+    if (error) {
+        free(error);
+        return false;
+    }
+    bool found = flow_set_remove_key(set, key);
+    flow_destroy(key);
+    return found;
+}
+
+/* Moves every flow of 'src' into 'dst', replacing flows of 'dst' with the
+ * same identity. */
+void
+nwf_flow_set_move(struct nwf_flow_set *dst, struct nwf_flow_set *src)
+{
+    struct nwf_flow *f;
+    HMAP_FOR_EACH_POP (f, node, &src->flows) {
+        flow_set_replace(dst, f);
+    }
+}
+
+/* Adds a copy of every flow of 'src' to 'dst', replacing flows of 'dst'
+ * with the same identity. */
+void
+nwf_flow_set_merge(struct nwf_flow_set *dst, const struct nwf_flow_set *src)
+{
+    const struct nwf_flow *f;
+    HMAP_FOR_EACH (f, node, &src->flows) {
+        flow_set_replace(dst, flow_clone(f));
+    }
+}
+
+void
+nwf_flow_set_copy(struct nwf_flow_set *dst, const struct nwf_flow_set *src)
+{
+    nwf_flow_set_clear(dst);
+    nwf_flow_set_merge(dst, src);
+}
+
+void
+nwf_flow_format_match(const struct nwf_flow *flow, struct ds *s)
+{
+    /* OFP_DEFAULT_PRIORITY: the priority is not part of the match. */
+    minimatch_format(&flow->match, NULL, NULL, s, OFP_DEFAULT_PRIORITY);
+}
+
+void
+nwf_flow_format_actions(const struct nwf_flow *flow, struct ds *s)
+{
+    struct ofpact_format_params fp = { .s = s };
+    ofpacts_format(flow->ofpacts, flow->ofpacts_len, &fp);
+}
+
+void
+nwf_flow_format(const struct nwf_flow *flow, struct ds *s)
+{
+    ds_put_format(s, "table=%"PRIu8",priority=%"PRIu16",cookie=0x%"PRIx64,
+                  flow->table, flow->priority, flow->cookie);
+    size_t len = s->length;
+    ds_put_char(s, ',');
+    nwf_flow_format_match(flow, s);
+    if (s->length == len + 1 || !strcmp(&s->string[len + 1], "any")) {
+        ds_truncate(s, len);    /* Every packet: nothing to say. */
+    }
+    ds_put_cstr(s, " actions=");
+    nwf_flow_format_actions(flow, s);
+}
+
+struct sort_entry {
+    const struct nwf_flow *flow;
+    char *text;
+};
+
+static int
+compare_sort_entries(const void *a_, const void *b_)
+{
+    const struct sort_entry *a = a_;
+    const struct sort_entry *b = b_;
+    const struct nwf_flow *fa = a->flow;
+    const struct nwf_flow *fb = b->flow;
+
+    if (fa->table != fb->table) {
+        return fa->table < fb->table ? -1 : 1;
+    }
+    if (fa->priority != fb->priority) {
+        return fa->priority > fb->priority ? -1 : 1;
+    }
+    int cmp = strcmp(a->text, b->text);
+    if (!cmp && fa->cookie != fb->cookie) {
+        cmp = fa->cookie < fb->cookie ? -1 : 1;
+    }
+    return cmp;
+}
+
+const struct nwf_flow **
+nwf_flow_set_sorted(const struct nwf_flow_set *set, size_t *np)
+{
+    size_t n = hmap_count(&set->flows);
+    struct sort_entry *entries = xmalloc(n * sizeof *entries);
+    size_t i = 0;
+
+    const struct nwf_flow *f;
+    HMAP_FOR_EACH (f, node, &set->flows) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        nwf_flow_format_match(f, &s);
+        ds_put_char(&s, ' ');
+        nwf_flow_format_actions(f, &s);
+        entries[i++] = (struct sort_entry) { f, ds_steal_cstr(&s) };
+    }
+    qsort(entries, n, sizeof *entries, compare_sort_entries);
+
+    const struct nwf_flow **flows = xmalloc(n * sizeof *flows);
+    for (i = 0; i < n; i++) {
+        flows[i] = entries[i].flow;
+        free(entries[i].text);
+    }
+    free(entries);
+    *np = n;
+    return flows;
+}
+
+void
+nwf_flow_set_format(const struct nwf_flow_set *set, struct ds *s)
+{
+    size_t n;
+    const struct nwf_flow **flows = nwf_flow_set_sorted(set, &n);
+    for (size_t i = 0; i < n; i++) {
+        nwf_flow_format(flows[i], s);
+        ds_put_char(s, '\n');
+    }
+    free(flows);
+}
