@@ -52,7 +52,10 @@
 #include "bitmap.h"
 #include "flow.h"
 #include "nwf-flows.h"
+#include "nwf-ofpacts.h"
 #include "nwf-pipeline.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofpbuf.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 
@@ -402,11 +405,16 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
     struct ds match = DS_EMPTY_INITIALIZER;
     struct ds actions = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&match, "in_port=%s", port_s.s);
-    nwf_port_put_vlan_in(port, &actions);
-    ds_put_format(&actions, "goto_table:%d", NWF_TABLE_VLAN_IN);
-    add_flow(flows, NWF_TABLE_CLASSIFY, PRIO_ENTRY, ds_cstr(&match),
-             &actions);
+    struct match in_port;
+    match_init_catchall(&in_port);
+    match_set_in_port(&in_port, port->ofport);
+    uint64_t stub[64 / 8];
+    struct ofpbuf entry = OFPBUF_STUB_INITIALIZER(stub);
+    nwf_port_put_vlan_in(port, &entry);
+    nwf_put_goto_table(&entry, NWF_TABLE_VLAN_IN);
+    nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, PRIO_ENTRY, COOKIE, &in_port,
+                     &entry);
+    ofpbuf_uninit(&entry);
 
     /* Untagged output: an access port's VLAN, a native-untagged port's
      * native VLAN, or a trunk's VLAN 0 (above the tagged entries, which

@@ -15,6 +15,7 @@
 #include "nwf-diag.h"
 #include "nwf-filter.h"
 #include "nwf-match.h"
+#include "nwf-ofpacts.h"
 #include "nwf-pipeline.h"
 #include "nwf-proto.h"
 #include "nwf-resolve.h"
@@ -24,6 +25,7 @@
 #include "openvswitch/ofp-parse.h"
 #include "openvswitch/ofp-port.h"
 #include "openvswitch/ofp-protocol.h"
+#include "openvswitch/ofpbuf.h"
 #include "sset.h"
 #include "svec.h"
 #include "util.h"
@@ -260,18 +262,21 @@ rule_table_port_match(const struct rule_table *t,
             : xasprintf(NWF_REG_OUT"=%"PRIu16, ofp_to_u16(port->ofport)));
 }
 
-/* For nwf_flows_for_learning_port(): 'port''s Ethernet rule table in the
- * direction 'from_vm', the match that selects the port's flows there, in
- * '*port_match', and the actions that accept, in '*accept' (both to be
- * freed by the caller). */
+/* For nwf_flows_for_learning_port(): see nwf-flows.h. */
 uint8_t
 nwf_flows_eth_table(const struct nwf_port *port, bool from_vm,
-                    char **port_match, char **accept)
+                    struct match *port_match, struct ofpbuf *accept)
 {
     const struct rule_table *t = &rule_tables[from_vm ? RT_ETH_OUT
                                                       : RT_ETH_IN];
-    *port_match = rule_table_port_match(t, port);
-    *accept = rule_table_accept(t, nwf_ofport_name(port).s);
+    match_init_catchall(port_match);
+    if (from_vm) {
+        match_set_in_port(port_match, port->ofport);
+        nwf_put_goto_table(accept, t->next);
+    } else {
+        nwf_match_set_reg(port_match, NWF_MFF_OUT, ofp_to_u16(port->ofport));
+        nwf_put_output(accept, port->ofport);
+    }
     return t->table;
 }
 
@@ -991,33 +996,54 @@ emit_chain(struct port_ctx *ctx, struct chain *c)
 
 /* ---- Ports. ---- */
 
-/* Learning copies: the matches of the frames from and to a port that its
- * learn_punt sends to the controller, and the action that sends them. */
-#define LEARN_PUNT_ACTION "controller(userdata=%02x,meter_id=%"PRIu32"),"
-
-static void
-learn_punt_matches(const struct nwf_port *port, struct svec *from_vm,
-                   struct svec *to_vm)
+/* Sets 'm' to DHCP packets from a client (UDP 68 to 67) or, with
+ * 'server', from a server (UDP 67 to 68). */
+void
+nwf_match_set_dhcp(struct match *m, bool server)
 {
-    char mac[ETH_ADDR_STRLEN + 1];
-    snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(port->mac));
+    match_set_dl_type(m, htons(ETH_TYPE_IP));
+    match_set_nw_proto(m, IPPROTO_UDP);
+    match_set_tp_src(m, htons(server ? 67 : 68));
+    match_set_tp_dst(m, htons(server ? 68 : 67));
+}
 
+/* Learning copies: the matches, each on top of 'base', of the frames from
+ * a port (in 'from_vm', returning how many) and to it (in 'to_vm',
+ * '*n_to_vm' of them) that its learn_punt sends to the controller. */
+static size_t
+learn_punt_matches(const struct nwf_port *port, const struct match *base,
+                   struct match from_vm[2], struct match to_vm[2],
+                   size_t *n_to_vm)
+{
+    size_t n = 0;
+
+    *n_to_vm = 0;
     switch (port->learn_punt) {
     case NWF_LEARN_PUNT_NONE:
-        return;
+        return 0;
     case NWF_LEARN_PUNT_ANY:
-        svec_add_nocopy(from_vm, xasprintf("dl_src=%s,ip", mac));
-        svec_add_nocopy(from_vm, xasprintf("dl_src=%s,arp", mac));
+        for (int i = 0; i < 2; i++) {
+            from_vm[n] = *base;
+            match_set_dl_src(&from_vm[n], port->mac);
+            match_set_dl_type(&from_vm[n++],
+                              htons(i ? ETH_TYPE_ARP : ETH_TYPE_IP));
+        }
         break;
     case NWF_LEARN_PUNT_DHCP:
-        svec_add_nocopy(from_vm, xasprintf("dl_src=%s,"NWF_DHCP_CLIENT_MATCH,
-                                           mac));
+        from_vm[n] = *base;
+        match_set_dl_src(&from_vm[n], port->mac);
+        nwf_match_set_dhcp(&from_vm[n++], false);
         break;
     }
     /* Not to other MACs: a frame flooded to every port (its destination
      * not learned yet) is copied for its own port only. */
-    svec_add_nocopy(to_vm, xasprintf("dl_dst=%s,"NWF_DHCP_SERVER_MATCH, mac));
-    svec_add(to_vm, "dl_dst=ff:ff:ff:ff:ff:ff,"NWF_DHCP_SERVER_MATCH);
+    for (int i = 0; i < 2; i++) {
+        to_vm[i] = *base;
+        match_set_dl_dst(&to_vm[i], i ? eth_addr_broadcast : port->mac);
+        nwf_match_set_dhcp(&to_vm[i], true);
+    }
+    *n_to_vm = 2;
+    return n;
 }
 
 struct nwf_ofport_name
@@ -1028,17 +1054,33 @@ nwf_ofport_name(const struct nwf_port *port)
     return name;
 }
 
-/* Appends to 'actions' the action of a CLASSIFY entry that loads 'port''s
- * class of VLAN input (nwf_port_vlan_in_class()) into NWF_REG_IN_VLAN,
- * with a comma after it, if the port has one. */
+/* Appends to 'ofpacts' the action of a CLASSIFY entry that loads 'port''s
+ * class of VLAN input (nwf_port_vlan_in_class()) into NWF_MFF_IN_VLAN, if
+ * the port has one. */
 void
-nwf_port_put_vlan_in(const struct nwf_port *port, struct ds *actions)
+nwf_port_put_vlan_in(const struct nwf_port *port, struct ofpbuf *ofpacts)
 {
     uint32_t vlan_in = nwf_port_vlan_in_class(port);
     if (vlan_in) {
-        ds_put_format(actions, "set_field:0x%"PRIx32"->"NWF_REG_IN_VLAN",",
-                      vlan_in);
+        nwf_put_set_reg(ofpacts, NWF_MFF_IN_VLAN, vlan_in);
     }
+}
+
+/* Adds flows for 'matches' that send a learning copy to the controller
+ * (meter 'meter_id') and go on with 'actions'. */
+static void
+add_punt_flows(struct nwf_flow_set *flows, uint8_t table, uint16_t priority,
+               uint64_t cookie, const struct match *matches, size_t n,
+               uint32_t meter_id, const struct ofpbuf *actions)
+{
+    uint64_t stub[1024 / 8];
+    struct ofpbuf punt = OFPBUF_STUB_INITIALIZER(stub);
+    nwf_put_controller(&punt, NWF_PUNT_LEARN, meter_id);
+    ofpbuf_put(&punt, actions->data, actions->size);
+    for (size_t i = 0; i < n; i++) {
+        nwf_flow_set_add(flows, table, priority, cookie, &matches[i], &punt);
+    }
+    ofpbuf_uninit(&punt);
 }
 
 /* The port's entries in CLASSIFY (frames from it) and OUTPUT (frames to
@@ -1054,82 +1096,65 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
 {
     uint16_t ofport = ofp_to_u16(port->ofport);
     uint64_t cookie = NWF_COOKIE_PORT(ofport);
-    struct svec punt_from = SVEC_EMPTY_INITIALIZER;
-    struct svec punt_to = SVEC_EMPTY_INITIALIZER;
-    const char *m;
-    size_t i;
+    struct match punt_from[2], punt_to[2];
+    size_t n_from, n_to;
 
-    learn_punt_matches(port, &punt_from, &punt_to);
-
-    /* NWF_REG_IN_VLAN is for VLAN_IN, after the rules. */
-    char *in_port = xasprintf("in_port=%s", nwf_ofport_name(port).s);
-    struct ds classify = DS_EMPTY_INITIALIZER;
-    ds_put_format(&classify, "set_field:%"PRIu16"->"NWF_REG_ZONE","
-                  "set_field:%d->"NWF_REG_SEG","
-                  "set_field:%d->"NWF_REG_IP_SEG",", port->zone,
-                  segs->eth_out, segs->ip_out);
+    /* NWF_MFF_IN_VLAN is for VLAN_IN, after the rules. */
+    struct match in_port;
+    match_init_catchall(&in_port);
+    match_set_in_port(&in_port, port->ofport);
+    uint64_t classify_stub[256 / 8];
+    struct ofpbuf classify = OFPBUF_STUB_INITIALIZER(classify_stub);
+    nwf_put_set_reg(&classify, NWF_MFF_ZONE, port->zone);
+    nwf_put_set_reg(&classify, NWF_MFF_SEG, segs->eth_out);
+    nwf_put_set_reg(&classify, NWF_MFF_IP_SEG, segs->ip_out);
     nwf_port_put_vlan_in(port, &classify);
-    ds_put_format(&classify, "goto_table:%d", NWF_TABLE_ETH_OUT);
-    nwf_flows_add_text(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
-                     in_port, ds_cstr(&classify));
-    char *punt = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
-                           NWF_METER_LEARN(ofport, false),
-                           ds_cstr(&classify));
-    SVEC_FOR_EACH (i, m, &punt_from) {
-        nwf_flows_add_textf(flows, NWF_TABLE_CLASSIFY,
-                                NWF_PRIO_PORT_FIRST + 2, cookie, punt,
-                                "%s,%s", in_port, m);
-    }
-    free(punt);
-    ds_destroy(&classify);
-    free(in_port);
+    nwf_put_goto_table(&classify, NWF_TABLE_ETH_OUT);
+    nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
+                     &in_port, &classify);
+    n_from = learn_punt_matches(port, &in_port, punt_from, punt_to, &n_to);
+    add_punt_flows(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST + 2,
+                   cookie, punt_from, n_from,
+                   NWF_METER_LEARN(ofport, false), &classify);
+    ofpbuf_uninit(&classify);
 
-    /* NWF_REG_IP_SEG and NWF_REG_SEG still hold the sender's. */
-    char *enter = xasprintf("set_field:%"PRIu16"->"NWF_REG_ZONE","
-                            "set_field:%d->"NWF_REG_SEG","
-                            "set_field:%d->"NWF_REG_IP_SEG",goto_table:%d",
-                            port->zone, segs->eth_in, segs->ip_in,
-                            NWF_TABLE_IP_IN_CT);
-    char *to_port = xasprintf(NWF_REG_OUT"=%"PRIu16, ofport);
-    char *untagged = NULL;
-    char *tagged = NULL;
+    /* NWF_MFF_IP_SEG and NWF_MFF_SEG still hold the sender's. */
+    uint64_t enter_stub[256 / 8];
+    struct ofpbuf enter = OFPBUF_STUB_INITIALIZER(enter_stub);
+    nwf_put_set_reg(&enter, NWF_MFF_ZONE, port->zone);
+    nwf_put_set_reg(&enter, NWF_MFF_SEG, segs->eth_in);
+    nwf_put_set_reg(&enter, NWF_MFF_IP_SEG, segs->ip_in);
+    nwf_put_goto_table(&enter, NWF_TABLE_IP_IN_CT);
+
+    struct match to_port;
+    match_init_catchall(&to_port);
+    nwf_match_set_reg(&to_port, NWF_MFF_OUT, ofport);
+
+    /* A trunk or native port: VLAN 0 (a native-untagged port's native
+     * VLAN) leaves untagged, the others with their tag, and the rules see
+     * the frame as the VM will. */
+    uint64_t tagged_stub[256 / 8];
+    struct ofpbuf tagged = OFPBUF_STUB_INITIALIZER(tagged_stub);
     if (!nwf_port_is_access(port)) {
-        /* A trunk or native port: VLAN 0 (a native-untagged port's native
-         * VLAN) leaves untagged, the others with their tag, and the rules
-         * see the frame as the VM will. */
-        untagged = xasprintf("%s,"NWF_REG_VLAN"=%d", to_port,
-                             nwf_port_untagged_out_vlan(port));
-        tagged = xasprintf("push_vlan:0x8100,"
-                           "move:"NWF_REG_VLAN_FIELD
-                           "->NXM_OF_VLAN_TCI[0..11],%s", enter);
-        nwf_flows_add_text(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 1,
-                         cookie, untagged, enter);
+        struct match untagged = to_port;
+        nwf_match_set_reg(&untagged, NWF_MFF_VLAN,
+                          nwf_port_untagged_out_vlan(port));
+        nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 1,
+                         cookie, &untagged, &enter);
+        learn_punt_matches(port, &untagged, punt_from, punt_to, &n_to);
+        add_punt_flows(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 3,
+                       cookie, punt_to, n_to, NWF_METER_LEARN(ofport, true),
+                       &enter);
+        nwf_put_push_vlan_from_reg(&tagged);
     }
-    nwf_flows_add_text(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST, cookie,
-                     to_port, tagged ? tagged : enter);
-    uint32_t meter_to_vm = NWF_METER_LEARN(ofport, true);
-    char *punt_untagged = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
-                                    meter_to_vm, enter);
-    char *punt_tagged = xasprintf(LEARN_PUNT_ACTION"%s", NWF_PUNT_LEARN,
-                                  meter_to_vm, tagged ? tagged : enter);
-    SVEC_FOR_EACH (i, m, &punt_to) {
-        if (untagged) {
-            nwf_flows_add_textf(flows, NWF_TABLE_OUTPUT,
-                                    NWF_PRIO_PORT_FIRST + 3, cookie,
-                                    punt_untagged, "%s,%s", untagged, m);
-        }
-        nwf_flows_add_textf(flows, NWF_TABLE_OUTPUT,
-                                NWF_PRIO_PORT_FIRST + 2, cookie, punt_tagged,
-                                "%s,%s", to_port, m);
-    }
-    free(punt_untagged);
-    free(punt_tagged);
-    free(untagged);
-    free(tagged);
-    free(to_port);
-    free(enter);
-    svec_destroy(&punt_from);
-    svec_destroy(&punt_to);
+    ofpbuf_put(&tagged, enter.data, enter.size);
+    nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST, cookie,
+                     &to_port, &tagged);
+    learn_punt_matches(port, &to_port, punt_from, punt_to, &n_to);
+    add_punt_flows(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 2, cookie,
+                   punt_to, n_to, NWF_METER_LEARN(ofport, true), &tagged);
+    ofpbuf_uninit(&tagged);
+    ofpbuf_uninit(&enter);
 }
 
 /* The flows of one bound port: see nwf-flows.h. */

@@ -19,6 +19,8 @@
 #include "packets.h"
 
 struct ds;
+struct match;
+struct ofpbuf;
 struct nwf_diag;
 struct nwf_resolved;
 
@@ -74,9 +76,9 @@ enum nwf_learn_punt {
                                  * server replies to it ("dhcp" mode). */
 };
 
-/* DHCP packets from a client and from a server, as matches. */
-#define NWF_DHCP_CLIENT_MATCH "udp,tp_src=68,tp_dst=67"
-#define NWF_DHCP_SERVER_MATCH "udp,tp_src=67,tp_dst=68"
+/* DHCP packets from a client (UDP 68 to 67) or, with 'server', from a
+ * server (UDP 67 to 68), added to 'match'. */
+void nwf_match_set_dhcp(struct match *, bool server);
 
 /* A port of a managed bridge, as the compiler needs to know it. */
 struct nwf_port {
@@ -136,7 +138,7 @@ nwf_port_vlan_in_class(const struct nwf_port *port)
             : nwf_port_is_full_trunk(port) ? NWF_VLAN_IN_TRUNK : 0);
 }
 
-void nwf_port_put_vlan_in(const struct nwf_port *, struct ds *actions);
+void nwf_port_put_vlan_in(const struct nwf_port *, struct ofpbuf *ofpacts);
 
 /* 'port''s OpenFlow port as in_port= and output: name it: its number, or
  * "LOCAL" for the bridge's own interface (ovs-vswitchd warns about 65534).
@@ -214,10 +216,12 @@ void nwf_flows_add_port_entries(const struct nwf_port *,
                                 struct nwf_flow_set *);
 
 /* 'port''s Ethernet rule table in the direction 'from_vm' (ETH_OUT or
- * ETH_IN), with the match that selects the port's flows there and the
- * actions that accept (for the learning flows, which fill it). */
+ * ETH_IN), with the match that selects the port's flows there (set in
+ * 'port_match') and the actions that accept (appended to 'accept'), for
+ * the learning flows, which fill it. */
 uint8_t nwf_flows_eth_table(const struct nwf_port *, bool from_vm,
-                            char **port_match, char **accept);
+                            struct match *port_match,
+                            struct ofpbuf *accept);
 
 /* The bridge-wide flows: table defaults, VLAN input and output, MAC
  * learning, flood lists, and the CLASSIFY and OUTPUT entries of unbound

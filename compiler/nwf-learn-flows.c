@@ -12,47 +12,49 @@
 #include <inttypes.h>
 
 #include "flow.h"
+#include "nwf-ofpacts.h"
 #include "nwf-pipeline.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofpbuf.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "svec.h"
 #include "util.h"
 
 /* What a learning port may send (from_vm) or receive, as matches on top
- * of the port's own match. */
+ * of 'base', the port's own match, into 'allowed'. */
 static void
 learning_allowed(const struct nwf_port *port, bool from_vm,
                  const ovs_be32 *servers, size_t n_servers,
-                 struct svec *allowed)
+                 const struct match *base, struct match **allowed,
+                 size_t *n_allowed)
 {
-    char mac[ETH_ADDR_STRLEN + 1];
-    snprintf(mac, sizeof mac, ETH_ADDR_FMT, ETH_ADDR_ARGS(port->mac));
-    const char *mac_field = from_vm ? "dl_src" : "dl_dst";
-
     /* To the VM: its own MAC or broadcast (a DHCP server may answer a
      * client that cannot take unicast yet by broadcast). */
-    const char *dsts[2] = { mac, "ff:ff:ff:ff:ff:ff" };
+    const struct eth_addr dsts[2] = { port->mac, eth_addr_broadcast };
     size_t n_dsts = from_vm ? 1 : 2;
+    size_t n_each = (port->learn_punt != NWF_LEARN_PUNT_DHCP ? 2
+                     : from_vm || !n_servers ? 1 : n_servers);
 
+    *allowed = xmalloc(n_dsts * n_each * sizeof **allowed);
+    *n_allowed = 0;
     for (size_t i = 0; i < n_dsts; i++) {
-        if (port->learn_punt == NWF_LEARN_PUNT_DHCP) {
-            const char *dhcp = (from_vm ? NWF_DHCP_CLIENT_MATCH
-                                : NWF_DHCP_SERVER_MATCH);
-            if (from_vm || !n_servers) {
-                svec_add_nocopy(allowed, xasprintf("%s=%s,%s", mac_field,
-                                                   dsts[i], dhcp));
+        for (size_t j = 0; j < n_each; j++) {
+            struct match *m = &(*allowed)[(*n_allowed)++];
+            *m = *base;
+            if (from_vm) {
+                match_set_dl_src(m, dsts[i]);
+            } else {
+                match_set_dl_dst(m, dsts[i]);
             }
-            for (size_t j = 0; !from_vm && j < n_servers; j++) {
-                svec_add_nocopy(allowed,
-                                xasprintf("%s=%s,%s,nw_src="IP_FMT,
-                                          mac_field, dsts[i], dhcp,
-                                          IP_ARGS(servers[j])));
+            if (port->learn_punt != NWF_LEARN_PUNT_DHCP) {
+                match_set_dl_type(m, htons(j ? ETH_TYPE_ARP : ETH_TYPE_IP));
+                continue;
             }
-        } else {
-            svec_add_nocopy(allowed, xasprintf("%s=%s,ip", mac_field,
-                                               dsts[i]));
-            svec_add_nocopy(allowed, xasprintf("%s=%s,arp", mac_field,
-                                               dsts[i]));
+            nwf_match_set_dhcp(m, !from_vm);
+            if (!from_vm && n_servers) {
+                match_set_nw_src(m, servers[j]);
+            }
         }
     }
 }
@@ -71,26 +73,29 @@ nwf_flows_for_learning_port(const struct nwf_port *port,
     /* The Ethernet tables decide, in one segment, 0: what they let
      * through also passes the IP tables, whose bridge-wide end of segment
      * 0 accepts everything. */
+    uint64_t drop_stub[8];
+    struct ofpbuf drop = OFPBUF_STUB_INITIALIZER(drop_stub);
     for (int from_vm = 1; from_vm >= 0; from_vm--) {
-        char *port_match, *accept;
-        uint8_t table = nwf_flows_eth_table(port, from_vm, &port_match,
+        struct match prefix;
+        uint64_t accept_stub[64 / 8];
+        struct ofpbuf accept = OFPBUF_STUB_INITIALIZER(accept_stub);
+        uint8_t table = nwf_flows_eth_table(port, from_vm, &prefix,
                                             &accept);
-        char *prefix = xasprintf("%s,"NWF_REG_SEG"=0", port_match);
-        struct svec allowed = SVEC_EMPTY_INITIALIZER;
-        const char *m;
-        size_t j;
+        nwf_match_set_reg(&prefix, NWF_MFF_SEG, 0);
 
-        learning_allowed(port, from_vm, servers, n_servers, &allowed);
-        SVEC_FOR_EACH (j, m, &allowed) {
-            nwf_flows_add_textf(flows, table, NWF_PRIO_RULES, cookie,
-                                    accept, "%s,%s", prefix, m);
+        struct match *allowed;
+        size_t n_allowed;
+        learning_allowed(port, from_vm, servers, n_servers, &prefix,
+                         &allowed, &n_allowed);
+        for (size_t i = 0; i < n_allowed; i++) {
+            nwf_flow_set_add(flows, table, NWF_PRIO_RULES, cookie,
+                             &allowed[i], &accept);
         }
         /* Above the bridge-wide end of the segment, which accepts. */
-        nwf_flows_add_text(flows, table, NWF_PRIO_RULES - 1, cookie, prefix,
-                         "drop");
-        svec_destroy(&allowed);
-        free(prefix);
-        free(port_match);
-        free(accept);
+        nwf_flow_set_add(flows, table, NWF_PRIO_RULES - 1, cookie, &prefix,
+                         &drop);
+        free(allowed);
+        ofpbuf_uninit(&accept);
     }
+    ofpbuf_uninit(&drop);
 }

@@ -37,6 +37,7 @@
  * and its VLAN is in NWF_REG_VLAN. */
 
 #include <stdint.h>
+#include "openvswitch/meta-flow.h"
 
 /* Tables. */
 enum nwf_table {
@@ -75,6 +76,19 @@ enum nwf_table {
 #define NWF_REG_OUT_FIELD "NXM_NX_REG1[0..15]"
 #define NWF_REG_VLAN_FIELD "NXM_NX_REG2[0..11]"
 #define NWF_REG_IN_VLAN_FIELD "NXM_NX_REG5[0..11]"
+
+/* The same registers as Open vSwitch's field ids (enum mf_field_id), for
+ * flows built typed (nwf-ofpacts.h) and for packet-ins
+ * (controller/pinctrl.c).  The names above are for the flows still built
+ * as text and must stay in step. */
+#define NWF_MFF_SEG MFF_REG0
+#define NWF_MFF_OUT MFF_REG1
+#define NWF_MFF_VLAN MFF_REG2
+#define NWF_MFF_ZONE MFF_REG3
+#define NWF_MFF_IP_SEG MFF_REG4
+#define NWF_MFF_IN_VLAN MFF_REG5
+/* A register's index in struct flow's regs[]. */
+#define NWF_REG_INDEX(MFF) ((MFF) - MFF_REG0)
 
 /* Classes of VLAN input in NWF_REG_IN_VLAN: VLAN_IN has one set of flows
  * per class instead of one per port (compiler/nwf-bridge-flows.c). */

@@ -517,26 +517,9 @@ ofctrl_set_packet_in_cb(struct ofctrl *ofctrl, ofctrl_packet_in_cb *cb)
  * syntax), as if it came from the controller. */
 void
 ofctrl_send_packet_out(struct ofctrl *ofctrl, const void *packet,
-                       size_t size, const char *actions)
+                       size_t size, const struct ofpbuf *ofpacts)
 {
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
-    uint64_t stub[1024 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    enum ofputil_protocol usable;
-    struct ofpact_parse_params pp = {
-        .ofpacts = &ofpacts,
-        .usable_protocols = &usable,
-    };
-
     if (!rconn_is_connected(ofctrl->rconn)) {
-        return;
-    }
-    char *error = ofpacts_parse_actions(actions, &pp);
-    if (error) {
-        VLOG_WARN_RL(&rl, "%s: bad packet-out actions: %s",
-                     ofctrl->bridge, error);
-        free(error);
-        ofpbuf_uninit(&ofpacts);
         return;
     }
 
@@ -544,15 +527,14 @@ ofctrl_send_packet_out(struct ofctrl *ofctrl, const void *packet,
         .packet = packet,
         .packet_len = size,
         .buffer_id = UINT32_MAX,
-        .ofpacts = ofpacts.data,
-        .ofpacts_len = ofpacts.size,
+        .ofpacts = ofpacts->data,
+        .ofpacts_len = ofpacts->size,
     };
     match_init_catchall(&po.flow_metadata);
     match_set_in_port(&po.flow_metadata, OFPP_CONTROLLER);
     enum ofputil_protocol protocol
         = ofputil_protocol_from_ofp_version(ofctrl_version(ofctrl));
     ofctrl_send(ofctrl, ofputil_encode_packet_out(&po, protocol));
-    ofpbuf_uninit(&ofpacts);
 }
 
 /* One flow change of a batch. */

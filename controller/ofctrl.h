@@ -83,6 +83,6 @@ void ofctrl_request_flow_stats(struct ofctrl *, uint64_t cookie,
                                uint64_t cookie_mask, ofctrl_stats_cb *,
                                void *aux);
 void ofctrl_send_packet_out(struct ofctrl *, const void *packet, size_t size,
-                            const char *actions);
+                            const struct ofpbuf *ofpacts);
 
 #endif /* ofctrl.h */

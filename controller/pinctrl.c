@@ -9,6 +9,7 @@
 #include "csum.h"
 #include "dp-packet.h"
 #include "flow.h"
+#include "nwf-ofpacts.h"
 #include "nwf-pipeline.h"
 #include "ofctrl.h"
 #include "openvswitch/dynamic-string.h"
@@ -153,15 +154,16 @@ send_reject(struct ofctrl *ofctrl, const struct ofputil_packet_in *pin,
             const struct dp_packet *reply)
 {
     const struct flow *md = &pin->flow_metadata.flow;
-    char *actions = xasprintf("set_field:%"PRIu32"->%s,"
-                              "set_field:%"PRIu32"->%s,"
-                              "set_field:0->%s,resubmit(,%d)",
-                              ofp_to_u16(md->in_port.ofp_port), NWF_REG_OUT,
-                              md->regs[2], NWF_REG_VLAN, NWF_REG_SEG,
-                              NWF_TABLE_OUTPUT);
+    uint64_t stub[256 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+    nwf_put_set_reg(&ofpacts, NWF_MFF_OUT, ofp_to_u16(md->in_port.ofp_port));
+    nwf_put_set_reg(&ofpacts, NWF_MFF_VLAN,
+                    md->regs[NWF_REG_INDEX(NWF_MFF_VLAN)]);
+    nwf_put_set_reg(&ofpacts, NWF_MFF_SEG, 0);
+    nwf_put_resubmit(&ofpacts, NWF_TABLE_OUTPUT);
     ofctrl_send_packet_out(ofctrl, dp_packet_data(reply),
-                           dp_packet_size(reply), actions);
-    free(actions);
+                           dp_packet_size(reply), &ofpacts);
+    ofpbuf_uninit(&ofpacts);
 }
 
 static pinctrl_port_packet_cb *port_packet_cb;
@@ -197,7 +199,7 @@ pinctrl_handle_packet_in(struct ofctrl *ofctrl, const struct ofp_header *oh)
          * the port; all others come from their in_port. */
         bool from_vm = pin.table_id != NWF_TABLE_OUTPUT;
         uint16_t ofport = (from_vm ? ofp_to_u16(md->in_port.ofp_port)
-                           : md->regs[1]);
+                           : md->regs[NWF_REG_INDEX(NWF_MFF_OUT)]);
         port_packet_cb(ofctrl, ofport, from_vm, reason, pin.packet,
                        pin.packet_len);
     }
