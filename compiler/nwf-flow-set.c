@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "byte-order.h"
+#include "nwf-ofpacts.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
@@ -152,10 +153,13 @@ nwf_flow_set_add_ofpacts(struct nwf_flow_set *set, uint8_t table,
                          const struct match *match,
                          const struct ofpact *ofpacts, size_t ofpacts_len)
 {
+    struct match m = *match;
+    nwf_match_add_ethernet_prereq(&m);
+
     struct nwf_flow *f = xmalloc(sizeof *f);
     f->table = table;
     f->priority = priority;
-    minimatch_init(&f->match, match);
+    minimatch_init(&f->match, &m);
     f->cookie = cookie;
     f->ofpacts = xmemdup(ofpacts, ofpacts_len);
     f->ofpacts_len = ofpacts_len;

@@ -27,7 +27,6 @@
 #include "openvswitch/ofp-protocol.h"
 #include "openvswitch/ofpbuf.h"
 #include "sset.h"
-#include "svec.h"
 #include "util.h"
 
 /* How a port's rules become flows (docs/pipeline.md has the prose):
@@ -74,32 +73,7 @@ nwf_flows_add_textf(struct nwf_flow_set *set, uint8_t table,
     free(match);
 }
 
-/* ---- Matches as text. ---- */
-
-/* Returns "A,B", or just one of them if the other is empty. */
-static char *
-join_matches(const char *a, const char *b)
-{
-    return (!*a ? xstrdup(b)
-            : !*b ? xstrdup(a)
-            : xasprintf("%s,%s", a, b));
-}
-
-static bool
-parse_match(const char *s, struct match *match)
-{
-    struct ofputil_flow_mod fm;
-    enum ofputil_protocol usable;
-    char *error = parse_ofp_str(&fm, OFPFC_DELETE, s, NULL, NULL, &usable);
-
-    if (error) {
-        free(error);
-        return false;
-    }
-    minimatch_expand(&fm.match, match);
-    minimatch_destroy(&fm.match);
-    return true;
-}
+/* ---- Matches. ---- */
 
 /* Sets 'both' to the packets that match both 'a' and 'b'.  Returns false
  * if there are none. */
@@ -122,67 +96,6 @@ intersect(const struct match *a, const struct match *b, struct match *both)
     return true;
 }
 
-/* Returns a match for the packets that match both 'a', a jump condition,
- * and 'b', a rule's match (ovs-ofctl syntax), or NULL if there are none.
- *
- * Normally that is 'b' with the tokens of 'a' that 'b' does not imply
- * after its protocol keyword ("arp,vlan_tci=0x0000/0x1000,arp_spa=..."
- * from "arp,vlan_tci=0x0000/0x1000" and "arp,arp_spa=...").  But
- * ovs-ofctl reads a field given twice as its last value, so when both
- * constrain one field differently ("dl_dst=01:80:c2:00:00:00" and
- * "dl_dst=01:00:00:00:00:00/ff:00:00:00:00:00") the result is the
- * conjunction in Open vSwitch's own format, and NULL when the two cannot
- * both hold (an "arp" rule in an "ipv4" sub-chain). */
-static char *
-match_and(const char *a, const char *b)
-{
-    struct match ma, mb;
-
-    if (!*a || !*b || !parse_match(a, &ma) || !parse_match(b, &mb)) {
-        /* An unparsable match is not for us to judge: whoever installs the
-         * flow reports it. */
-        return join_matches(a, b);
-    }
-
-    struct match both;
-    if (!intersect(&ma, &mb, &both)) {
-        return NULL;
-    }
-
-    /* 'b''s protocol keyword, then what 'a' adds, then the rest of 'b'. */
-    struct ds joined = DS_EMPTY_INITIALIZER;
-    const struct ofp_protocol *p;
-    size_t proto_len = strcspn(b, ",");
-    char *proto = xmemdup0(b, proto_len);
-    if (ofp_parse_protocol(proto, &p)) {
-        ds_put_cstr(&joined, proto);
-        b += proto_len + (b[proto_len] == ',');
-    }
-    free(proto);
-
-    char *copy = xstrdup(a);
-    char *token, *save_ptr = NULL;
-    for (token = strtok_r(copy, ",", &save_ptr); token;
-         token = strtok_r(NULL, ",", &save_ptr)) {
-        struct match mt, mbt;
-        if (!parse_match(token, &mt) || !intersect(&mb, &mt, &mbt)
-            || !match_equal(&mbt, &mb)) {
-            ds_put_format(&joined, "%s%s", joined.length ? "," : "", token);
-        }
-    }
-    free(copy);
-    if (*b) {
-        ds_put_format(&joined, "%s%s", joined.length ? "," : "", b);
-    }
-
-    struct match mj;
-    if (parse_match(ds_cstr(&joined), &mj) && match_equal(&mj, &both)) {
-        return ds_steal_cstr(&joined);
-    }
-    ds_destroy(&joined);
-    return match_to_string(&both, NULL, OFP_DEFAULT_PRIORITY);
-}
-
 /* ---- Building one table of one port. ---- */
 
 enum verdict {
@@ -197,8 +110,8 @@ struct step {
     const struct nwf_rule_inst *inst;   /* NULL for a fall-through. */
     size_t chain;               /* Index in 'chains', or SIZE_MAX. */
     enum verdict verdict;
-    struct svec conds;          /* One flow each; "" matches all. */
-    struct svec excls;          /* Exclusion flows: on to the next
+    struct nwf_match_list conds;    /* One flow each. */
+    struct nwf_match_list excls;    /* Exclusion flows: on to the next
                                  * segment, above 'conds'. */
     int seg;                    /* Segment, set by cut_segments(). */
 };
@@ -208,7 +121,7 @@ struct subchain {
     const char *name;
     int priority;               /* Chain priority: where its jump goes. */
     size_t first;               /* Its first instance, to order ties. */
-    const char *cond;           /* The jump's condition. */
+    struct match cond;          /* The jump's condition. */
     bool has_return;            /* Some rule of it returns. */
     int return_seg;             /* Segment after its fall-through. */
 };
@@ -218,8 +131,8 @@ enum { RT_ETH_OUT, RT_ETH_IN, RT_IP_OUT, RT_IP_IN, N_RULE_TABLES };
 static const struct rule_table {
     uint8_t table;
     const char *name;           /* For messages. */
-    bool from_vm;               /* Matches in_port, not NWF_REG_OUT. */
-    bool ip;                    /* IP layer: NWF_REG_IP_SEG, conntrack. */
+    bool from_vm;               /* Matches in_port, not NWF_MFF_OUT. */
+    bool ip;                    /* IP layer: NWF_MFF_IP_SEG, conntrack. */
     uint8_t next;               /* Where an accepted packet goes; 0 for
                                  * ETH_IN, which outputs it to the port. */
 } rule_tables[N_RULE_TABLES] = {
@@ -231,35 +144,44 @@ static const struct rule_table {
     [RT_IP_IN] = { NWF_TABLE_IP_IN, "IP_IN", false, true, NWF_TABLE_ETH_IN },
 };
 
-static const char *
+static enum mf_field_id
 rule_table_seg_reg(const struct rule_table *t)
 {
-    return t->ip ? NWF_REG_IP_SEG : NWF_REG_SEG;
+    return t->ip ? NWF_MFF_IP_SEG : NWF_MFF_SEG;
 }
 
-/* The actions that accept a packet in 't': on to the next stage, at the
- * IP layer after committing the connection in the zone of NWF_REG_ZONE;
- * in ETH_IN output to 'output' (an ofport or a register field). */
-static char *
-rule_table_accept(const struct rule_table *t, const char *output)
+/* Appends the actions that accept a packet in 't': on to the next stage,
+ * at the IP layer after committing the connection in the zone of
+ * NWF_MFF_ZONE; in ETH_IN output to 'port', or with OFPP_NONE to the
+ * port in NWF_MFF_OUT. */
+static void
+rule_table_accept(const struct rule_table *t, ofp_port_t port,
+                  struct ofpbuf *ofpacts)
 {
-    return (t->ip
-            ? xasprintf("ct(commit,zone="NWF_REG_ZONE_FIELD"),goto_table:%d",
-                        t->next)
-            : t->next
-            ? xasprintf("goto_table:%d", t->next)
-            : xasprintf("output:%s", output));
+    if (t->ip) {
+        nwf_put_ct_commit(ofpacts);
+    }
+    if (t->next) {
+        nwf_put_goto_table(ofpacts, t->next);
+    } else if (port != OFPP_NONE) {
+        nwf_put_output(ofpacts, port);
+    } else {
+        nwf_put_output_reg(ofpacts, NWF_MFF_OUT);
+    }
 }
 
-/* The match that selects 'port''s flows in 't': frames from it (in_port)
- * or to it (NWF_REG_OUT). */
-static char *
+/* Sets 'm' to the match that selects 'port''s flows in 't': frames from
+ * it (in_port) or to it (NWF_MFF_OUT). */
+static void
 rule_table_port_match(const struct rule_table *t,
-                      const struct nwf_port *port)
+                      const struct nwf_port *port, struct match *m)
 {
-    return (t->from_vm
-            ? xasprintf("in_port=%s", nwf_ofport_name(port).s)
-            : xasprintf(NWF_REG_OUT"=%"PRIu16, ofp_to_u16(port->ofport)));
+    match_init_catchall(m);
+    if (t->from_vm) {
+        match_set_in_port(m, port->ofport);
+    } else {
+        nwf_match_set_reg(m, NWF_MFF_OUT, ofp_to_u16(port->ofport));
+    }
 }
 
 /* For nwf_flows_for_learning_port(): see nwf-flows.h. */
@@ -269,34 +191,31 @@ nwf_flows_eth_table(const struct nwf_port *port, bool from_vm,
 {
     const struct rule_table *t = &rule_tables[from_vm ? RT_ETH_OUT
                                                       : RT_ETH_IN];
-    match_init_catchall(port_match);
-    if (from_vm) {
-        match_set_in_port(port_match, port->ofport);
-        nwf_put_goto_table(accept, t->next);
-    } else {
-        nwf_match_set_reg(port_match, NWF_MFF_OUT, ofp_to_u16(port->ofport));
-        nwf_put_output(accept, port->ofport);
-    }
+    rule_table_port_match(t, port, port_match);
+    rule_table_accept(t, port->ofport, accept);
     return t->table;
 }
 
-/* Actions that go on in 'table' with the segment whose register 'reg'
- * holds 'number'. */
-static char *
-goto_seg_number(uint8_t table, const char *reg, int number)
+/* Appends the actions that go on in 'table' with the segment whose
+ * register 'reg' holds 'number'. */
+static void
+goto_seg_number(uint8_t table, enum mf_field_id reg, int number,
+                struct ofpbuf *ofpacts)
 {
-    return xasprintf("set_field:%d->%s,resubmit(,%d)", number, reg, table);
+    nwf_put_set_reg(ofpacts, reg, number);
+    nwf_put_resubmit(ofpacts, table);
 }
 
 /* One port's rules in one table. */
 struct chain {
     uint8_t table;
     const char *table_name;     /* For messages. */
-    char *port_match;           /* "in_port=3" or "reg1=3". */
-    const char *seg_reg;        /* NWF_REG_SEG or NWF_REG_IP_SEG. */
-    char *accept;               /* Actions of an accepting verdict. */
-    char *accept_uncommitted;   /* For ct_state=+inv (NULL: 'accept'). */
-    char *reject;               /* Actions of "reject". */
+    struct match port_match;    /* in_port or NWF_MFF_OUT. */
+    enum mf_field_id seg_reg;   /* NWF_MFF_SEG or NWF_MFF_IP_SEG. */
+    struct ofpbuf accept;       /* Actions of an accepting verdict. */
+    struct ofpbuf accept_uncommitted;   /* For ct_state=+inv (empty:
+                                         * 'accept'). */
+    struct ofpbuf reject;       /* Actions of "reject". */
 
     struct step *steps;
     size_t n_steps, allocated_steps;
@@ -318,29 +237,31 @@ struct port_ctx {
 
 static void
 chain_init(struct chain *c, uint8_t table, const char *table_name,
-           char *port_match, const char *seg_reg)
+           const struct match *port_match, enum mf_field_id seg_reg)
 {
     *c = (struct chain) {
         .table = table,
         .table_name = table_name,
-        .port_match = port_match,
+        .port_match = *port_match,
         .seg_reg = seg_reg,
     };
+    ofpbuf_init(&c->accept, 64);
+    ofpbuf_init(&c->accept_uncommitted, 0);
+    ofpbuf_init(&c->reject, 64);
 }
 
 static void
 chain_destroy(struct chain *c)
 {
     for (size_t i = 0; i < c->n_steps; i++) {
-        svec_destroy(&c->steps[i].conds);
-        svec_destroy(&c->steps[i].excls);
+        nwf_match_list_destroy(&c->steps[i].conds);
+        nwf_match_list_destroy(&c->steps[i].excls);
     }
     free(c->steps);
     free(c->chains);
-    free(c->port_match);
-    free(c->accept);
-    free(c->accept_uncommitted);
-    free(c->reject);
+    ofpbuf_uninit(&c->accept);
+    ofpbuf_uninit(&c->accept_uncommitted);
+    ofpbuf_uninit(&c->reject);
 }
 
 static struct step *
@@ -357,8 +278,8 @@ chain_add_step(struct chain *c, const struct nwf_rule_inst *inst,
         .chain = subchain,
         .verdict = verdict,
     };
-    svec_init(&step->conds);
-    svec_init(&step->excls);
+    nwf_match_list_init(&step->conds);
+    nwf_match_list_init(&step->excls);
     return step;
 }
 
@@ -454,34 +375,25 @@ match_inst(struct port_ctx *ctx, const struct nwf_rule_inst *inst,
     return ok;
 }
 
-/* Adds to 'out' each of 'matches' joined with 'cond' (a jump condition,
- * "" for none), leaving out those no packet can match. */
+/* Adds to 'out' each of 'matches' and'ed with 'cond' (a jump condition
+ * or a ct_state match; a catch-all for none), leaving out those no packet
+ * can match. */
 static void
-add_conds(struct svec *out, const char *cond, const struct svec *matches)
+add_conds(struct nwf_match_list *out, const struct match *cond,
+          const struct nwf_match_list *matches)
 {
     for (size_t i = 0; i < matches->n; i++) {
-        char *m = match_and(cond, matches->names[i]);
-        if (m) {
-            svec_add_nocopy(out, m);
+        struct match both;
+        if (intersect(cond, &matches->matches[i], &both)) {
+            nwf_match_list_add(out, &both);
         }
     }
 }
 
-/* Adds to 'out' each of 'matches' followed by 'ct' (a ct_state match or
- * ""), which no match of a rule constrains. */
+/* Fills in 'step''s exclusions from 'm' (each and'ed with 'cond'); a rule
+ * that produces no flow needs no exclusion either. */
 static void
-add_ct_conds(struct svec *out, const char *ct, const struct svec *matches)
-{
-    for (size_t i = 0; i < matches->n; i++) {
-        svec_add_nocopy(out, join_matches(matches->names[i], ct));
-    }
-}
-
-/* Fills in 'step''s exclusions from 'm' (each joined with 'cond'), then
- * sorts and de-duplicates both lists; a rule that produces no flow needs
- * no exclusion either. */
-static void
-finish_step(struct step *step, const char *cond,
+finish_step(struct step *step, const struct match *cond,
             const struct nwf_rule_match *m)
 {
     if (step->conds.n) {
@@ -489,8 +401,6 @@ finish_step(struct step *step, const char *cond,
             add_conds(&step->excls, cond, &m->negations[i]);
         }
     }
-    svec_sort_unique(&step->conds);
-    svec_sort_unique(&step->excls);
 }
 
 /* ---- The Ethernet layer. ---- */
@@ -498,26 +408,40 @@ finish_step(struct step *step, const char *cond,
 /* The condition of a jump into a sub-chain, by the chain's prefix
  * (FACTS 11): ebtables' "-p TYPE" sees the frame's outer ethertype, so
  * the ethertypes match untagged frames only and "vlan" tagged ones. */
-static const char *
-jump_cond(const char *chain)
+static void
+jump_cond(const char *chain, struct match *m)
 {
     static const struct {
         const char *prefix;
-        const char *cond;
+        uint16_t eth_type;      /* 0: any. */
+        bool tagged;
     } conds[] = {
-        { "mac", "" },
-        { "vlan", "vlan_tci=0x1000/0x1000" },
-        { "stp", "dl_dst=01:80:c2:00:00:00" },
-        { "arp", "arp,vlan_tci=0x0000/0x1000" },
-        { "rarp", "rarp,vlan_tci=0x0000/0x1000" },
-        { "ipv4", "ip,vlan_tci=0x0000/0x1000" },
-        { "ipv6", "ipv6,vlan_tci=0x0000/0x1000" },
+        { "mac", 0, false },
+        { "vlan", 0, true },
+        { "stp", 0, false },
+        { "arp", ETH_TYPE_ARP, false },
+        { "rarp", ETH_TYPE_RARP, false },
+        { "ipv4", ETH_TYPE_IP, false },
+        { "ipv6", ETH_TYPE_IPV6, false },
     };
     const char *prefix = nwf_chain_prefix(chain);
 
+    match_init_catchall(m);
     for (size_t i = 0; prefix && i < ARRAY_SIZE(conds); i++) {
         if (!strcmp(prefix, conds[i].prefix)) {
-            return conds[i].cond;
+            if (!strcmp(prefix, "mac")) {
+                /* Every frame. */
+            } else if (!strcmp(prefix, "stp")) {
+                match_set_dl_dst(m, eth_addr_stp);
+            } else {
+                match_set_dl_tci_masked(m, htons(conds[i].tagged
+                                                   ? VLAN_CFI : 0),
+                                          htons(VLAN_CFI));
+                if (conds[i].eth_type) {
+                    match_set_dl_type(m, htons(conds[i].eth_type));
+                }
+            }
+            return;
         }
     }
     OVS_NOT_REACHED();
@@ -564,7 +488,9 @@ eth_add_rule(struct port_ctx *ctx, struct chain *c, bool from_vm,
                                     : NWF_MATCH_AS_WRITTEN);
     struct nwf_rule_match m;
     if (match_inst(ctx, inst, orient, true, &m)) {
-        const char *cond = sc ? sc->cond : "";
+        struct match all;
+        match_init_catchall(&all);
+        const struct match *cond = sc ? &sc->cond : &all;
         struct step *step = chain_add_step(c, inst,
                                            sc ? sc - c->chains : SIZE_MAX,
                                            verdict);
@@ -616,7 +542,7 @@ eth_add_subchain(struct port_ctx *ctx, struct chain *c, bool from_vm,
         }
     }
     struct step *step = chain_add_step(c, NULL, sc - c->chains, V_ACCEPT);
-    svec_add(&step->conds, sc->cond);
+    nwf_match_list_add(&step->conds, &sc->cond);
 }
 
 /* Builds the steps of one direction's Ethernet-layer chain: the root
@@ -647,8 +573,8 @@ eth_build(struct port_ctx *ctx, struct chain *c, bool from_vm)
             *sc = (struct subchain) {
                 .name = inst->chain,
                 .first = i,
-                .cond = jump_cond(inst->chain),
             };
+            jump_cond(inst->chain, &sc->cond);
         }
         sc->priority = inst->chain_priority;
     }
@@ -674,25 +600,36 @@ eth_build(struct port_ctx *ctx, struct chain *c, bool from_vm)
 
 /* ---- The IP layer. ---- */
 
+/* Adds to 'out' a ct_state match with the bits of 'mask' as in 'state'
+ * (CS_*). */
+static void
+add_ct_cond(struct nwf_match_list *out, uint32_t state, uint32_t mask)
+{
+    struct match m;
+    match_init_catchall(&m);
+    nwf_match_set_ct_state(&m, state, mask);
+    nwf_match_list_add(out, &m);
+}
+
 /* Adds to 'out' one ct_state match per state in 'bits' (NWF_STATE_*);
  * none for NONE. */
 static void
-state_conds(uint32_t bits, struct svec *out)
+state_conds(uint32_t bits, struct nwf_match_list *out)
 {
     static const struct {
         uint32_t bit;
-        const char *cond;
+        uint32_t ct_state;
     } states[] = {
-        { NWF_STATE_NEW, "ct_state=+new" },
-        { NWF_STATE_ESTABLISHED, "ct_state=+est" },
-        { NWF_STATE_RELATED, "ct_state=+rel" },
-        { NWF_STATE_INVALID, "ct_state=+inv" },
+        { NWF_STATE_NEW, CS_NEW },
+        { NWF_STATE_ESTABLISHED, CS_ESTABLISHED },
+        { NWF_STATE_RELATED, CS_RELATED },
+        { NWF_STATE_INVALID, CS_INVALID },
     };
 
     if (!(bits & NWF_STATE_NONE)) {
         for (size_t i = 0; i < ARRAY_SIZE(states); i++) {
             if (bits & states[i].bit) {
-                svec_add(out, states[i].cond);
+                add_ct_cond(out, states[i].ct_state, states[i].ct_state);
             }
         }
     }
@@ -739,38 +676,41 @@ ip_add_rule(struct port_ctx *ctx, struct chain *c, bool from_vm,
     bool inout = rule->direction == NWF_DIR_INOUT;
     bool statematch = (rule->statematch && !inout
                        && rule->action == NWF_ACTION_ACCEPT);
-    struct svec cts = SVEC_EMPTY_INITIALIZER;
-    struct svec ct_excls = SVEC_EMPTY_INITIALIZER;
+    struct nwf_match_list cts, ct_excls;
+    nwf_match_list_init(&cts);
+    nwf_match_list_init(&ct_excls);
 
     if (state) {
         /* An explicit state: only the rule's own direction (both for
          * inout), exactly those states, no direction (FACTS 11). */
         if (!as_written && !inout) {
-            return;
+            goto out;
         }
         state_conds(state->value.u32, state->negated ? &ct_excls : &cts);
     } else if (has_icmp_type(rule) && !inout) {
         /* ICMP with a type: no mirrored copy.  (inout: libvirt makes no
          * rule at all, we make both copies, see docs/pipeline.md.) */
         if (!as_written) {
-            return;
+            goto out;
         }
         if (statematch) {
-            svec_add(&cts, "ct_state=+new");
-            svec_add(&cts, "ct_state=+est");
+            add_ct_cond(&cts, CS_NEW, CS_NEW);
+            add_ct_cond(&cts, CS_ESTABLISHED, CS_ESTABLISHED);
         }
     } else if (statematch) {
         /* New connections in the rule's direction and their
          * continuation; in the mirrored copy only their replies. */
         if (as_written) {
-            svec_add(&cts, "ct_state=+new");
-            svec_add(&cts, "ct_state=+est-rpl");
+            add_ct_cond(&cts, CS_NEW, CS_NEW);
+            add_ct_cond(&cts, CS_ESTABLISHED,
+                        CS_ESTABLISHED | CS_REPLY_DIR);
         } else {
-            svec_add(&cts, "ct_state=+est+rpl");
+            add_ct_cond(&cts, CS_ESTABLISHED | CS_REPLY_DIR,
+                        CS_ESTABLISHED | CS_REPLY_DIR);
         }
     }
     if (!cts.n) {
-        svec_add(&cts, "");
+        add_ct_cond(&cts, 0, 0);
     }
 
     struct nwf_rule_match m;
@@ -779,16 +719,21 @@ ip_add_rule(struct port_ctx *ctx, struct chain *c, bool from_vm,
                    as_written, &m)) {
         struct step *step = chain_add_step(c, inst, SIZE_MAX, verdict);
         for (size_t i = 0; i < cts.n; i++) {
-            add_ct_conds(&step->conds, cts.names[i], &m.alternatives);
+            add_conds(&step->conds, &cts.matches[i], &m.alternatives);
         }
         if (step->conds.n) {
-            svec_append(&step->excls, &ct_excls);
+            for (size_t i = 0; i < ct_excls.n; i++) {
+                nwf_match_list_add(&step->excls, &ct_excls.matches[i]);
+            }
         }
-        finish_step(step, "", &m);
+        struct match all;
+        match_init_catchall(&all);
+        finish_step(step, &all, &m);
     }
     nwf_rule_match_destroy(&m);
-    svec_destroy(&cts);
-    svec_destroy(&ct_excls);
+out:
+    nwf_match_list_destroy(&cts);
+    nwf_match_list_destroy(&ct_excls);
 }
 
 static void
@@ -852,44 +797,52 @@ seg_number(const struct chain *c, int seg)
     return c->n_segs - 1 - seg;
 }
 
-/* Actions that go on with segment 'seg' of 'c'. */
-static char *
-goto_segment(const struct chain *c, int seg)
+/* Appends the actions that go on with segment 'seg' of 'c'. */
+static void
+goto_segment(const struct chain *c, int seg, struct ofpbuf *ofpacts)
 {
-    return goto_seg_number(c->table, c->seg_reg, seg_number(c, seg));
+    goto_seg_number(c->table, c->seg_reg, seg_number(c, seg), ofpacts);
 }
 
-static char *
+/* Appends the actions of 'step''s verdict for its flow of 'cond'. */
+static void
 verdict_actions(const struct chain *c, const struct step *step,
-                const char *cond)
+                const struct match *cond, struct ofpbuf *ofpacts)
 {
+    const struct ofpbuf *actions;
     switch (step->verdict) {
     case V_ACCEPT:
-        return xstrdup(c->accept_uncommitted && strstr(cond, "ct_state=+inv")
-                       ? c->accept_uncommitted : c->accept);
+        actions = (c->accept_uncommitted.size
+                   && cond->wc.masks.ct_state & cond->flow.ct_state
+                      & CS_INVALID
+                   ? &c->accept_uncommitted : &c->accept);
+        ofpbuf_put(ofpacts, actions->data, actions->size);
+        return;
     case V_DROP:
-        return xstrdup("drop");
+        return;
     case V_REJECT:
-        return xstrdup(c->reject);
+        ofpbuf_put(ofpacts, c->reject.data, c->reject.size);
+        return;
     case V_RETURN:
-        return goto_segment(c, c->chains[step->chain].return_seg);
+        goto_segment(c, c->chains[step->chain].return_seg, ofpacts);
+        return;
     }
     OVS_NOT_REACHED();
 }
 
+/* Adds the flow of 'cond' in segment 'seg' of 'c', with 'ofpacts'. */
 static void
 add_seg_flow(struct port_ctx *ctx, const struct chain *c, int seg,
-             uint16_t priority, uint64_t cookie, const char *cond,
-             char *actions)
+             uint16_t priority, uint64_t cookie, const struct match *cond,
+             const struct ofpbuf *ofpacts)
 {
-    char *prefix = xasprintf("%s,%s=%d", c->port_match, c->seg_reg,
-                             seg_number(c, seg));
-    char *match = join_matches(prefix, cond);
-    nwf_flows_add_text(&ctx->flows, c->table, priority, cookie, match,
-                       actions);
-    free(match);
-    free(actions);
-    free(prefix);
+    struct match prefix, match;
+    prefix = c->port_match;
+    nwf_match_set_reg(&prefix, c->seg_reg, seg_number(c, seg));
+    if (intersect(&prefix, cond, &match)) {
+        nwf_flow_set_add(&ctx->flows, c->table, priority, cookie, &match,
+                         ofpacts);
+    }
 }
 
 static uint64_t
@@ -905,7 +858,7 @@ step_cookie(const struct port_ctx *ctx, const struct step *step)
 
 /* Emits the flows of 'c' into ctx's flows.
  *
- * The flows of segment k match NWF_REG_SEG (or NWF_REG_IP_SEG) =
+ * The flows of segment k match NWF_MFF_SEG (or NWF_MFF_IP_SEG) =
  * seg_number(k), with priorities counting down from NWF_PRIO_RULES in
  * evaluation order over the whole table.  A step with exclusion flows
  * gets two priorities: exclusions, which go on with segment k + 1, then
@@ -927,6 +880,8 @@ emit_chain(struct port_ctx *ctx, struct chain *c)
 
     bool *reachable = xcalloc(c->n_segs, sizeof *reachable);
     bool *covered = xcalloc(c->n_chains + 1, sizeof *covered);
+    uint64_t actions_stub[512 / 8];
+    struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(actions_stub);
     int priority = NWF_PRIO_RULES;
     size_t i = 0;
     bool ok = true;
@@ -953,22 +908,24 @@ emit_chain(struct port_ctx *ctx, struct chain *c)
 
             uint64_t cookie = step_cookie(ctx, step);
             if (step->excls.n) {
+                ofpbuf_clear(&actions);
+                goto_segment(c, seg + 1, &actions);
                 for (size_t j = 0; j < step->excls.n; j++) {
                     add_seg_flow(ctx, c, seg, priority, cookie,
-                                 step->excls.names[j],
-                                 goto_segment(c, seg + 1));
+                                 &step->excls.matches[j], &actions);
                 }
                 reachable[seg + 1] = true;
                 priority--;
             }
             for (size_t j = 0; j < step->conds.n; j++) {
-                const char *cond = step->conds.names[j];
-                add_seg_flow(ctx, c, seg, priority, cookie, cond,
-                             verdict_actions(c, step, cond));
-                if (!*cond) {
+                const struct match *cond = &step->conds.matches[j];
+                ofpbuf_clear(&actions);
+                verdict_actions(c, step, cond, &actions);
+                add_seg_flow(ctx, c, seg, priority, cookie, cond, &actions);
+                if (flow_wildcards_is_catchall(&cond->wc)) {
                     live = false;
                 }
-                if (sc && !strcmp(cond, sc->cond) && !step->excls.n) {
+                if (sc && match_equal(cond, &sc->cond) && !step->excls.n) {
                     /* (Frames that a rule excludes go on with the rest of
                      * its sub-chain, in the next segment.) */
                     covered[step->chain] = true;
@@ -989,6 +946,7 @@ emit_chain(struct port_ctx *ctx, struct chain *c)
             reachable[seg + 1] = true;
         }
     }
+    ofpbuf_uninit(&actions);
     free(covered);
     free(reachable);
     return ok;
@@ -1181,17 +1139,16 @@ nwf_flows_for_port(const struct nwf_port *port,
         const struct rule_table *t = &rule_tables[i];
         struct chain *c = &chains[i];
 
-        chain_init(c, t->table, t->name, rule_table_port_match(t, port),
-                   rule_table_seg_reg(t));
-        c->accept = rule_table_accept(t, nwf_ofport_name(port).s);
+        struct match port_match;
+        rule_table_port_match(t, port, &port_match);
+        chain_init(c, t->table, t->name, &port_match, rule_table_seg_reg(t));
+        rule_table_accept(t, port->ofport, &c->accept);
         if (t->ip) {
-            c->accept_uncommitted = xasprintf("goto_table:%d", t->next);
-            c->reject = xasprintf("controller(userdata=%02x,"
-                                  "meter_id=%"PRIu32")", NWF_PUNT_REJECT,
-                                  NWF_METER_REJECT(ctx.ofport));
+            nwf_put_goto_table(&c->accept_uncommitted, t->next);
+            nwf_put_controller(&c->reject, NWF_PUNT_REJECT,
+                               NWF_METER_REJECT(ctx.ofport));
             ip_build(&ctx, c, t->from_vm);
         } else {
-            c->reject = xstrdup("drop");
             eth_build(&ctx, c, t->from_vm);
         }
     }
@@ -1231,26 +1188,36 @@ nwf_flows_for_port(const struct nwf_port *port,
 void
 nwf_flows_chain_ends(struct nwf_flow_set *flows)
 {
+    uint64_t stub[256 / 8];
+    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
+
     for (size_t i = 0; i < N_RULE_TABLES; i++) {
         const struct rule_table *t = &rule_tables[i];
-        const char *reg = rule_table_seg_reg(t);
+        enum mf_field_id reg = rule_table_seg_reg(t);
+        struct match m;
 
         for (int k = 1; k < NWF_MAX_SEGMENTS; k++) {
-            char *actions = goto_seg_number(t->table, reg, k - 1);
-            nwf_flows_add_textf(flows, t->table, NWF_PRIO_SEG_END, 0,
-                                actions, "%s=%d", reg, k);
-            free(actions);
+            match_init_catchall(&m);
+            nwf_match_set_reg(&m, reg, k);
+            ofpbuf_clear(&ofpacts);
+            goto_seg_number(t->table, reg, k - 1, &ofpacts);
+            nwf_flow_set_add(flows, t->table, NWF_PRIO_SEG_END, 0, &m,
+                             &ofpacts);
         }
 
         /* ct() needs the ethertype in the match. */
-        char *accept = rule_table_accept(t, NWF_REG_OUT_FIELD);
-        static const char *const ip_types[] = { "ip", "ipv6" };
+        ofpbuf_clear(&ofpacts);
+        rule_table_accept(t, OFPP_NONE, &ofpacts);
+        static const uint16_t ip_types[] = { ETH_TYPE_IP, ETH_TYPE_IPV6 };
         for (size_t j = 0; j < (t->ip ? ARRAY_SIZE(ip_types) : 1); j++) {
-            nwf_flows_add_textf(flows, t->table, NWF_PRIO_SEG_END, 0,
-                                    accept, "%s=0%s%s", reg,
-                                    t->ip ? "," : "",
-                                    t->ip ? ip_types[j] : "");
+            match_init_catchall(&m);
+            nwf_match_set_reg(&m, reg, 0);
+            if (t->ip) {
+                match_set_dl_type(&m, htons(ip_types[j]));
+            }
+            nwf_flow_set_add(flows, t->table, NWF_PRIO_SEG_END, 0, &m,
+                             &ofpacts);
         }
-        free(accept);
     }
+    ofpbuf_uninit(&ofpacts);
 }

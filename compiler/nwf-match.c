@@ -16,8 +16,11 @@
 #include "nwf-filter.h"
 #include "nwf-proto.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/meta-flow.h"
 #include "openvswitch/util.h"
 #include "packets.h"
+#include "svec.h"
 #include "util.h"
 
 /* How a rule becomes matches.
@@ -167,16 +170,6 @@ enum field_kind {
     FK_UNSUPPORTED,             /* No OpenFlow field: an error. */
 };
 
-enum field_format {
-    FMT_NONE,
-    FMT_ETH_TYPE,               /* A keyword (ip, tcp6, ...) or dl_type. */
-    FMT_VLAN,                   /* vlan_tci, or dl_vlan for one VLAN. */
-    FMT_MAC,
-    FMT_IP,                     /* IPv4 or IPv6 by width, with prefix. */
-    FMT_DEC,                    /* Decimal, masks in hex. */
-    FMT_TCP_FLAGS,              /* +syn-ack. */
-};
-
 struct field_info {
     enum field_kind kind;
 
@@ -186,7 +179,6 @@ struct field_info {
                                  * (transport_fields[]). */
     uint8_t n_bits[2];          /* Width of the values, by family. */
     bool maskable;              /* Arbitrary bitwise masks. */
-    enum field_format format;
     enum nwf_field mirror;      /* The field in the mirrored copy. */
     bool prereq;                /* A prerequisite that every exclusion
                                  * repeats. */
@@ -202,10 +194,10 @@ struct field_info {
     const char *what;
 };
 
-#define FIELD(NAME4, NAME6, BITS4, BITS6, MASKABLE, FORMAT, MIRROR)     \
+#define FIELD(NAME4, NAME6, BITS4, BITS6, MASKABLE, MIRROR)             \
     .kind = FK_FIELD, .name = { NAME4, NAME6 },                         \
     .n_bits = { BITS4, BITS6 }, .maskable = MASKABLE,                   \
-    .format = FMT_##FORMAT, .mirror = NWF_FIELD_##MIRROR
+    .mirror = NWF_FIELD_##MIRROR
 
 #define UNSUPPORTED(WHAT) { .kind = FK_UNSUPPORTED, .what = WHAT }
 
@@ -213,66 +205,66 @@ static const struct field_info fields[NWF_N_FIELDS] = {
     [NWF_FIELD_NONE] = { .kind = FK_NONE },
 
     [NWF_FIELD_ETH_TYPE] = {
-        FIELD("dl_type", "dl_type", 16, 16, false, ETH_TYPE, ETH_TYPE),
+        FIELD("dl_type", "dl_type", 16, 16, false, ETH_TYPE),
         .prereq = true,
     },
     [NWF_FIELD_VLAN_TCI] = {
         /* The CFI ("tag present") bit and the VLAN id. */
-        FIELD("vlan_tci", "vlan_tci", 13, 13, true, VLAN, VLAN_TCI),
+        FIELD("vlan_tci", "vlan_tci", 13, 13, true, VLAN_TCI),
         .prereq = true, .value_or = VLAN_CFI,
     },
     [NWF_FIELD_ETH_SRC] = {
-        FIELD("dl_src", "dl_src", 48, 48, true, MAC, ETH_DST),
+        FIELD("dl_src", "dl_src", 48, 48, true, ETH_DST),
     },
     [NWF_FIELD_ETH_DST] = {
-        FIELD("dl_dst", "dl_dst", 48, 48, true, MAC, ETH_SRC),
+        FIELD("dl_dst", "dl_dst", 48, 48, true, ETH_SRC),
     },
     [NWF_FIELD_ARP_OP] = {
         /* Open vSwitch keeps only the low 8 bits of the opcode, and 0 for
          * ARP it does not parse. */
-        FIELD("arp_op", "arp_op", 16, 16, false, DEC, ARP_OP),
+        FIELD("arp_op", "arp_op", 16, 16, false, ARP_OP),
         .min = 1, .max = 255, .what = "ARP opcodes",
     },
     [NWF_FIELD_ARP_SPA] = {
-        FIELD("arp_spa", "arp_spa", 32, 32, true, IP, ARP_TPA),
+        FIELD("arp_spa", "arp_spa", 32, 32, true, ARP_TPA),
     },
     [NWF_FIELD_ARP_TPA] = {
-        FIELD("arp_tpa", "arp_tpa", 32, 32, true, IP, ARP_SPA),
+        FIELD("arp_tpa", "arp_tpa", 32, 32, true, ARP_SPA),
     },
     [NWF_FIELD_ARP_SHA] = {
-        FIELD("arp_sha", "arp_sha", 48, 48, true, MAC, ARP_THA),
+        FIELD("arp_sha", "arp_sha", 48, 48, true, ARP_THA),
     },
     [NWF_FIELD_ARP_THA] = {
-        FIELD("arp_tha", "arp_tha", 48, 48, true, MAC, ARP_SHA),
+        FIELD("arp_tha", "arp_tha", 48, 48, true, ARP_SHA),
     },
     [NWF_FIELD_IP_SRC] = {
-        FIELD("nw_src", "ipv6_src", 32, 128, true, IP, IP_DST),
+        FIELD("nw_src", "ipv6_src", 32, 128, true, IP_DST),
     },
     [NWF_FIELD_IP_DST] = {
-        FIELD("nw_dst", "ipv6_dst", 32, 128, true, IP, IP_SRC),
+        FIELD("nw_dst", "ipv6_dst", 32, 128, true, IP_SRC),
     },
     [NWF_FIELD_IP_PROTO] = {
-        FIELD("nw_proto", "nw_proto", 8, 8, false, DEC, IP_PROTO),
+        FIELD("nw_proto", "nw_proto", 8, 8, false, IP_PROTO),
         .prereq = true,
     },
     [NWF_FIELD_IP_DSCP] = {
-        FIELD("ip_dscp", "ip_dscp", 6, 6, false, DEC, IP_DSCP),
+        FIELD("ip_dscp", "ip_dscp", 6, 6, false, IP_DSCP),
     },
     [NWF_FIELD_L4_SRC] = {
-        FIELD(NULL, NULL, 16, 16, true, DEC, L4_DST),
+        FIELD(NULL, NULL, 16, 16, true, L4_DST),
     },
     [NWF_FIELD_L4_DST] = {
-        FIELD(NULL, NULL, 16, 16, true, DEC, L4_SRC),
+        FIELD(NULL, NULL, 16, 16, true, L4_SRC),
     },
     [NWF_FIELD_TCP_FLAGS] = {
-        FIELD(NULL, NULL, 12, 12, true, TCP_FLAGS, TCP_FLAGS),
+        FIELD(NULL, NULL, 12, 12, true, TCP_FLAGS),
     },
     [NWF_FIELD_ICMP_TYPE] = {
-        FIELD(NULL, NULL, 8, 8, false, DEC, ICMP_TYPE),
+        FIELD(NULL, NULL, 8, 8, false, ICMP_TYPE),
     },
     [NWF_FIELD_ICMP_CODE] = {
         /* libvirt negates "type/code" as one. */
-        FIELD(NULL, NULL, 8, 8, false, DEC, ICMP_CODE),
+        FIELD(NULL, NULL, 8, 8, false, ICMP_CODE),
         .joins = NWF_FIELD_ICMP_TYPE,
     },
 
@@ -315,39 +307,6 @@ static const struct transport_field {
     { NWF_FIELD_ICMP_TYPE, IPPROTO_ICMPV6, 1, "icmpv6_type" },
     { NWF_FIELD_ICMP_CODE, IPPROTO_ICMPV6, 1, "icmpv6_code" },
 };
-
-/* ovs-ofctl's keywords for an ethertype, with an IP protocol or (-1)
- * without. */
-static const struct protocol_keyword {
-    uint16_t eth_type;
-    int ip_proto;
-    const char *name;
-} protocol_keywords[] = {
-    { ETH_TYPE_IP, -1, "ip" },
-    { ETH_TYPE_IP, IPPROTO_ICMP, "icmp" },
-    { ETH_TYPE_IP, IPPROTO_TCP, "tcp" },
-    { ETH_TYPE_IP, IPPROTO_UDP, "udp" },
-    { ETH_TYPE_IP, IPPROTO_SCTP, "sctp" },
-    { ETH_TYPE_IPV6, -1, "ipv6" },
-    { ETH_TYPE_IPV6, IPPROTO_ICMPV6, "icmp6" },
-    { ETH_TYPE_IPV6, IPPROTO_TCP, "tcp6" },
-    { ETH_TYPE_IPV6, IPPROTO_UDP, "udp6" },
-    { ETH_TYPE_IPV6, IPPROTO_SCTP, "sctp6" },
-    { ETH_TYPE_ARP, -1, "arp" },
-    { ETH_TYPE_RARP, -1, "rarp" },
-};
-
-static const char *
-protocol_keyword(uint16_t eth_type, int ip_proto)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(protocol_keywords); i++) {
-        const struct protocol_keyword *k = &protocol_keywords[i];
-        if (k->eth_type == eth_type && k->ip_proto == ip_proto) {
-            return k->name;
-        }
-    }
-    return NULL;
-}
 
 /* Conditions. */
 
@@ -1151,127 +1110,36 @@ field_choices(struct match_ctx *ctx, enum nwf_field f,
     return true;
 }
 
+/* Sets field 'f' of 'match' to 'slot'. */
 static void
-format_mac(ovs_u128 x, struct ds *s)
+set_field(const struct match_ctx *ctx, enum nwf_field f,
+          const struct slot *slot, struct match *match)
 {
-    struct eth_addr mac;
-    u128_to_bytes(x, mac.ea, ETH_ADDR_LEN);
-    ds_put_format(s, ETH_ADDR_FMT, ETH_ADDR_ARGS(mac));
-}
+    const struct mf_field *mf = mf_from_name(field_name(ctx, f));
+    ovs_assert(mf);
 
-static void
-format_tcp_flags(const struct slot *slot, struct ds *s)
-{
-    static const char *const names[] = {
-        "fin", "syn", "rst", "psh", "ack", "urg",
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-        if (slot->mask.u64.lo & (1u << i)) {
-            ds_put_format(s, "%c%s",
-                          slot->value.u64.lo & (1u << i) ? '+' : '-',
-                          names[i]);
-        }
-    }
-}
-
-/* Appends "NAME=VALUE" for field 'f' holding 'slot'. */
-static void
-format_field(const struct match_ctx *ctx, enum nwf_field f,
-             const struct slot *slot, struct ds *s)
-{
+    union mf_value value, mask;
+    memset(&value, 0, sizeof value);
+    memset(&mask, 0, sizeof mask);
+    u128_to_bytes(slot->value, value.b, mf->n_bytes);
+    u128_to_bytes(slot->mask, mask.b, mf->n_bytes);
+    /* Exact on all of Open vSwitch's field: no mask (a narrower field,
+     * such as the 13 bits of vlan_tci we use, keeps its mask). */
     int n_bits = field_bits(ctx, f);
-    bool exact = ovs_u128_equals(slot->mask, u128_low_bits(n_bits));
-    int prefix_len = n_bits - u128_ctz(slot->mask);
-
-    if (fields[f].format == FMT_VLAN && exact
-        && slot->value.u64.lo & VLAN_CFI) {
-        ds_put_format(s, "dl_vlan=%"PRIu64,
-                      slot->value.u64.lo & VLAN_VID_MASK);
-        return;
-    }
-
-    ds_put_format(s, "%s=", field_name(ctx, f));
-    switch (fields[f].format) {
-    case FMT_VLAN:
-        ds_put_format(s, "0x%04"PRIx64"/0x%04"PRIx64,
-                      slot->value.u64.lo, slot->mask.u64.lo);
-        break;
-
-    case FMT_MAC:
-        format_mac(slot->value, s);
-        if (!exact) {
-            ds_put_char(s, '/');
-            format_mac(slot->mask, s);
-        }
-        break;
-
-    case FMT_IP:
-        if (n_bits == 32) {
-            ds_put_format(s, IP_FMT, IP_ARGS(htonl(slot->value.u64.lo)));
-        } else {
-            struct in6_addr addr;
-            u128_to_bytes(slot->value, addr.s6_addr, 16);
-            ipv6_format_addr(&addr, s);
-        }
-        if (!exact) {
-            ds_put_format(s, "/%d", prefix_len);
-        }
-        break;
-
-    case FMT_ETH_TYPE:
-        ds_put_format(s, "0x%04"PRIx64, slot->value.u64.lo);
-        break;
-
-    case FMT_DEC:
-        ds_put_format(s, "%"PRIu64, slot->value.u64.lo);
-        if (!exact) {
-            ds_put_format(s, "/0x%"PRIx64, slot->mask.u64.lo);
-        }
-        break;
-
-    case FMT_TCP_FLAGS:
-        format_tcp_flags(slot, s);
-        break;
-
-    case FMT_NONE:
-    default:
-        OVS_NOT_REACHED();
-    }
+    bool exact = (n_bits == mf->n_bits
+                  && ovs_u128_equals(slot->mask, u128_low_bits(n_bits)));
+    mf_set(mf, &value, exact ? NULL : &mask, match, NULL);
 }
 
-/* Formats one match: the protocol keyword first, then the fields in
- * table order. */
+/* Sets 'match' to the fields of 'slots'. */
 static void
-format_slots(const struct match_ctx *ctx, const struct slot *slots,
-             struct ds *s)
+slots_to_match(const struct match_ctx *ctx, const struct slot *slots,
+               struct match *match)
 {
-    const struct slot *type = &slots[NWF_FIELD_ETH_TYPE];
-    const struct slot *proto = &slots[NWF_FIELD_IP_PROTO];
-    bool proto_done = false;
-
-    ds_clear(s);
-    if (type->set) {
-        const char *keyword = NULL;
-        if (proto->set) {
-            keyword = protocol_keyword(type->value.u64.lo,
-                                       proto->value.u64.lo);
-            proto_done = keyword != NULL;
-        }
-        if (!keyword) {
-            keyword = protocol_keyword(type->value.u64.lo, -1);
-        }
-        if (keyword) {
-            ds_put_cstr(s, keyword);
-        } else {
-            format_field(ctx, NWF_FIELD_ETH_TYPE, type, s);
-        }
-    }
-    for (int f = NWF_FIELD_ETH_TYPE + 1; f <= NWF_FIELD_ICMP_CODE; f++) {
-        if (slots[f].set && !(f == NWF_FIELD_IP_PROTO && proto_done)) {
-            if (s->length) {
-                ds_put_char(s, ',');
-            }
-            format_field(ctx, f, &slots[f], s);
+    match_init_catchall(match);
+    for (int f = NWF_FIELD_ETH_TYPE; f <= NWF_FIELD_ICMP_CODE; f++) {
+        if (slots[f].set) {
+            set_field(ctx, f, &slots[f], match);
         }
     }
 }
@@ -1280,7 +1148,7 @@ format_slots(const struct match_ctx *ctx, const struct slot *slots,
  * 'lists' (the first field changing slowest), on top of 'base'. */
 static bool
 add_product(struct match_ctx *ctx, const struct slot *base,
-            struct slot_list *lists, struct svec *out)
+            struct slot_list *lists, struct nwf_match_list *out)
 {
     size_t total = 1;
     for (int f = 0; f < NWF_N_FIELDS; f++) {
@@ -1292,7 +1160,6 @@ add_product(struct match_ctx *ctx, const struct slot *base,
     }
 
     struct slot slots[NWF_N_FIELDS];
-    struct ds s = DS_EMPTY_INITIALIZER;
     for (size_t k = 0; k < total; k++) {
         size_t rest = k;
         memcpy(slots, base, sizeof slots);
@@ -1302,10 +1169,10 @@ add_product(struct match_ctx *ctx, const struct slot *base,
                 rest /= lists[f].n;
             }
         }
-        format_slots(ctx, slots, &s);
-        svec_add(out, ds_cstr(&s));
+        struct match m;
+        slots_to_match(ctx, slots, &m);
+        nwf_match_list_add(out, &m);
     }
-    ds_destroy(&s);
     return true;
 }
 
@@ -1325,7 +1192,7 @@ too_many(struct match_ctx *ctx)
 }
 
 static void
-expand_alternatives(struct match_ctx *ctx, struct svec *out)
+expand_alternatives(struct match_ctx *ctx, struct nwf_match_list *out)
 {
     struct slot_list lists[NWF_N_FIELDS];
     struct slot none[NWF_N_FIELDS];
@@ -1379,7 +1246,7 @@ expand_negations(struct match_ctx *ctx, struct nwf_rule_match *out)
         struct slot_list lists[NWF_N_FIELDS];
 
         memset(lists, 0, sizeof lists);
-        svec_init(&out->negations[i]);
+        nwf_match_list_init(&out->negations[i]);
         out->n_negations++;
         for (size_t j = 0; j < g->n_conds && ctx->ok; j++) {
             const struct cond *c = &g->conds[j];
@@ -1399,9 +1266,41 @@ expand_negations(struct match_ctx *ctx, struct nwf_rule_match *out)
 }
 
 void
+nwf_match_list_init(struct nwf_match_list *list)
+{
+    list->matches = NULL;
+    list->n = list->allocated = 0;
+}
+
+void
+nwf_match_list_destroy(struct nwf_match_list *list)
+{
+    free(list->matches);
+    nwf_match_list_init(list);
+}
+
+void
+nwf_match_list_clear(struct nwf_match_list *list)
+{
+    list->n = 0;
+}
+
+/* Appends a copy of 'm' to 'list' and returns it. */
+struct match *
+nwf_match_list_add(struct nwf_match_list *list, const struct match *m)
+{
+    if (list->n >= list->allocated) {
+        list->matches = x2nrealloc(list->matches, &list->allocated,
+                                   sizeof *list->matches);
+    }
+    list->matches[list->n] = *m;
+    return &list->matches[list->n++];
+}
+
+void
 nwf_rule_match_init(struct nwf_rule_match *m)
 {
-    svec_init(&m->alternatives);
+    nwf_match_list_init(&m->alternatives);
     m->negations = NULL;
     m->n_negations = 0;
 }
@@ -1410,9 +1309,9 @@ void
 nwf_rule_match_destroy(struct nwf_rule_match *m)
 {
     if (m) {
-        svec_destroy(&m->alternatives);
+        nwf_match_list_destroy(&m->alternatives);
         for (size_t i = 0; i < m->n_negations; i++) {
-            svec_destroy(&m->negations[i]);
+            nwf_match_list_destroy(&m->negations[i]);
         }
         free(m->negations);
         m->negations = NULL;

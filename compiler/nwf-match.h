@@ -5,7 +5,7 @@
 #ifndef NWF_MATCH_H
 #define NWF_MATCH_H 1
 
-/* One rule's match conditions in OpenFlow (ovs-ofctl syntax).
+/* One rule's match conditions in OpenFlow, as struct matches.
  *
  * The descriptor table (nwf-proto) says which OpenFlow field each
  * attribute becomes; this module applies it to one resolved rule (no
@@ -26,7 +26,8 @@
  * attribute here: the flow compiler adds ct_state. */
 
 #include <stdbool.h>
-#include "svec.h"
+#include <stddef.h>
+#include "openvswitch/match.h"
 
 struct nwf_diag;
 struct nwf_diag_loc;
@@ -47,31 +48,35 @@ enum nwf_match_orient {
  * range). */
 #define NWF_MATCH_MAX_MATCHES 4096
 
+/* A list of matches. */
+struct nwf_match_list {
+    struct match *matches;
+    size_t n, allocated;
+};
+
+void nwf_match_list_init(struct nwf_match_list *);
+void nwf_match_list_destroy(struct nwf_match_list *);
+void nwf_match_list_clear(struct nwf_match_list *);
+struct match *nwf_match_list_add(struct nwf_match_list *,
+                                 const struct match *);
+
 struct nwf_rule_match {
-    /* The rule applies to frames matching any one of these.  Each is a
-     * complete ovs-ofctl match
-     * ("tcp,vlan_tci=0x0000/0x1000,nw_src=10.0.0.0/24,tcp_dst=80"),
-     * possibly "" for a rule that matches every frame.  No alternatives at
-     * all: the rule matches no frame (e.g. tcp flags 'SYN/ALL', which
-     * iptables never matches either); the caller emits no flow for it.
-     *
-     * Fields come in a fixed order: the protocol keyword (ip, tcp6, arp,
-     * ...) or dl_type, vlan_tci or dl_vlan, then the order of enum
-     * nwf_field.  Alternatives are in a fixed order too. */
-    struct svec alternatives;
+    /* The rule applies to frames matching any one of these, possibly a
+     * match of every frame.  No alternatives at all: the rule matches no
+     * frame (e.g. tcp flags 'SYN/ALL', which iptables never matches
+     * either); the caller emits no flow for it.  Alternatives come in a
+     * fixed order. */
+    struct nwf_match_list alternatives;
 
     /* At most one entry per negated attribute (an address with its mask,
      * a range with its end count as one; a negated ICMP type with its
      * code too): the rule does not apply to a frame that matches any
-     * string of any entry.  Each string already includes the protocol
-     * prerequisites and is combined with an alternative by appending it:
-     * ALTERNATIVE + "," + NEGATION, in that order (ovs-ofctl lets a later
-     * field overwrite an earlier one; a negation string only ever refines
-     * what the alternative says about a field).  A negated attribute that
-     * excludes nothing the rule matches has no entry, and one that only
-     * narrows a range the rule matches anyway is folded into the
-     * alternatives. */
-    struct svec *negations;
+     * match of any entry.  Each match includes the protocol prerequisites,
+     * so that an alternative and'ed with it is the part of the alternative
+     * the negation excludes.  A negated attribute that excludes nothing
+     * the rule matches has no entry, and one that only narrows a range the
+     * rule matches anyway is folded into the alternatives. */
+    struct nwf_match_list *negations;
     size_t n_negations;
 };
 

@@ -7,6 +7,7 @@
 #include "nwf-ofpacts.h"
 
 #include "byte-order.h"
+#include "flow.h"
 #include "nwf-pipeline.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"
@@ -64,6 +65,24 @@ nwf_put_move(struct ofpbuf *ofpacts, enum mf_field_id src, int src_ofs,
 }
 
 void
+nwf_put_output_reg(struct ofpbuf *ofpacts, enum mf_field_id reg)
+{
+    struct ofpact_output_reg *output = ofpact_put_OUTPUT_REG(ofpacts);
+    output->max_len = UINT16_MAX;
+    output->src = (struct mf_subfield) { mf_from_id(reg), 0, 16 };
+}
+
+void
+nwf_put_ct_commit(struct ofpbuf *ofpacts)
+{
+    struct ofpact_conntrack *ct = ofpact_put_CT(ofpacts);
+    ct->flags = NX_CT_F_COMMIT;
+    ct->zone_src = (struct mf_subfield) { mf_from_id(NWF_MFF_ZONE), 0, 16 };
+    ct->recirc_table = NX_CT_RECIRC_NONE;
+    ofpact_finish_CT(ofpacts, &ct);
+}
+
+void
 nwf_put_push_vlan_from_reg(struct ofpbuf *ofpacts)
 {
     ofpact_put_PUSH_VLAN(ofpacts)->ethertype = htons(ETH_TYPE_VLAN_8021Q);
@@ -74,4 +93,22 @@ void
 nwf_match_set_reg(struct match *match, enum mf_field_id reg, uint32_t value)
 {
     match_set_reg(match, reg - MFF_REG0, value);
+}
+
+void
+nwf_match_set_ct_state(struct match *match, uint32_t state, uint32_t mask)
+{
+    match_set_ct_state_masked(match, state, mask);
+}
+
+void
+nwf_match_add_ethernet_prereq(struct match *match)
+{
+    /* Every field from dl_dst on belongs to a packet's headers and has
+     * Ethernet as a prerequisite; those before it are metadata. */
+    size_t ofs = offsetof(struct flow, dl_dst);
+    const uint8_t *masks = (const uint8_t *) &match->wc.masks;
+    if (!is_all_zeros(masks + ofs, sizeof match->wc.masks - ofs)) {
+        match_set_default_packet_type(match);
+    }
 }

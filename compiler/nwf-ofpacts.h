@@ -27,8 +27,21 @@ void nwf_put_controller(struct ofpbuf *, uint8_t reason, uint32_t meter_id);
 /* move:SRC[SRC_OFS..]->DST[DST_OFS..], 'n_bits' wide. */
 void nwf_put_move(struct ofpbuf *, enum mf_field_id src, int src_ofs,
                   enum mf_field_id dst, int dst_ofs, int n_bits);
+/* output:REG[0..15], the port in register 'reg'. */
+void nwf_put_output_reg(struct ofpbuf *, enum mf_field_id reg);
+/* ct(commit,zone=NWF_MFF_ZONE[0..15]). */
+void nwf_put_ct_commit(struct ofpbuf *);
 /* push_vlan:0x8100, then the VLAN id from NWF_MFF_VLAN into the tag. */
 void nwf_put_push_vlan_from_reg(struct ofpbuf *);
+
+/* ct_state=+STATE-... : the bits of 'mask' as in 'state' (CS_*). */
+void nwf_match_set_ct_state(struct match *, uint32_t state, uint32_t mask);
+/* Marks 'match' as matching Ethernet packets only (the default packet
+ * type) if it matches any field of a packet's headers, as Open vSwitch's
+ * parser does for each field it reads: a match built field by field is
+ * then the same as one parsed from its text, also for ofctrl's comparison
+ * with the flows the switch reports. */
+void nwf_match_add_ethernet_prereq(struct match *);
 
 /* REG=VALUE for a 32-bit register. */
 void nwf_match_set_reg(struct match *, enum mf_field_id reg, uint32_t value);
