@@ -105,6 +105,7 @@ fuzz-iplearn-run: tests/fuzz/fuzz-iplearn
 EXTRA_DIST += \
 	tests/run-tests.sh \
 	tests/e2e/lib.sh \
+	tests/e2e/frames.sh \
 	tests/e2e/bind.sh \
 	tests/e2e/probe.sh \
 	tests/e2e/traffic.sh \
@@ -114,6 +115,7 @@ EXTRA_DIST += \
 	tests/fuzz/corpus-iplearn \
 	tests/data/make-iplearn-pcaps.py \
 	tests/data/reversed-range.xml \
+	$(nwf_test_filters) \
 	tests/data/iplearn-arp.pcap \
 	tests/data/iplearn-dhcp-decline.pcap \
 	tests/data/iplearn-dhcp-exchange.pcap \
@@ -148,6 +150,15 @@ EXTRA_DIST += \
 	tests/data/libvirt/domain-vm1-metadata.xml \
 	tests/data/libvirt/domain-vm2-interface.xml \
 	$(nwf_check_list)
+
+# Filters that the tests define (tests/data/filters/NAME.xml is filter
+# NAME).
+nwf_test_filters = \
+	tests/data/filters/empty.xml \
+	tests/data/filters/reject-vm1-drop-rest.xml \
+	tests/data/filters/reject-vm1.xml \
+	tests/data/filters/reject-vm3.xml \
+	tests/data/filters/reject-vm4.xml
 
 # Test scripts that report "PASS: ..." / "FAIL: ..." lines.
 nwf_check_list = \
