@@ -155,6 +155,8 @@ EXTRA_DIST += \
 # NAME).
 nwf_test_filters = \
 	tests/data/filters/empty.xml \
+	tests/data/filters/ip-ipv4-protocols.xml \
+	tests/data/filters/ip-ipv6-protocols.xml \
 	tests/data/filters/reject-vm1-drop-rest.xml \
 	tests/data/filters/reject-vm1.xml \
 	tests/data/filters/reject-vm3.xml \
