@@ -12,9 +12,7 @@
 # chain, so that what it accepts shows.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
-. "$(dirname "$0")/bind.sh"
-. "$(dirname "$0")/marked-frames.sh"
+. "$(dirname "$0")/frames.sh"
 
 N_VMS=13
 T_VMS=$(seq -f 't%g' $N_VMS)
@@ -41,63 +39,40 @@ for n in $(seq $N_VMS); do
 done
 vm_add p $MP $IP_P/24
 vm_exec p ip addr add $IP6_P/64 dev eth0 nodad
+ctl_start
 
-# Wrappers.  A drop at the end of the ipv4 or ipv6 chain, for the filters
-# that only accept inside that chain.
-for v in 4 6; do
-    bind_filter ipv$v-drop <<EOF
-<filter name='ipv$v-drop' chain='ipv$v'>
-  <rule action='drop' direction='inout' priority='1000'/>
-</filter>
-EOF
-done
-# wrap NAME FILTER...: a root filter NAME referencing FILTER...
-wrap() {
-    local name=$1 f
-    shift
-    {
-        echo "<filter name='$name' chain='root'>"
-        for f in "$@"; do
-            echo "  <filterref filter='$f'/>"
-        done
-        echo "</filter>"
-    } | bind_filter "$name"
-}
-wrap w-allow-arp allow-arp no-other-l2-traffic
-wrap w-allow-dhcp allow-dhcp ipv4-drop
-wrap w-allow-dhcp-server allow-dhcp-server ipv4-drop
-wrap w-allow-incoming-ipv4 allow-incoming-ipv4 allow-arp no-other-l2-traffic
-wrap w-allow-ipv4 allow-ipv4 allow-arp no-other-l2-traffic
-wrap w-allow-dhcpv6 allow-dhcpv6 ipv6-drop
-wrap w-allow-dhcpv6-server allow-dhcpv6-server ipv6-drop
-wrap w-allow-incoming-ipv6 allow-incoming-ipv6 no-other-l2-traffic
-wrap w-allow-ipv6 allow-ipv6 no-other-l2-traffic
-wrap w-qemu-announce-self-rarp qemu-announce-self-rarp no-other-rarp-traffic
-wrap w-allow-dhcp-l2 allow-dhcp allow-arp no-other-l2-traffic
+# Wrappers (tests/data/filters): ipv4-drop and ipv6-drop, a drop at the
+# end of the ipv4 or ipv6 chain, for the filters that only accept inside
+# that chain; w-FILTER, a root filter that references FILTER and one of
+# those drops, or no-other-l2-traffic (w-allow-dhcp-l2 is allow-dhcp
+# with allow-arp and no-other-l2-traffic).
+check "the wrappers load" filter_define ipv4-drop ipv6-drop \
+    w-allow-arp w-allow-dhcp w-allow-dhcp-server w-allow-incoming-ipv4 \
+    w-allow-ipv4 w-allow-dhcpv6 w-allow-dhcpv6-server \
+    w-allow-incoming-ipv6 w-allow-ipv6 w-qemu-announce-self-rarp \
+    w-allow-dhcp-l2
 
-# bind N FILTER [--param NAME=VALUE]...
+# bind N FILTER [PARAM=VALUE[,VALUE...]]...
 bind() {
     local n=$1 filter=$2
     shift 2
-    check "t$n: $filter compiles" bind_port t$n "$filter" "$@"
+    check "t$n: $filter is active" vm_bind t$n "$filter" "$@"
 }
 
 # ================================================================ round 1
 bind 1 w-allow-arp
 bind 2 w-allow-dhcp
-bind 3 w-allow-dhcp-server --param DHCPSERVER=$IP_P \
-    --param DHCPSERVER=10.13.0.253
+bind 3 w-allow-dhcp-server DHCPSERVER=$IP_P,10.13.0.253
 bind 4 allow-incoming-ipv4
 bind 5 w-allow-incoming-ipv4
 bind 6 w-allow-ipv4
-bind 7 no-arp-ip-spoofing --param IP=10.13.0.7 --param IP=10.13.0.77
+bind 7 no-arp-ip-spoofing IP=10.13.0.7,10.13.0.77
 bind 8 no-arp-mac-spoofing
-bind 9 no-arp-spoofing --param IP=10.13.0.9
+bind 9 no-arp-spoofing IP=10.13.0.9
 bind 10 no-ip-multicast
-bind 11 no-ip-spoofing --param IP=10.13.0.11 --param IP=10.13.0.111
+bind 11 no-ip-spoofing IP=10.13.0.11,10.13.0.111
 bind 12 no-mac-broadcast
 bind 13 no-mac-spoofing
-check "round 1 flows load" bind_apply
 
 # allow-arp (with no-other-l2-traffic): ARP both ways, nothing else.
 mf_send t1 arp.out-request "$(arp_req 1)"
@@ -356,24 +331,24 @@ expect_dropped p macspoof.out-spoofed-ipv4 macspoof.out-spoofed-arp \
 expect_seen t13 macspoof.in-any
 
 # Real sockets where the filter decides a whole conversation.
-tcp_listen p 6000
+listen p 6000
 check "allow-incoming-ipv4 alone: t4 pings p" retry 5 ping_ok t4 $IP_P
 check "allow-incoming-ipv4 alone: p pings t4" ping_ok p 10.13.0.4
-check "allow-incoming-ipv4 alone: TCP from t4" tcp_connects t4 $IP_P 6000
-tcp_listen t5 6001
+check "allow-incoming-ipv4 alone: TCP from t4" connects t4 $IP_P 6000
+listen t5 6001
 check "allow-incoming-ipv4 wrapped: UDP to t5 arrives" \
     udp_arrives p t5 10.13.0.5 6002
 check_fails "allow-incoming-ipv4 wrapped: p cannot ping t5" \
     ping_ok p 10.13.0.5
 check_fails "allow-incoming-ipv4 wrapped: no TCP to t5" \
-    tcp_connects p 10.13.0.5 6001
+    connects p 10.13.0.5 6001
 check_fails "allow-incoming-ipv4 wrapped: t5 cannot ping p" \
     ping_ok t5 $IP_P
-tcp_listen t6 6003
+listen t6 6003
 check "allow-ipv4: t6 pings p" retry 5 ping_ok t6 $IP_P
 check "allow-ipv4: p pings t6" ping_ok p 10.13.0.6
-check "allow-ipv4: TCP from t6" tcp_connects t6 $IP_P 6000
-check "allow-ipv4: TCP to t6" tcp_connects p 10.13.0.6 6003
+check "allow-ipv4: TCP from t6" connects t6 $IP_P 6000
+check "allow-ipv4: TCP to t6" connects p 10.13.0.6 6003
 vm_exec t11 ip addr add 10.13.0.111/24 dev eth0
 check "no-ip-spoofing: t11 pings from its first address" \
     retry 5 vm_exec t11 ping -c 1 -W 1 -I 10.13.0.11 $IP_P
@@ -391,22 +366,20 @@ bind 3 qemu-announce-self
 bind 4 qemu-announce-self-rarp
 bind 5 w-qemu-announce-self-rarp
 bind 6 w-allow-dhcpv6
-bind 7 w-allow-dhcpv6-server --param DHCPSERVER=fe80::fe \
-    --param DHCPSERVER=fe80::fd
+bind 7 w-allow-dhcpv6-server DHCPSERVER=fe80::fe,fe80::fd
 bind 8 allow-incoming-ipv6
 bind 9 w-allow-incoming-ipv6
 bind 10 w-allow-ipv6
 bind 11 no-ipv6-multicast
-bind 12 no-ipv6-spoofing --param IPV6=fd13::c --param IPV6=fd13::cc
-# IPV6 is never filled in: without it the port does not compile.
+bind 12 no-ipv6-spoofing IPV6=fd13::c,fd13::cc
+# IPV6 is never filled in: without it the port is in error.
 needs_ipv6() {
-    ! bind_port t13 no-ipv6-spoofing 2>"$SW_DIR/needs-ipv6.err" &&
-        cat "$SW_DIR/needs-ipv6.err" &&
-        grep -q "unresolvable variables.*IPV6" "$SW_DIR/needs-ipv6.err"
+    ! vm_bind t13 no-ipv6-spoofing &&
+        ext_id t13 filterref-status |
+        grep "^error: .*unresolvable variables.*IPV6"
 }
-check "no-ipv6-spoofing without IPV6 is refused, naming IPV6" needs_ipv6
+check "no-ipv6-spoofing without IPV6 is an error, naming IPV6" needs_ipv6
 bind 13 w-allow-dhcp-l2
-check "round 2 flows load" bind_apply
 
 # announce N: QEMU's RARP announcement for tN's MAC, as the bytes after
 # the Ethernet header.
