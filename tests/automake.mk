@@ -106,7 +106,6 @@ EXTRA_DIST += \
 	tests/run-tests.sh \
 	tests/e2e/lib.sh \
 	tests/e2e/frames.sh \
-	tests/e2e/bind.sh \
 	tests/e2e/probe.sh \
 	tests/e2e/traffic.sh \
 	tests/e2e/learn.sh \
