@@ -6,7 +6,6 @@
 # removes the rule that allowed it.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
 
 e2e_init
 sw_start
