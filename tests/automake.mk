@@ -106,10 +106,6 @@ EXTRA_DIST += \
 	tests/run-tests.sh \
 	tests/e2e/lib.sh \
 	tests/e2e/frames.sh \
-	tests/e2e/probe.sh \
-	tests/e2e/traffic.sh \
-	tests/e2e/learn.sh \
-	tests/e2e/marked-frames.sh \
 	tests/fuzz/corpus \
 	tests/fuzz/corpus-iplearn \
 	tests/data/make-iplearn-pcaps.py \
