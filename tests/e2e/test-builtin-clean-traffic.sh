@@ -1,7 +1,7 @@
 #!/bin/bash
-# The built-in clean-traffic and clean-traffic-gateway on a real switch
-# with real packets, against what libvirt did on the wire (FACTS 15.5
-# item 15, docs/filter-format.md "Built-in filters"):
+# The built-in clean-traffic and clean-traffic-gateway on a real switch with
+# real packets, against what libvirt did on the wire (docs/filter-format.md,
+# "Built-in filters"):
 #
 # clean-traffic: the VM sends only frames with its own MAC, IPv4 only from
 # $IP (any UDP also from 0.0.0.0), ARP only with sender MAC $MAC and

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Every built-in filter other than clean-traffic(-gateway) on a real switch
 # with real packets, each with checks that fail if the filter were wrong:
-# what libvirt did on the wire (FACTS 12, 15.5 items 16-19), as
-# docs/filter-format.md "Built-in filters" says.
+# what libvirt did on the wire, as docs/filter-format.md "Built-in filters"
+# says.
 #
 # Thirteen VMs t1..t13, each bound to one filter, and an unbound peer p
 # that sends to them and receives from them; then a second round with
@@ -123,8 +123,8 @@ for s in 254 253 252; do
 done
 mf_send p dhcps.in-wrong-dport "$(to 3)/IP(src='$IP_P',dst='10.13.0.3')\
 /UDP(sport=67,dport=69)"
-# Only the server's IP address is checked (FACTS 15.5 item 19, and
-# docs/filter-format.md): a host that uses it as its source gets through.
+# Only the server's IP address is checked (docs/filter-format.md, "Built-in
+# filters"): a host that uses it as its source gets through.
 mf_send p dhcps.in-spoofed-server "$(eth 02:00:00:0d:88:01 "$(mac 3)")\
 /IP(src='$IP_P',dst='10.13.0.3')/UDP(sport=67,dport=68)"
 
@@ -137,8 +137,8 @@ mf_send t4 incoming4.out-88b5 "$(from 4 0x88b5)"
 mf_send p incoming4.in-ipv6 "$(to 4)/IPv6(src='$IP6_P',dst='fd13::4')\
 /ICMPv6EchoRequest()"
 
-# allow-incoming-ipv4 with allow-arp and no-other-l2-traffic: IPv4 in,
-# none out (FACTS 15.5 item 18).
+# allow-incoming-ipv4 with allow-arp and no-other-l2-traffic: IPv4 in, none
+# out.
 mf_send p incoming4w.in-ipv4 "$(to 5)/IP(src='192.0.2.9',dst='10.13.0.5')\
 /UDP(dport=9999)"
 mf_send p incoming4w.in-tcp "$(to 5)/IP(src='$IP_P',dst='10.13.0.5')\
@@ -206,9 +206,8 @@ mf_send t10 mcast4.out-ipv6-mcast "$(eth "$(mac 10)" 33:33:00:00:00:01)\
 mf_send p mcast4.in-224 "$(eth $MP 01:00:5e:00:00:fb)/IP(src='$IP_P',\
 dst='224.0.0.251')/UDP(dport=5353)"
 
-# no-ip-spoofing, IP=10.13.0.11 and .111 (FACTS 15.5 item 17): IPv4 from
-# the VM only from a listed source, or UDP from 0.0.0.0; MAC, ARP and IPv6
-# not checked.
+# no-ip-spoofing, IP=10.13.0.11 and .111: IPv4 from the VM only from a listed
+# source, or UDP from 0.0.0.0; MAC, ARP and IPv6 not checked.
 E11=$(from 11)
 mf_send t11 ipspoof.out-first "$E11/IP(src='10.13.0.11',dst='$IP_P')/ICMP()"
 mf_send t11 ipspoof.out-second "$E11/IP(src='10.13.0.111',dst='$IP_P')/ICMP()"
@@ -229,8 +228,8 @@ mf_send t11 ipspoof.out-ipv6-any "$E11/IPv6(src='2001:db8::99',dst='$IP6_P')\
 mf_send p ipspoof.in-any "$(to 11)/IP(src='198.51.100.11',dst='10.13.0.11')\
 /ICMP()"
 
-# no-mac-broadcast (FACTS 15.5 item 16): in the ipv4 chain, so only IPv4
-# to ff:ff:ff:ff:ff:ff from the VM is dropped.
+# no-mac-broadcast: in the ipv4 chain, so only IPv4 to ff:ff:ff:ff:ff:ff from
+# the VM is dropped.
 E12B=$(bcast 12)
 mf_send t12 bcast.out-ipv4 "$E12B/IP(src='10.13.0.12',dst='10.13.0.255')\
 /UDP(dport=9999)"
@@ -523,9 +522,10 @@ mf_send p ip6spoof.in-any "$(to 12)/IPv6(src='2001:db8::1',dst='fd13::c')\
 /UDP(dport=9999)"
 
 # allow-dhcp with allow-arp and no-other-l2-traffic lets all IPv4 through
-# both ways (FACTS 15.1 item 2): IPv4 enters the ipv4 chain, matches
-# nothing there and falls off its end, which accepts; the root chain's
-# drop never sees it.  Other ethertypes do meet that drop.
+# both ways (docs/filter-format.md, "The Ethernet layer: root chain and
+# sub-chains"): IPv4 enters the ipv4 chain, matches nothing there and falls
+# off its end, which accepts; the root chain's drop never sees it.  Other
+# ethertypes do meet that drop.
 mf_send t13 dhcpl2.out-ipv4 "$(from 13)/IP(src='10.13.0.13',dst='$IP_P')\
 /TCP(dport=80)"
 mf_send t13 dhcpl2.out-ipv6 "$(from 13)/IPv6(src='fd13::d',dst='$IP6_P')\

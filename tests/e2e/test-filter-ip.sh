@@ -1,13 +1,13 @@
 #!/bin/bash
-# IP-layer matching against real packets: every protocol element (tcp
-# with ports, ranges and flags, udp, udplite, sctp, esp, ah, icmp with
-# type and code, igmp, all) and their IPv6 forms with icmpv6; address
-# masks and srcipfrom/srcipto ranges; dscp; and the mirrored copy each
-# rule gets for the other direction (FACTS §15.2: "drop out udp" also
-# drops UDP to the VM, an ICMP rule with a type gets no mirror).  vm1 is
-# bound, vm2 an unbound peer; the rules drop, and each "blocked" probe
-# has an "arrives" probe beside it that differs in the field the rule
-# looks at.  Actions, states and real connections: test-filter-state.sh.
+# IP-layer matching against real packets: every protocol element (tcp with
+# ports, ranges and flags, udp, udplite, sctp, esp, ah, icmp with type and
+# code, igmp, all) and their IPv6 forms with icmpv6; address masks and
+# srcipfrom/srcipto ranges; dscp; and the mirrored copy each rule gets for
+# the other direction (docs/filter-format.md, "direction": "drop out udp"
+# also drops UDP to the VM, an ICMP rule with a type gets no mirror).  vm1 is
+# bound, vm2 an unbound peer; the rules drop, and each "blocked" probe has an
+# "arrives" probe beside it that differs in the field the rule looks at.
+# Actions, states and real connections: test-filter-state.sh.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/frames.sh"

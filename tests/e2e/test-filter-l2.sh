@@ -1,11 +1,12 @@
 #!/bin/bash
-# Ethernet-layer rules against real frames: mac, vlan, stp, arp, rarp, ip
-# and ipv6 elements, the root chain with sub-chains (return, falling off
-# a sub-chain accepts, root rules and jumps interleaved by priority),
-# inout, reject (a silent drop at this layer) and continue, as libvirt
-# does them (FACTS §15).  vm1 is bound; vm2 is an unbound peer that sends
-# and receives crafted frames.  Every "blocked" probe has an "arrives"
-# probe next to it that differs in the one field the rule looks at.
+# Ethernet-layer rules against real frames: mac, vlan, stp, arp, rarp, ip and
+# ipv6 elements, the root chain with sub-chains (return, falling off a
+# sub-chain accepts, root rules and jumps interleaved by priority), inout,
+# reject (a silent drop at this layer) and continue, as libvirt does them
+# (docs/filter-format.md, "Evaluation: layers, chains and priorities").  vm1
+# is bound; vm2 is an unbound peer that sends and receives crafted frames.
+# Every "blocked" probe has an "arrives" probe next to it that differs in the
+# one field the rule looks at.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/frames.sh"
@@ -270,73 +271,75 @@ probe arrives "chain: other IPv4 passes" vm1 vm2 \
     "$(udp_to 10.9.21.103)"
 probe_run
 
-# FACTS §15.1 item 2: allow-arp + allow-dhcp + no-other-l2-traffic, no
-# drop in the ipv4 chain: all IPv4 passes both ways, IPv6 does not.
+# A frame that falls off a sub-chain is accepted (docs/filter-format.md, "The
+# Ethernet layer"): allow-arp + allow-dhcp + no-other-l2-traffic, no drop in
+# the ipv4 chain: all IPv4 passes both ways, IPv6 does not.
 check "allow-arp + allow-dhcp + no-other-l2-traffic loads" \
     bind l2-arp-dhcp-only
-probe arrives "§15.1.2: IPv4 from the VM passes (falls off ipv4)" vm1 vm2 \
+probe arrives "fall-off: IPv4 from the VM passes (falls off ipv4)" vm1 vm2 \
     "udp dst port 7400" "$U12, dport=7400)"
-probe arrives "§15.1.2: IPv4 to the VM passes" vm2 vm1 "udp dst port 7401" \
+probe arrives "fall-off: IPv4 to the VM passes" vm2 vm1 "udp dst port 7401" \
     "$IP21/UDP(dport=7401)"
-probe arrives "§15.1.2: ARP passes" vm1 vm2 "arp[24:4]=0x0a0915c8" \
+probe arrives "fall-off: ARP passes" vm1 vm2 "arp[24:4]=0x0a0915c8" \
     "$(arp_frame "op=1, psrc='10.9.21.1', pdst='10.9.21.200'")"
-probe blocked "§15.1.2: IPv6 from the VM is dropped" vm1 vm2 \
+probe blocked "fall-off: IPv6 from the VM is dropped" vm1 vm2 \
     "udp dst port 7402" \
     "$V12'fd00:21::2')/UDP(dport=7402)"
-probe blocked "§15.1.2: IPv6 to the VM is dropped" vm2 vm1 \
+probe blocked "fall-off: IPv6 to the VM is dropped" vm2 vm1 \
     "udp dst port 7403" \
     "$TO1/IPv6(src='fd00:21::2', dst='fd00:21::1')/UDP(dport=7403)"
-probe blocked "§15.1.2: other ethertypes are dropped" vm1 vm2 \
+probe blocked "fall-off: other ethertypes are dropped" vm1 vm2 \
     "ether proto 0x88b5" \
     "Ether(dst='$M2', type=0x88b5)/Raw(b'x'*46)"
 probe_run
-check "§15.1.2: vm1 pings vm2" retry 3 ping_ok vm1 10.9.21.2
+check "fall-off: vm1 pings vm2" retry 3 ping_ok vm1 10.9.21.2
 
-# FACTS §15.1 item 3: a root accept of IPv4 at -750 runs before the ipv4
-# chain (-700) and wins; at -650 it runs after, and the chain's drop wins.
+# Jumps by chain priority among root rules (docs/pipeline.md, "Chains: the
+# Ethernet layer"): a root accept of IPv4 at -750 runs before the ipv4 chain
+# (-700) and wins; at -650 it runs after, and the chain's drop wins.
 check "the ipv4 chain's drop loads" filter_define l2-drop-ipv4
 check "root accept at -750 loads" bind l2-accept-ip-750
-probe arrives "§15.1.3: root accept at -750 wins over the ipv4 chain" \
+probe arrives "chain priority: root accept at -750 wins over the ipv4 chain" \
     vm1 vm2 \
     "udp dst port 7500" "$U12, dport=7500)"
 probe_run
 check "root accept at -650 loads" bind l2-accept-ip-650
-probe blocked "§15.1.3: at -650 the ipv4 chain's drop wins" vm1 vm2 \
+probe blocked "chain priority: at -650 the ipv4 chain's drop wins" vm1 vm2 \
     "udp dst port 7501" "$U12, dport=7501)"
-probe arrives "§15.1.3: non-IPv4 is not in the chain" vm1 vm2 \
+probe arrives "chain priority: non-IPv4 is not in the chain" vm1 vm2 \
     "ether proto 0x88b6" \
     "Ether(dst='$M2', type=0x88b6)/Raw(b'x'*46)"
 probe_run
 check "root accept at -700 loads" bind l2-accept-ip-700
-probe blocked "§5: on a tie (-700) the jump comes first" vm1 vm2 \
+probe blocked "chain priority: on a tie (-700) the jump comes first" vm1 vm2 \
     "udp dst port 7502" "$U12, dport=7502)"
 probe_run
 
-# §15.1 items 1 and 3: the layers filter independently (an Ethernet-layer
-# accept of everything does not skip an IP-layer drop, an IP-layer accept
-# does not undo an Ethernet-layer drop), and return in the root chain
-# accepts.
+# docs/filter-format.md, "Two layers" and "The Ethernet layer": the layers
+# filter independently (an Ethernet-layer accept of everything does not skip
+# an IP-layer drop, an IP-layer accept does not undo an Ethernet-layer drop),
+# and return in the root chain accepts.
 check "two layers filter loads" bind l2-two-layers
-probe blocked "§15.1.1: an Ethernet accept does not skip an IP-layer drop" \
+probe blocked "two layers: an Ethernet accept does not skip an IP-layer drop" \
     vm1 vm2 "udp dst port 7700" "$U12, dport=7700)"
-probe arrives "§15.1.1: ... which drops only its port" vm1 vm2 \
+probe arrives "two layers: ... which drops only its port" vm1 vm2 \
     "udp dst port 7701" "$U12, dport=7701)"
 probe_run
 check "two layers, the other way, loads" bind l2-two-layers-reverse
-probe blocked "§15.1.1: an IP-layer accept does not undo an Ethernet drop" \
+probe blocked "two layers: an IP-layer accept does not undo an Ethernet drop" \
     vm1 vm2 "udp dst port 7702" "$U12, dport=7702)"
-probe arrives "§15.1.1: ... which drops only its port" vm1 vm2 \
+probe arrives "two layers: ... which drops only its port" vm1 vm2 \
     "udp dst port 7703" "$U12, dport=7703)"
-probe arrives "§15.1.3: return in the root chain accepts" vm1 vm2 \
+probe arrives "root return: return in the root chain accepts" vm1 vm2 \
     "ether proto 0x88ba" "Ether(dst='$M2', type=0x88ba)/Raw(b'x'*46)"
-probe blocked "§15.1.3: ... the drop after it applies to others" vm1 vm2 \
+probe blocked "root return: ... the drop after it applies to others" vm1 vm2 \
     "ether proto 0x88bb" "Ether(dst='$M2', type=0x88bb)/Raw(b'x'*46)"
 probe_run
 
-# ---- inout at this layer (§15.2 item 8): written from the inbound side,
-# the from-VM copy has source and destination swapped.  Rule priority,
-# not document order, decides (§15.1 item 4); continue takes no decision;
-# reject is a silent drop.
+# ---- inout at this layer (docs/filter-format.md, "direction"): written from
+# the inbound side, the from-VM copy has source and destination swapped.
+# Rule priority, not document order, decides ("Priorities"); continue takes
+# no decision; reject is a silent drop.
 check "inout/continue/reject filter loads" bind l2-inout-continue-reject
 check "reject at the Ethernet layer punts nothing" \
     sw_not eval "ofctl dump-flows br0 | grep controller"

@@ -1,11 +1,11 @@
 #!/bin/bash
-# reject at the IP layer against real connections (FACTS §15.3 item 12):
-# the packet is dropped and the sender gets an ICMP port unreachable
-# (ICMPv6 for IPv6) from nwf-controller, so a TCP connect fails at once
-# with ECONNREFUSED instead of timing out.  The mirrored copy rejects too
-# (§15.2 item 5: "reject in tcp dstport 25" also rejects the VM's packets
-# from port 25), and a reject on the receiving VM of two bound VMs answers
-# the sender.  vm1 and vm3 are bound, vm2 is not.
+# reject at the IP layer against real connections (docs/filter-format.md,
+# "action"): the packet is dropped and the sender gets an ICMP port
+# unreachable (ICMPv6 for IPv6) from nwf-controller, so a TCP connect fails
+# at once with ECONNREFUSED instead of timing out.  The mirrored copy rejects
+# too (docs/filter-format.md, "direction": "reject in tcp dstport 25" also
+# rejects the VM's packets from port 25), and a reject on the receiving VM of
+# two bound VMs answers the sender.  vm1 and vm3 are bound, vm2 is not.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/frames.sh"
@@ -86,10 +86,10 @@ probe blocked "reject: no ICMP error for a packet that passes" vm1 vm1 \
     "Ether(dst='$M2')/$V4/TCP(sport=26, dport=42005, flags='SA')"
 probe_run
 
-# "Reject one port, drop the rest": libvirt's REJECT answers from the
-# host's stack, which the VM's IP-layer rules (FORWARD) never see, so the
-# connection is still refused at once (checked with libvirt 9.0, see
-# libvirt-oracle.md).  The answer must not meet the VM's own drop.
+# "Reject one port, drop the rest": libvirt's REJECT answers from the host's
+# stack, which the VM's IP-layer rules (FORWARD) never see, so the connection
+# is still refused at once (checked with libvirt 9.0, see docs/pipeline.md,
+# "Where we differ").  The answer must not meet the VM's own drop.
 check "vm1 bound to reject + drop the rest" vm_bind vm1 reject-vm1-drop-rest
 check "reject + drop: vm1's connection to port 81 is refused at once" \
     refused vm1 10.9.24.2 81

@@ -1,13 +1,13 @@
 #!/bin/bash
-# IP-layer actions, directions and connection state with real TCP
-# connections (nc) and crafted packets, IPv4 and IPv6, against libvirt's
-# behaviour (FACTS §15.2, §15.3): a stateful accept admits new
-# connections in its direction and their replies but no unsolicited
-# SYN-ACK, ACK or echo reply; statematch='false' keeps a stateless
-# mirror; inout lets the VM serve a port but not connect to it; explicit
-# states have no mirror; return is accept for the port; continue decides
-# nothing; priority, not document order, decides; and traffic between two
-# bound VMs passes both VMs' rules.  Reject: test-filter-reject.sh.
+# IP-layer actions, directions and connection state with real TCP connections
+# (nc) and crafted packets, IPv4 and IPv6, against libvirt's behaviour
+# (docs/filter-format.md, "action" and "direction"): a stateful accept admits
+# new connections in its direction and their replies but no unsolicited
+# SYN-ACK, ACK or echo reply; statematch='false' keeps a stateless mirror;
+# inout lets the VM serve a port but not connect to it; explicit states have
+# no mirror; return is accept for the port; continue decides nothing;
+# priority, not document order, decides; and traffic between two bound VMs
+# passes both VMs' rules.  Reject: test-filter-reject.sh.
 #
 # vm1 and vm3 are bound, vm2 is not.  Address .9 is nobody's: scapy
 # frames from it (sent by vm2) play a remote host that no kernel answers
@@ -117,8 +117,8 @@ probe blocked "stateful: an unsolicited IPv6 SYN-ACK is dropped" vm2 vm1 \
     "$(from9v6 "sport=80, dport=41004, flags='SA', seq=5000, ack=1001")"
 probe_run
 
-# ---- ICMP with a type has no mirror (FACTS §15.2 item 6): an echo
-# request let in gets no reply out without a rule of its own.
+# ---- ICMP with a type has no mirror (docs/filter-format.md, "direction"):
+# an echo request let in gets no reply out without a rule of its own.
 ping6_ok() {
     vm_exec "$1" ping -6 -c 1 -W 1 "$2"
 }
@@ -146,8 +146,8 @@ probe blocked "inout icmp type: an echo reply to vm1 does not" vm2 vm1 \
     "icmp[0]=0 and icmp[4:2]=604" "$(to1)/ICMP(type=0, id=604)"
 probe_run
 
-# ---- statematch='false' (FACTS §15.2 item 7): the mirror is kept without
-# state, so any packet from port 80 is admitted.
+# ---- statematch='false' (docs/filter-format.md, "direction"): the mirror is
+# kept without state, so any packet from port 80 is admitted.
 check "statematch=false filter loads" bind vm1 state-statematch-false
 check "statematch=false: vm1 connects to port 80" connects vm1 10.9.23.2 80
 check "statematch=false: vm2 cannot connect to vm1's port 80" \
@@ -160,9 +160,9 @@ probe blocked "statematch=false: one from port 81 does not" vm2 vm1 \
     "$(from9 "sport=81, dport=41011, flags='SA', seq=5000, ack=1001")"
 probe_run
 
-# ---- inout (FACTS §15.2 item 8): read from the inbound side, stateless:
-# the VM serves port 80 but cannot connect to a remote port 80.  in:
-# stateful, the VM serves port 22 and cannot connect to port 22.
+# ---- inout (docs/filter-format.md, "direction"): read from the inbound
+# side, stateless: the VM serves port 80 but cannot connect to a remote port
+# 80.  in: stateful, the VM serves port 22 and cannot connect to port 22.
 check "inout/in filter loads" bind vm1 state-inout
 check "inout: vm2 connects to vm1's port 80" connects vm2 10.9.23.1 80
 check "inout: ... over IPv6" connects vm2 fd00:23::1 80
@@ -212,9 +212,10 @@ probe blocked "state: without it, the ICMP error is dropped" vm1 vm1 \
     dport=9999)"
 probe_run
 
-# ---- Actions: return is accept for the port (stateless mirror: FACTS
-# §15.2 item 5); continue takes no decision (ours: libvirt's binding
-# fails, docs/pipeline.md); priority, not document order, decides.
+# ---- Actions: return is accept for the port (stateless mirror:
+# docs/filter-format.md, "action" and "direction"); continue takes no
+# decision (ours: libvirt's binding fails, docs/pipeline.md); priority, not
+# document order, decides.
 check "return/continue/priority filter loads" bind vm1 state-actions
 check "return: vm1 connects to port 80" connects vm1 10.9.23.2 80
 check "return: vm2 cannot connect to vm1's port 80 (mirror is by port)" \
@@ -226,7 +227,7 @@ check "priority: accept at 200 wins over drop at 300 listed first" \
     connects vm1 10.9.23.2 22
 
 # ---- Two bound VMs: a connection passes the sender's out rules and the
-# receiver's in rules (FACTS §15.1 item 1, §15.2 item 9).
+# receiver's in rules (docs/filter-format.md, "Two layers" and "action").
 check "vm1's filter loads" bind vm1 state-two-vm1
 check "vm3's filter loads" bind vm3 state-two-vm3
 check "two bound: vm1 connects to vm3's port 80 (both allow)" \
