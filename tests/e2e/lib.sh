@@ -7,7 +7,11 @@
 #     sw_start                     # ovsdb-server + ovs-vswitchd, bridge br0
 #     vm_add vm1 02:00:00:00:00:01 10.0.0.1/24
 #     ctl_start                    # nwf-controller on that switch
+#     filter_define my-filter      # tests/data/filters/my-filter.xml
+#     check "vm1 bound" vm_bind vm1 my-filter IP=10.0.0.1
 #     check "vm1 reaches vm2" vm_exec vm1 ping -c1 -W1 10.0.0.2
+#
+# Frames and connections between the VMs: frames.sh.
 #
 # Every namespace, link and directory name carries a random id, so two runs
 # (or a run and the sandbox) do not collide.
