@@ -105,15 +105,12 @@ fuzz-iplearn-run: tests/fuzz/fuzz-iplearn
 EXTRA_DIST += \
 	tests/run-tests.sh \
 	tests/e2e/lib.sh \
-	tests/e2e/bind.sh \
-	tests/e2e/probe.sh \
-	tests/e2e/traffic.sh \
-	tests/e2e/learn.sh \
-	tests/e2e/marked-frames.sh \
+	tests/e2e/frames.sh \
 	tests/fuzz/corpus \
 	tests/fuzz/corpus-iplearn \
 	tests/data/make-iplearn-pcaps.py \
 	tests/data/reversed-range.xml \
+	$(nwf_test_filters) \
 	tests/data/iplearn-arp.pcap \
 	tests/data/iplearn-dhcp-decline.pcap \
 	tests/data/iplearn-dhcp-exchange.pcap \
@@ -148,6 +145,72 @@ EXTRA_DIST += \
 	tests/data/libvirt/domain-vm1-metadata.xml \
 	tests/data/libvirt/domain-vm2-interface.xml \
 	$(nwf_check_list)
+
+# Filters that the tests use (tests/data/filters/NAME.xml is filter NAME;
+# store/ is a filter directory as test-controller-store starts with it).
+nwf_test_filters = \
+	tests/data/filters/bad-action.xml \
+	tests/data/filters/bad-port.xml \
+	tests/data/filters/bad-xml.xml \
+	tests/data/filters/bcast-arp-only.xml \
+	tests/data/filters/bcast-ipv4-only.xml \
+	tests/data/filters/empty.xml \
+	tests/data/filters/ip-ipv4-protocols.xml \
+	tests/data/filters/ip-ipv6-protocols.xml \
+	tests/data/filters/ipv4-drop.xml \
+	tests/data/filters/ipv6-drop.xml \
+	tests/data/filters/l2-accept-ip-650.xml \
+	tests/data/filters/l2-accept-ip-700.xml \
+	tests/data/filters/l2-accept-ip-750.xml \
+	tests/data/filters/l2-arp-dhcp-only.xml \
+	tests/data/filters/l2-arp.xml \
+	tests/data/filters/l2-drop-ipv4.xml \
+	tests/data/filters/l2-inout-continue-reject.xml \
+	tests/data/filters/l2-ip.xml \
+	tests/data/filters/l2-ipv4-t.xml \
+	tests/data/filters/l2-mac.xml \
+	tests/data/filters/l2-stp.xml \
+	tests/data/filters/l2-subchain.xml \
+	tests/data/filters/l2-two-layers-reverse.xml \
+	tests/data/filters/l2-two-layers.xml \
+	tests/data/filters/l2-vlan.xml \
+	tests/data/filters/learn-test.xml \
+	tests/data/filters/reject-81.xml \
+	tests/data/filters/reject-vm1-drop-rest.xml \
+	tests/data/filters/reject-vm1.xml \
+	tests/data/filters/reject-vm3.xml \
+	tests/data/filters/reject-vm4.xml \
+	tests/data/filters/state-actions.xml \
+	tests/data/filters/state-explicit-no-reply.xml \
+	tests/data/filters/state-explicit.xml \
+	tests/data/filters/state-icmp-inout-type.xml \
+	tests/data/filters/state-icmp-type-in-reply.xml \
+	tests/data/filters/state-icmp-type-in.xml \
+	tests/data/filters/state-inout.xml \
+	tests/data/filters/state-negated.xml \
+	tests/data/filters/state-no-related.xml \
+	tests/data/filters/state-out-stateful.xml \
+	tests/data/filters/state-statematch-false.xml \
+	tests/data/filters/state-two-vm1.xml \
+	tests/data/filters/state-two-vm3-in-80.xml \
+	tests/data/filters/state-two-vm3.xml \
+	tests/data/filters/store/broken.xml \
+	tests/data/filters/store/clean-traffic.xml \
+	tests/data/filters/store/mine.xml \
+	tests/data/filters/w-allow-arp.xml \
+	tests/data/filters/w-allow-dhcp-l2.xml \
+	tests/data/filters/w-allow-dhcp-server.xml \
+	tests/data/filters/w-allow-dhcp.xml \
+	tests/data/filters/w-allow-dhcpv6-server.xml \
+	tests/data/filters/w-allow-dhcpv6.xml \
+	tests/data/filters/w-allow-incoming-ipv4.xml \
+	tests/data/filters/w-allow-incoming-ipv6.xml \
+	tests/data/filters/w-allow-ipv4.xml \
+	tests/data/filters/w-allow-ipv6.xml \
+	tests/data/filters/w-qemu-announce-self-rarp.xml \
+	tests/data/filters/web-ip.xml \
+	tests/data/filters/web-out.xml \
+	tests/data/filters/web.xml
 
 # Test scripts that report "PASS: ..." / "FAIL: ..." lines.
 nwf_check_list = \

@@ -8,6 +8,7 @@ builddir=${builddir:-.}
 srcdir=${srcdir:-.}
 ofctl=$builddir/utilities/nwf-ofctl
 export NWF_SCHEMA=$srcdir/schemas/nwfilter.rng
+data=$srcdir/tests/data/filters
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -22,40 +23,14 @@ check() {
     fi
 }
 
-cat >"$tmp/good.xml" <<'XML'
-<filter name='web' chain='ipv4' priority='-700'>
-  <rule action='accept' direction='in' priority='100'>
-    <tcp dstportstart='0x50' srcipaddr='$IP'/>
-  </rule>
-  <rule action='drop' direction='inout'/>
-</filter>
-XML
-cat >"$tmp/bad-port.xml" <<'XML'
-<filter name='bad'>
-  <rule action='accept' direction='in'>
-    <tcp dstportstart='70000'/>
-  </rule>
-</filter>
-XML
-cat >"$tmp/bad-xml.xml" <<'XML'
-<filter name='broken'>
-  <rule action='accept' direction='in'>
-</filter>
-XML
-cat >"$tmp/bad-action.xml" <<'XML'
-<filter name='bad2'>
-  <rule action='permit' direction='in'/>
-</filter>
-XML
-
 
 validate_good() {
-    "$ofctl" validate "$tmp/good.xml"
+    "$ofctl" validate "$data/web-ip.xml"
 }
 check "validate accepts a good filter (exit 0)" validate_good
 
 validate_reports() {
-    ! "$ofctl" validate "$tmp/bad-port.xml" >"$tmp/msg" 2>&1 || return 1
+    ! "$ofctl" validate "$data/bad-port.xml" >"$tmp/msg" 2>&1 || return 1
     cat "$tmp/msg"
     grep -q "bad-port.xml:3:" "$tmp/msg" \
         && grep -q "<tcp>" "$tmp/msg" \
@@ -105,8 +80,8 @@ check "define refuses a FIFO before it reaches a daemon" \
     refuses_fifo --target="$tmp/no-daemon.ctl" define
 
 validate_all_files() {
-    ! "$ofctl" validate "$tmp/good.xml" "$tmp/bad-xml.xml" \
-        "$tmp/bad-action.xml" >"$tmp/msg" 2>&1 || return 1
+    ! "$ofctl" validate "$data/web-ip.xml" "$data/bad-xml.xml" \
+        "$data/bad-action.xml" >"$tmp/msg" 2>&1 || return 1
     cat "$tmp/msg"
     grep -q "bad-xml.xml" "$tmp/msg" && grep -q "bad-action.xml" "$tmp/msg" \
         && grep -q "permit" "$tmp/msg"
@@ -121,9 +96,9 @@ validate_missing_file() {
 check "validate of a missing file fails naming it" validate_missing_file
 
 format_canonical() {
-    "$ofctl" format "$tmp/good.xml" >"$tmp/fmt" || return 1
+    "$ofctl" format "$data/web-ip.xml" >"$tmp/fmt" || return 1
     cat "$tmp/fmt"
-    grep -q "^<filter name='web' chain='ipv4' priority='-700'>$" "$tmp/fmt" \
+    grep -q "^<filter name='web-ip' chain='ipv4' priority='-700'>$" "$tmp/fmt" \
         && grep -q "<uuid>" "$tmp/fmt" \
         && grep -q "<tcp srcipaddr='\$IP' dstportstart='0x50'/>" "$tmp/fmt" \
         && grep -q "<rule action='drop' direction='inout' priority='500'/>" \
@@ -132,14 +107,14 @@ format_canonical() {
 check "format prints libvirt's canonical layout, hex kept" format_canonical
 
 format_fixed_point() {
-    "$ofctl" format "$tmp/good.xml" >"$tmp/a.xml" \
+    "$ofctl" format "$data/web-ip.xml" >"$tmp/a.xml" \
         && "$ofctl" format "$tmp/a.xml" >"$tmp/b.xml" \
         && cmp "$tmp/a.xml" "$tmp/b.xml"
 }
 check "format of formatted output is unchanged" format_fixed_point
 
 format_bad() {
-    ! "$ofctl" format "$tmp/bad-port.xml" >"$tmp/msg" 2>&1 \
+    ! "$ofctl" format "$data/bad-port.xml" >"$tmp/msg" 2>&1 \
         && grep -q "dstportstart" "$tmp/msg"
 }
 check "format of a bad filter fails with the error" format_bad
@@ -151,7 +126,7 @@ builtins_valid() {
 check "all 24 built-in filters validate" builtins_valid
 
 schema_missing() {
-    ! NWF_SCHEMA=$tmp/none.rng "$ofctl" validate "$tmp/good.xml" \
+    ! NWF_SCHEMA=$tmp/none.rng "$ofctl" validate "$data/web-ip.xml" \
         >"$tmp/msg" 2>&1 && grep -q "none.rng" "$tmp/msg"
 }
 check "a missing schema is an error naming where it looked" schema_missing

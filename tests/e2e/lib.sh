@@ -7,7 +7,11 @@
 #     sw_start                     # ovsdb-server + ovs-vswitchd, bridge br0
 #     vm_add vm1 02:00:00:00:00:01 10.0.0.1/24
 #     ctl_start                    # nwf-controller on that switch
+#     filter_define my-filter      # tests/data/filters/my-filter.xml
+#     check "vm1 bound" vm_bind vm1 my-filter IP=10.0.0.1
 #     check "vm1 reaches vm2" vm_exec vm1 ping -c1 -W1 10.0.0.2
+#
+# Frames and connections between the VMs: frames.sh.
 #
 # Every namespace, link and directory name carries a random id, so two runs
 # (or a run and the sandbox) do not collide.
@@ -119,6 +123,98 @@ check_fails() {
     check "$name" sw_not "$@"
 }
 
+# ---- Filters and bindings, through nwf-controller (after ctl_start), as
+# an administrator and a port plugin would do them.
+#
+#   ctl_ofctl ARGS...      nwf-ofctl against the test's controller
+#   filter_define NAME...  defines each filter tests/data/filters/NAME.xml
+#   vm_bind VM FILTER [PARAM=VALUE[,VALUE...]]...
+#       binds VM's Interface to FILTER by external_ids (filterref, and
+#       filterref-param-PARAM for each PARAM, a comma list being a list
+#       of values; the MAC is attached-mac, as vm_add set it), dropping
+#       the parameters of an earlier binding, and waits until the
+#       controller reports filterref-status "active", that is, the
+#       switch has confirmed the port's flows.  Fails, printing the
+#       status, if the controller reports anything else ("error: ...",
+#       "learning") or nothing within 10 s.
+#   bind_learning VM [PARAM=VALUE]...
+#       binds VM to clean-traffic with filterref-param-PARAM=VALUE each,
+#       and does not wait: a port without IP reads "learning" until its
+#       address is learned.
+#   ext_id VM KEY          external_ids:KEY of VM's Interface
+#   status_is VM STATUS    its filterref-status is STATUS
+#   learned_is VM ADDRS    its filterref-learned-ip is ADDRS
+#   no_learned VM          it has no filterref-learned-ip
+
+E2E_FILTERS=$top_srcdir/tests/data/filters
+
+ctl_ofctl() {
+    "$NWF_OFCTL" --target="$SW_DIR/nwf-controller.ctl" "$@"
+}
+
+filter_define() {
+    local name
+    for name in "$@"; do
+        ctl_ofctl define "$E2E_FILTERS/$name.xml" || return 1
+    done
+}
+
+ext_id() {
+    vsctl --if-exists get interface "$(vm_port "$1")" "external_ids:$2" \
+        2>/dev/null | tr -d '"'
+}
+status_is() { [ "$(ext_id "$1" filterref-status)" = "$2" ]; }
+learned_is() { [ "$(ext_id "$1" filterref-learned-ip)" = "$2" ]; }
+no_learned() { [ -z "$(ext_id "$1" filterref-learned-ip)" ]; }
+
+# vm_bind_args VM FILTER [PARAM=VALUE]...: the ovs-vsctl arguments that
+# replace VM's binding, in one transaction.  The old filterref-status goes
+# too, so that the next status read is the controller's answer to this
+# binding, not what it said of the previous one.
+vm_bind_args() {
+    local port key kv
+    port=$(vm_port "$1")
+    VM_BIND_ARGS=()
+    for key in $(vsctl get interface "$port" external_ids |
+                 grep -o 'filterref-param-[A-Za-z0-9_]*'); do
+        VM_BIND_ARGS+=(-- remove interface "$port" external_ids "$key")
+    done
+    VM_BIND_ARGS+=(-- remove interface "$port" external_ids filterref-status)
+    VM_BIND_ARGS+=(-- set interface "$port" "external_ids:filterref=$2")
+    shift 2
+    for kv in "$@"; do
+        VM_BIND_ARGS+=("external_ids:filterref-param-$kv")
+    done
+}
+
+# vm_status_settled VM: the controller has answered for VM's binding.
+vm_status_settled() {
+    case $(ext_id "$1" filterref-status) in
+        ""|pending) return 1 ;;
+    esac
+}
+
+vm_bind() {
+    local vm=$1 status
+    vm_bind_args "$@" && vsctl "${VM_BIND_ARGS[@]}" || return 1
+    retry 10 vm_status_settled "$vm"
+    status=$(ext_id "$vm" filterref-status)
+    if [ "$status" != active ]; then
+        echo "$(vm_port "$vm"): filterref-status '$status'"
+        return 1
+    fi
+}
+
+bind_learning() {
+    local vm=$1
+    shift
+    local args=(external_ids:filterref=clean-traffic) kv
+    for kv in "$@"; do
+        args+=("external_ids:filterref-param-$kv")
+    done
+    vsctl set interface "$(vm_port "$vm")" "${args[@]}"
+}
+
 # sw_load_flows FILE: makes the bridge a managed one (fail_mode=secure:
 # nothing is forwarded without flows) and replaces its flows with those
 # of FILE, as "nwf-ofctl compile" prints them, in one atomic bundle.
@@ -126,8 +222,6 @@ sw_load_flows() {
     vsctl set bridge "$SW_BRIDGE" fail_mode=secure &&
         ofctl --bundle replace-flows "$SW_BRIDGE" "$1"
 }
-
-
 
 e2e_finish() {
     if [ "$E2E_FAILED" != 0 ]; then

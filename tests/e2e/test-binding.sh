@@ -6,7 +6,7 @@
 # errors per port without touching other ports, and cleans up on unbind.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
+. "$(dirname "$0")/frames.sh"
 
 e2e_init
 sw_start
@@ -19,21 +19,15 @@ p1=$(vm_port vm1)
 p2=$(vm_port vm2)
 p3=$(vm_port vm3)
 
-status() {
-    vsctl --if-exists get interface "$1" external_ids:filterref-status \
-        2>/dev/null | tr -d '"'
-}
-status_is() {
-    [ "$(status "$1")" = "$2" ]
-}
+# status_starts VM PREFIX: VM's filterref-status starts with PREFIX.
 status_starts() {
-    case "$(status "$1")" in "$2"*) return 0 ;; esac
+    case "$(ext_id "$1" filterref-status)" in "$2"*) return 0 ;; esac
     return 1
 }
 
 vsctl set interface "$p1" external_ids:filterref=clean-traffic \
     external_ids:filterref-param-IP=10.9.7.1
-check "a bound port becomes active" retry 10 status_is "$p1" active
+check "a bound port becomes active" retry 10 status_is vm1 active
 check "the bridge is set to fail_mode=secure" \
     test "$(vsctl get bridge br0 fail_mode)" = secure
 check "a conntrack zone is recorded on the interface" \
@@ -122,26 +116,26 @@ check "bindings/show groups flows by rule with counters" show_groups_by_rule
 # Errors stay on their port.
 vsctl set interface "$p2" external_ids:filterref=no-such-filter
 check "an undefined filter is an error on that port" \
-    retry 10 status_starts "$p2" "error: "
+    retry 10 status_starts vm2 "error: "
 check "the error names the filter" \
     sh -c "ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p2 external_ids:filterref-status | grep -q no-such-filter"
-check "a port in error passes nothing" e2e_not_ping vm2 10.9.7.3
-check "another bound port stays active" status_is "$p1" active
+check "a port in error passes nothing" sw_not ping_ok vm2 10.9.7.3
+check "another bound port stays active" status_is vm1 active
 check "unbound ports are not affected" retry 5 ping_ok vm3 10.9.7.1
 
 vsctl set interface "$p3" external_ids:filterref=clean-traffic \
     external_ids:filterref-param-IP=10.9.7.3 \
     external_ids:attached-mac=not-a-mac
 check "a bad MAC is an error on that port" \
-    retry 10 status_starts "$p3" "error: attached-mac: bad MAC"
+    retry 10 status_starts vm3 "error: attached-mac: bad MAC"
 vsctl remove interface "$p3" external_ids attached-mac
 vsctl set interface "$p3" external_ids:filterref-param-MAC=02:00:00:00:07:03
-check "filterref-param-MAC gives the MAC" retry 10 status_is "$p3" active
+check "filterref-param-MAC gives the MAC" retry 10 status_is vm3 active
 check "two bound VMs talk through both filters" retry 5 ping_ok vm1 10.9.7.3
 
 vsctl set interface "$p3" external_ids:filterref-param-IP=10.9.7.3,bad/value
 check "a malformed parameter is an error on that port" \
-    retry 10 status_starts "$p3" "error: "
+    retry 10 status_starts vm3 "error: "
 
 # Unbinding removes what the controller wrote and reopens the port.
 vsctl remove interface "$p2" external_ids filterref

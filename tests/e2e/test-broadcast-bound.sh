@@ -18,8 +18,7 @@
 # frames only).
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/bind.sh"
-. "$(dirname "$0")/marked-frames.sh"
+. "$(dirname "$0")/frames.sh"
 
 M1=02:00:00:0e:00:01 M2=02:00:00:0e:00:02 M3=02:00:00:0e:00:03
 MU=02:00:00:0e:00:fe M4=02:00:00:0e:00:04 MU10=02:00:00:0e:00:fd
@@ -34,25 +33,14 @@ vm_add u $MU 10.14.0.254/24
 vm_add vm4 $M4 10.14.0.4/24 -- set port "$(vm_port vm4)" tag=10
 vm_add u10 $MU10 10.14.0.253/24 -- set port "$(vm_port u10)" tag=10
 
-bind_filter ipv4-only <<'EOF'
-<filter name='ipv4-only' chain='root'>
-  <filterref filter='allow-ipv4'/>
-  <filterref filter='no-other-l2-traffic'/>
-</filter>
-EOF
-bind_filter arp-only <<'EOF'
-<filter name='arp-only' chain='root'>
-  <filterref filter='allow-arp'/>
-  <filterref filter='no-other-l2-traffic'/>
-</filter>
-EOF
-check "vm1 binds clean-traffic" \
-    bind_port vm1 clean-traffic --param IP=10.14.0.1
-check "vm2 binds allow-ipv4 without ARP" bind_port vm2 ipv4-only
-check "vm3 binds allow-arp without IPv4" bind_port vm3 arp-only
-check "vm4 binds clean-traffic" \
-    bind_port vm4 clean-traffic --param IP=10.14.0.4 --tag=10
-check "the flows load" bind_apply
+ctl_start
+
+check "the filters load" filter_define bcast-ipv4-only bcast-arp-only
+check "vm1 binds clean-traffic" vm_bind vm1 clean-traffic IP=10.14.0.1
+check "vm2 binds allow-ipv4 without ARP" vm_bind vm2 bcast-ipv4-only
+check "vm3 binds allow-arp without IPv4" vm_bind vm3 bcast-arp-only
+check "vm4 binds clean-traffic (VLAN 10 from its port's tag)" \
+    vm_bind vm4 clean-traffic IP=10.14.0.4
 
 # arp_bcast NAME FROM MAC IP: queues a broadcast ARP request;
 # ip_bcast NAME FROM MAC IP: a broadcast UDP datagram to 10.14.0.255.

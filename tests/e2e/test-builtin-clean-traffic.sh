@@ -1,7 +1,7 @@
 #!/bin/bash
-# The built-in clean-traffic and clean-traffic-gateway on a real switch
-# with real packets, against what libvirt did on the wire (FACTS 15.5
-# item 15, docs/filter-format.md "Built-in filters"):
+# The built-in clean-traffic and clean-traffic-gateway on a real switch with
+# real packets, against what libvirt did on the wire (docs/filter-format.md,
+# "Built-in filters"):
 #
 # clean-traffic: the VM sends only frames with its own MAC, IPv4 only from
 # $IP (any UDP also from 0.0.0.0), ARP only with sender MAC $MAC and
@@ -20,9 +20,7 @@
 #   vm2, gw   unbound
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
-. "$(dirname "$0")/bind.sh"
-. "$(dirname "$0")/marked-frames.sh"
+. "$(dirname "$0")/frames.sh"
 
 M1=02:00:00:0c:00:01 I1=10.12.0.1
 M2=02:00:00:0c:00:02 I2=10.12.0.2
@@ -44,19 +42,17 @@ vm_add vm4 $M4 $I4/24
 vm_add vm5 $M5 $I5/24
 vm_add gw $MGW $IGW/24
 vm_exec vm3 ip addr add $I3B/24 dev eth0
+ctl_start
 
-check "clean-traffic compiles for vm1" \
-    bind_port vm1 clean-traffic --param IP=$I1
-check "clean-traffic compiles with a list of IPs" \
-    bind_port vm3 clean-traffic --param IP=$I3 --param IP=$I3B
+check "vm1 binds clean-traffic" vm_bind vm1 clean-traffic IP=$I1
+check "vm3 binds clean-traffic with a list of IPs" \
+    vm_bind vm3 clean-traffic IP=$I3,$I3B
 for vm in vm4 vm5; do
     ip=$I4
     [ $vm = vm5 ] && ip=$I5
-    check "clean-traffic-gateway compiles for $vm" \
-        bind_port $vm clean-traffic-gateway --param IP=$ip \
-        --param GATEWAY_MAC=$MGW
+    check "$vm binds clean-traffic-gateway" \
+        vm_bind $vm clean-traffic-gateway IP=$ip GATEWAY_MAC=$MGW
 done
-check "the flows load" bind_apply
 
 # ---- clean-traffic: legitimate traffic, real sockets.  Flushing the
 # neighbour caches first makes each first ping resolve by ARP: vm1's
@@ -68,10 +64,10 @@ vm_exec vm1 ip neigh flush dev eth0
 vm_exec vm2 ip neigh flush dev eth0
 check "vm2 pings vm1 (ARP to vm1, answer from vm1)" ping_ok vm2 $I1
 check "vm1 pings vm3, both with clean-traffic" retry 3 ping_ok vm1 $I3
-tcp_listen vm2 5001
-tcp_listen vm1 5002
-check "TCP from vm1 to vm2" tcp_connects vm1 $I2 5001
-check "TCP from vm2 to vm1" tcp_connects vm2 $I1 5002
+listen vm2 5001
+listen vm1 5002
+check "TCP from vm1 to vm2" connects vm1 $I2 5001
+check "TCP from vm2 to vm1" connects vm2 $I1 5002
 check "UDP from vm1 to vm2" udp_arrives vm1 vm2 $I2 5003
 check "UDP from vm2 to vm1" udp_arrives vm2 vm1 $I1 5004
 check "vm3 pings from its first address" \
@@ -181,8 +177,8 @@ expect_seen gw in-ethertype-88b5 in-ethertype-0835 in-ipv6 in-vlan-ip \
 # vm2; ARP still goes everywhere.
 check "vm4 pings the gateway" retry 5 ping_ok vm4 $IGW
 check "the gateway pings vm5" retry 5 ping_ok gw $I5
-tcp_listen gw 5005
-check "TCP from vm4 to the gateway" tcp_connects vm4 $IGW 5005
+listen gw 5005
+check "TCP from vm4 to the gateway" connects vm4 $IGW 5005
 check_fails "vm4 cannot ping vm5" ping_ok vm4 $I5
 check_fails "vm5 cannot ping vm4" ping_ok vm5 $I4
 check_fails "vm4 cannot ping vm2 (unbound)" ping_ok vm4 $I2

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Every built-in filter other than clean-traffic(-gateway) on a real switch
 # with real packets, each with checks that fail if the filter were wrong:
-# what libvirt did on the wire (FACTS 12, 15.5 items 16-19), as
-# docs/filter-format.md "Built-in filters" says.
+# what libvirt did on the wire, as docs/filter-format.md "Built-in filters"
+# says.
 #
 # Thirteen VMs t1..t13, each bound to one filter, and an unbound peer p
 # that sends to them and receives from them; then a second round with
@@ -12,9 +12,7 @@
 # chain, so that what it accepts shows.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
-. "$(dirname "$0")/bind.sh"
-. "$(dirname "$0")/marked-frames.sh"
+. "$(dirname "$0")/frames.sh"
 
 N_VMS=13
 T_VMS=$(seq -f 't%g' $N_VMS)
@@ -41,63 +39,40 @@ for n in $(seq $N_VMS); do
 done
 vm_add p $MP $IP_P/24
 vm_exec p ip addr add $IP6_P/64 dev eth0 nodad
+ctl_start
 
-# Wrappers.  A drop at the end of the ipv4 or ipv6 chain, for the filters
-# that only accept inside that chain.
-for v in 4 6; do
-    bind_filter ipv$v-drop <<EOF
-<filter name='ipv$v-drop' chain='ipv$v'>
-  <rule action='drop' direction='inout' priority='1000'/>
-</filter>
-EOF
-done
-# wrap NAME FILTER...: a root filter NAME referencing FILTER...
-wrap() {
-    local name=$1 f
-    shift
-    {
-        echo "<filter name='$name' chain='root'>"
-        for f in "$@"; do
-            echo "  <filterref filter='$f'/>"
-        done
-        echo "</filter>"
-    } | bind_filter "$name"
-}
-wrap w-allow-arp allow-arp no-other-l2-traffic
-wrap w-allow-dhcp allow-dhcp ipv4-drop
-wrap w-allow-dhcp-server allow-dhcp-server ipv4-drop
-wrap w-allow-incoming-ipv4 allow-incoming-ipv4 allow-arp no-other-l2-traffic
-wrap w-allow-ipv4 allow-ipv4 allow-arp no-other-l2-traffic
-wrap w-allow-dhcpv6 allow-dhcpv6 ipv6-drop
-wrap w-allow-dhcpv6-server allow-dhcpv6-server ipv6-drop
-wrap w-allow-incoming-ipv6 allow-incoming-ipv6 no-other-l2-traffic
-wrap w-allow-ipv6 allow-ipv6 no-other-l2-traffic
-wrap w-qemu-announce-self-rarp qemu-announce-self-rarp no-other-rarp-traffic
-wrap w-allow-dhcp-l2 allow-dhcp allow-arp no-other-l2-traffic
+# Wrappers (tests/data/filters): ipv4-drop and ipv6-drop, a drop at the
+# end of the ipv4 or ipv6 chain, for the filters that only accept inside
+# that chain; w-FILTER, a root filter that references FILTER and one of
+# those drops, or no-other-l2-traffic (w-allow-dhcp-l2 is allow-dhcp
+# with allow-arp and no-other-l2-traffic).
+check "the wrappers load" filter_define ipv4-drop ipv6-drop \
+    w-allow-arp w-allow-dhcp w-allow-dhcp-server w-allow-incoming-ipv4 \
+    w-allow-ipv4 w-allow-dhcpv6 w-allow-dhcpv6-server \
+    w-allow-incoming-ipv6 w-allow-ipv6 w-qemu-announce-self-rarp \
+    w-allow-dhcp-l2
 
-# bind N FILTER [--param NAME=VALUE]...
+# bind N FILTER [PARAM=VALUE[,VALUE...]]...
 bind() {
     local n=$1 filter=$2
     shift 2
-    check "t$n: $filter compiles" bind_port t$n "$filter" "$@"
+    check "t$n: $filter is active" vm_bind t$n "$filter" "$@"
 }
 
 # ================================================================ round 1
 bind 1 w-allow-arp
 bind 2 w-allow-dhcp
-bind 3 w-allow-dhcp-server --param DHCPSERVER=$IP_P \
-    --param DHCPSERVER=10.13.0.253
+bind 3 w-allow-dhcp-server DHCPSERVER=$IP_P,10.13.0.253
 bind 4 allow-incoming-ipv4
 bind 5 w-allow-incoming-ipv4
 bind 6 w-allow-ipv4
-bind 7 no-arp-ip-spoofing --param IP=10.13.0.7 --param IP=10.13.0.77
+bind 7 no-arp-ip-spoofing IP=10.13.0.7,10.13.0.77
 bind 8 no-arp-mac-spoofing
-bind 9 no-arp-spoofing --param IP=10.13.0.9
+bind 9 no-arp-spoofing IP=10.13.0.9
 bind 10 no-ip-multicast
-bind 11 no-ip-spoofing --param IP=10.13.0.11 --param IP=10.13.0.111
+bind 11 no-ip-spoofing IP=10.13.0.11,10.13.0.111
 bind 12 no-mac-broadcast
 bind 13 no-mac-spoofing
-check "round 1 flows load" bind_apply
 
 # allow-arp (with no-other-l2-traffic): ARP both ways, nothing else.
 mf_send t1 arp.out-request "$(arp_req 1)"
@@ -148,8 +123,8 @@ for s in 254 253 252; do
 done
 mf_send p dhcps.in-wrong-dport "$(to 3)/IP(src='$IP_P',dst='10.13.0.3')\
 /UDP(sport=67,dport=69)"
-# Only the server's IP address is checked (FACTS 15.5 item 19, and
-# docs/filter-format.md): a host that uses it as its source gets through.
+# Only the server's IP address is checked (docs/filter-format.md, "Built-in
+# filters"): a host that uses it as its source gets through.
 mf_send p dhcps.in-spoofed-server "$(eth 02:00:00:0d:88:01 "$(mac 3)")\
 /IP(src='$IP_P',dst='10.13.0.3')/UDP(sport=67,dport=68)"
 
@@ -162,8 +137,8 @@ mf_send t4 incoming4.out-88b5 "$(from 4 0x88b5)"
 mf_send p incoming4.in-ipv6 "$(to 4)/IPv6(src='$IP6_P',dst='fd13::4')\
 /ICMPv6EchoRequest()"
 
-# allow-incoming-ipv4 with allow-arp and no-other-l2-traffic: IPv4 in,
-# none out (FACTS 15.5 item 18).
+# allow-incoming-ipv4 with allow-arp and no-other-l2-traffic: IPv4 in, none
+# out.
 mf_send p incoming4w.in-ipv4 "$(to 5)/IP(src='192.0.2.9',dst='10.13.0.5')\
 /UDP(dport=9999)"
 mf_send p incoming4w.in-tcp "$(to 5)/IP(src='$IP_P',dst='10.13.0.5')\
@@ -231,9 +206,8 @@ mf_send t10 mcast4.out-ipv6-mcast "$(eth "$(mac 10)" 33:33:00:00:00:01)\
 mf_send p mcast4.in-224 "$(eth $MP 01:00:5e:00:00:fb)/IP(src='$IP_P',\
 dst='224.0.0.251')/UDP(dport=5353)"
 
-# no-ip-spoofing, IP=10.13.0.11 and .111 (FACTS 15.5 item 17): IPv4 from
-# the VM only from a listed source, or UDP from 0.0.0.0; MAC, ARP and IPv6
-# not checked.
+# no-ip-spoofing, IP=10.13.0.11 and .111: IPv4 from the VM only from a listed
+# source, or UDP from 0.0.0.0; MAC, ARP and IPv6 not checked.
 E11=$(from 11)
 mf_send t11 ipspoof.out-first "$E11/IP(src='10.13.0.11',dst='$IP_P')/ICMP()"
 mf_send t11 ipspoof.out-second "$E11/IP(src='10.13.0.111',dst='$IP_P')/ICMP()"
@@ -254,8 +228,8 @@ mf_send t11 ipspoof.out-ipv6-any "$E11/IPv6(src='2001:db8::99',dst='$IP6_P')\
 mf_send p ipspoof.in-any "$(to 11)/IP(src='198.51.100.11',dst='10.13.0.11')\
 /ICMP()"
 
-# no-mac-broadcast (FACTS 15.5 item 16): in the ipv4 chain, so only IPv4
-# to ff:ff:ff:ff:ff:ff from the VM is dropped.
+# no-mac-broadcast: in the ipv4 chain, so only IPv4 to ff:ff:ff:ff:ff:ff from
+# the VM is dropped.
 E12B=$(bcast 12)
 mf_send t12 bcast.out-ipv4 "$E12B/IP(src='10.13.0.12',dst='10.13.0.255')\
 /UDP(dport=9999)"
@@ -356,24 +330,24 @@ expect_dropped p macspoof.out-spoofed-ipv4 macspoof.out-spoofed-arp \
 expect_seen t13 macspoof.in-any
 
 # Real sockets where the filter decides a whole conversation.
-tcp_listen p 6000
+listen p 6000
 check "allow-incoming-ipv4 alone: t4 pings p" retry 5 ping_ok t4 $IP_P
 check "allow-incoming-ipv4 alone: p pings t4" ping_ok p 10.13.0.4
-check "allow-incoming-ipv4 alone: TCP from t4" tcp_connects t4 $IP_P 6000
-tcp_listen t5 6001
+check "allow-incoming-ipv4 alone: TCP from t4" connects t4 $IP_P 6000
+listen t5 6001
 check "allow-incoming-ipv4 wrapped: UDP to t5 arrives" \
     udp_arrives p t5 10.13.0.5 6002
 check_fails "allow-incoming-ipv4 wrapped: p cannot ping t5" \
     ping_ok p 10.13.0.5
 check_fails "allow-incoming-ipv4 wrapped: no TCP to t5" \
-    tcp_connects p 10.13.0.5 6001
+    connects p 10.13.0.5 6001
 check_fails "allow-incoming-ipv4 wrapped: t5 cannot ping p" \
     ping_ok t5 $IP_P
-tcp_listen t6 6003
+listen t6 6003
 check "allow-ipv4: t6 pings p" retry 5 ping_ok t6 $IP_P
 check "allow-ipv4: p pings t6" ping_ok p 10.13.0.6
-check "allow-ipv4: TCP from t6" tcp_connects t6 $IP_P 6000
-check "allow-ipv4: TCP to t6" tcp_connects p 10.13.0.6 6003
+check "allow-ipv4: TCP from t6" connects t6 $IP_P 6000
+check "allow-ipv4: TCP to t6" connects p 10.13.0.6 6003
 vm_exec t11 ip addr add 10.13.0.111/24 dev eth0
 check "no-ip-spoofing: t11 pings from its first address" \
     retry 5 vm_exec t11 ping -c 1 -W 1 -I 10.13.0.11 $IP_P
@@ -391,22 +365,20 @@ bind 3 qemu-announce-self
 bind 4 qemu-announce-self-rarp
 bind 5 w-qemu-announce-self-rarp
 bind 6 w-allow-dhcpv6
-bind 7 w-allow-dhcpv6-server --param DHCPSERVER=fe80::fe \
-    --param DHCPSERVER=fe80::fd
+bind 7 w-allow-dhcpv6-server DHCPSERVER=fe80::fe,fe80::fd
 bind 8 allow-incoming-ipv6
 bind 9 w-allow-incoming-ipv6
 bind 10 w-allow-ipv6
 bind 11 no-ipv6-multicast
-bind 12 no-ipv6-spoofing --param IPV6=fd13::c --param IPV6=fd13::cc
-# IPV6 is never filled in: without it the port does not compile.
+bind 12 no-ipv6-spoofing IPV6=fd13::c,fd13::cc
+# IPV6 is never filled in: without it the port is in error.
 needs_ipv6() {
-    ! bind_port t13 no-ipv6-spoofing 2>"$SW_DIR/needs-ipv6.err" &&
-        cat "$SW_DIR/needs-ipv6.err" &&
-        grep -q "unresolvable variables.*IPV6" "$SW_DIR/needs-ipv6.err"
+    ! vm_bind t13 no-ipv6-spoofing &&
+        ext_id t13 filterref-status |
+        grep "^error: .*unresolvable variables.*IPV6"
 }
-check "no-ipv6-spoofing without IPV6 is refused, naming IPV6" needs_ipv6
+check "no-ipv6-spoofing without IPV6 is an error, naming IPV6" needs_ipv6
 bind 13 w-allow-dhcp-l2
-check "round 2 flows load" bind_apply
 
 # announce N: QEMU's RARP announcement for tN's MAC, as the bytes after
 # the Ethernet header.
@@ -550,9 +522,10 @@ mf_send p ip6spoof.in-any "$(to 12)/IPv6(src='2001:db8::1',dst='fd13::c')\
 /UDP(dport=9999)"
 
 # allow-dhcp with allow-arp and no-other-l2-traffic lets all IPv4 through
-# both ways (FACTS 15.1 item 2): IPv4 enters the ipv4 chain, matches
-# nothing there and falls off its end, which accepts; the root chain's
-# drop never sees it.  Other ethertypes do meet that drop.
+# both ways (docs/filter-format.md, "The Ethernet layer: root chain and
+# sub-chains"): IPv4 enters the ipv4 chain, matches nothing there and falls
+# off its end, which accepts; the root chain's drop never sees it.  Other
+# ethertypes do meet that drop.
 mf_send t13 dhcpl2.out-ipv4 "$(from 13)/IP(src='10.13.0.13',dst='$IP_P')\
 /TCP(dport=80)"
 mf_send t13 dhcpl2.out-ipv6 "$(from 13)/IPv6(src='fd13::d',dst='$IP6_P')\

@@ -8,22 +8,9 @@
 e2e_init
 sw_start
 mkdir -p "$SW_DIR/filters"
-cat >"$SW_DIR/filters/clean-traffic.xml" <<'XML'
-<filter name='clean-traffic' chain='root'>
-  <uuid>11111111-2222-3333-4444-555555555555</uuid>
-  <rule action='drop' direction='inout' priority='500'/>
-</filter>
-XML
-cat >"$SW_DIR/filters/broken.xml" <<'XML'
-<filter name='broken'>
-  <rule action='accept' direction='sideways'/>
-</filter>
-XML
-cat >"$SW_DIR/filters/mine.xml" <<'XML'
-<filter name='mine' chain='root'>
-  <filterref filter='no-mac-spoofing'/>
-</filter>
-XML
+# A filter store as an administrator left it (tests/data/filters/store):
+# clean-traffic replaced, a broken file, a filter of our own.
+cp "$E2E_FILTERS"/store/*.xml "$SW_DIR/filters/"
 cp "$SW_DIR/filters/clean-traffic.xml" "$SW_DIR/admin-copy.xml"
 
 ctl_start

@@ -1,17 +1,16 @@
 #!/bin/bash
-# IP-layer matching against real packets: every protocol element (tcp
-# with ports, ranges and flags, udp, udplite, sctp, esp, ah, icmp with
-# type and code, igmp, all) and their IPv6 forms with icmpv6; address
-# masks and srcipfrom/srcipto ranges; dscp; and the mirrored copy each
-# rule gets for the other direction (FACTS §15.2: "drop out udp" also
-# drops UDP to the VM, an ICMP rule with a type gets no mirror).  vm1 is
-# bound, vm2 an unbound peer; the rules drop, and each "blocked" probe
-# has an "arrives" probe beside it that differs in the field the rule
-# looks at.  Actions, states and real connections: test-filter-state.sh.
+# IP-layer matching against real packets: every protocol element (tcp with
+# ports, ranges and flags, udp, udplite, sctp, esp, ah, icmp with type and
+# code, igmp, all) and their IPv6 forms with icmpv6; address masks and
+# srcipfrom/srcipto ranges; dscp; and the mirrored copy each rule gets for
+# the other direction (docs/filter-format.md, "direction": "drop out udp"
+# also drops UDP to the VM, an ICMP rule with a type gets no mirror).  vm1 is
+# bound, vm2 an unbound peer; the rules drop, and each "blocked" probe has an
+# "arrives" probe beside it that differs in the field the rule looks at.
+# Actions, states and real connections: test-filter-state.sh.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/bind.sh"
-. "$(dirname "$0")/probe.sh"
+. "$(dirname "$0")/frames.sh"
 
 e2e_init
 sw_start
@@ -20,76 +19,17 @@ vm_add vm1 $M1 10.9.22.1/24
 vm_add vm2 $M2 10.9.22.2/24
 vm_exec vm1 ip -6 addr add fd00:22::1/64 dev eth0 nodad
 vm_exec vm2 ip -6 addr add fd00:22::2/64 dev eth0 nodad
+ctl_start
 
-# bind: binds vm1 to the filter on stdin and loads it.
+# bind FILTER: defines FILTER (tests/data/filters) and binds vm1 to it.
 bind() {
-    bind_filter iptest && bind_port vm1 iptest && bind_apply
+    filter_define "$1" && vm_bind vm1 "$1"
 }
 
-check "an empty filter loads" bind <<'EOF'
-<filter name='iptest'/>
-EOF
+check "an empty filter loads" bind empty
 check "the path works" retry 5 ping_ok vm1 10.9.22.2
 
-check "IPv4 protocol filter loads" bind <<'EOF'
-<filter name='iptest'>
-  <rule action='drop' direction='out'>
-    <tcp dstportstart='8000' dstportend='8010'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <tcp dstportstart='8100' flags='SYN,ACK/SYN'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <tcp srcportstart='8800' srcportend='8801'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udp dstportstart='8200'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udplite dstipaddr='10.9.22.2'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <sctp dstportstart='8300'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <esp dstipaddr='10.9.22.2'/>
-  </rule>
-  <rule action='drop' direction='in'>
-    <ah srcipaddr='10.9.22.2'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <icmp type='8' code='0'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <igmp dstipaddr='224.0.0.99'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <all dstipaddr='10.9.22.77'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udp dstipfrom='10.9.22.20' dstipto='10.9.22.29'/>
-  </rule>
-  <rule action='drop' direction='in'>
-    <udp srcipfrom='10.9.22.40' srcipto='10.9.22.45' dstportstart='8700'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udp dscp='12' dstportstart='8600'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udp dstipaddr='10.9.22.128' dstipmask='25' dstportstart='8900'/>
-  </rule>
-  <rule action='drop' direction='out' priority='600'>
-    <udp dstportstart='8950'/>
-    <udp match='no' dstipaddr='10.9.22.2'/>
-  </rule>
-  <rule action='drop' direction='out' priority='601'>
-    <udp dstipaddr='10.9.22.2' srcportstart='1111' dstportstart='8950'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udp srcmacaddr='$MAC' dstportstart='8960'/>
-  </rule>
-</filter>
-EOF
+check "IPv4 protocol filter loads" bind ip-ipv4-protocols
 # to2 [DST [SRC]] / to1 [SRC [DST]]: IPv4 headers from vm1 to vm2 and
 # from vm2 to vm1 (the addresses default to the VMs').
 to2() {
@@ -240,43 +180,7 @@ probe arrives "the IP layer does not see tagged packets" vm1 vm2 \
     UDP(dport=9)"
 probe_run
 
-check "IPv6 protocol filter loads" bind <<'EOF'
-<filter name='iptest'>
-  <rule action='drop' direction='out'>
-    <tcp-ipv6 dstportstart='8400'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udp-ipv6 dstportstart='8500' dstportend='8510'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <sctp-ipv6 dstportstart='8300'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udplite-ipv6 dstipaddr='fd00:22::2'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <esp-ipv6 dstipaddr='fd00:22::2'/>
-  </rule>
-  <rule action='drop' direction='in'>
-    <ah-ipv6 srcipaddr='fd00:22::2'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <icmpv6 type='128'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <all-ipv6 dstipaddr='fd00:22::77'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udp-ipv6 dstipaddr='fd00:22::100' dstipmask='120' dstportstart='8900'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udp-ipv6 dstipfrom='fd00:22::20' dstipto='fd00:22::29'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <udp dstportstart='8601'/>
-  </rule>
-</filter>
-EOF
+check "IPv6 protocol filter loads" bind ip-ipv6-protocols
 to2() {
     echo "Ether(dst='$M2')/IPv6(src='${2:-fd00:22::1}', \
     dst='${1:-fd00:22::2}'${3:+, $3})"

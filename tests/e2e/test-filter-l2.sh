@@ -1,16 +1,15 @@
 #!/bin/bash
-# Ethernet-layer rules against real frames: mac, vlan, stp, arp, rarp, ip
-# and ipv6 elements, the root chain with sub-chains (return, falling off
-# a sub-chain accepts, root rules and jumps interleaved by priority),
-# inout, reject (a silent drop at this layer) and continue, as libvirt
-# does them (FACTS §15).  vm1 is bound; vm2 is an unbound peer that sends
-# and receives crafted frames.  Every "blocked" probe has an "arrives"
-# probe next to it that differs in the one field the rule looks at.
+# Ethernet-layer rules against real frames: mac, vlan, stp, arp, rarp, ip and
+# ipv6 elements, the root chain with sub-chains (return, falling off a
+# sub-chain accepts, root rules and jumps interleaved by priority), inout,
+# reject (a silent drop at this layer) and continue, as libvirt does them
+# (docs/filter-format.md, "Evaluation: layers, chains and priorities").  vm1
+# is bound; vm2 is an unbound peer that sends and receives crafted frames.
+# Every "blocked" probe has an "arrives" probe next to it that differs in the
+# one field the rule looks at.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
-. "$(dirname "$0")/bind.sh"
-. "$(dirname "$0")/probe.sh"
+. "$(dirname "$0")/frames.sh"
 
 e2e_init
 sw_start
@@ -29,41 +28,16 @@ TO1="Ether(dst='$M1')"
 IP12="$TO2/IP(src='10.9.21.1', dst='10.9.21.2')"
 IP21="$TO1/IP(src='10.9.21.2', dst='10.9.21.1')"
 
-# bind FILTER-XML: binds vm1 to that filter (on stdin) and loads it.
+# bind FILTER: defines FILTER (tests/data/filters) and binds vm1 to it.
 bind() {
-    bind_filter l2test && bind_port vm1 l2test && bind_apply
+    filter_define "$1" && vm_bind vm1 "$1"
 }
 
-check "vm1 pings vm2 with an empty filter" \
-    bind <<'EOF'
-<filter name='l2test'/>
-EOF
+check "vm1 pings vm2 with an empty filter" bind empty
 check "the path works" retry 5 ping_ok vm1 10.9.21.2
 
 # ---- mac: addresses, masks, ethertype, negation; in and out.
-check "mac filter loads" bind <<'EOF'
-<filter name='l2test'>
-  <rule action='drop' direction='out'>
-    <mac dstmacaddr='02:00:00:aa:00:01'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <mac srcmacaddr='02:00:00:bb:00:00' srcmacmask='ff:ff:ff:ff:00:00'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <mac protocolid='0x88b5'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <mac dstmacaddr='02:00:00:aa:00:02'/>
-    <mac match='no' protocolid='0x88b7'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <mac dstmacaddr='02:00:00:aa:00:02' srcmacaddr='02:00:00:aa:00:09'/>
-  </rule>
-  <rule action='drop' direction='in'>
-    <mac srcmacaddr='02:00:00:cc:00:01' protocolid='ipv4'/>
-  </rule>
-</filter>
-EOF
+check "mac filter loads" bind l2-mac
 probe blocked "mac: dstmacaddr drops" vm1 vm2 "ether dst 02:00:00:aa:00:01" \
     "Ether(dst='02:00:00:aa:00:01', type=0x88b6)/Raw(b'x'*46)"
 probe arrives "mac: another dst passes" vm1 vm2 "ether dst 02:00:00:aa:00:03" \
@@ -109,22 +83,7 @@ probe_run
 
 # ---- vlan: tagged frames (sent by scapy: no 802.1Q module in this
 # kernel).  The ports carry every VLAN, so tagged frames flood tagged.
-check "vlan filter loads" bind <<'EOF'
-<filter name='l2test'>
-  <rule action='drop' direction='out'>
-    <vlan vlanid='10'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <vlan vlanid='12' encap-protocol='0x88b5'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <arp/>
-  </rule>
-  <rule action='drop' direction='in'>
-    <vlan vlanid='20'/>
-  </rule>
-</filter>
-EOF
+check "vlan filter loads" bind l2-vlan
 probe blocked "vlan: vlanid drops its VLAN" vm1 vm2 "vlan 10" \
     "$TO2/Dot1Q(vlan=10, type=0x88b6)/Raw(b'x'*46)"
 probe arrives "vlan: another VLAN passes" vm1 vm2 "vlan 11" \
@@ -152,13 +111,7 @@ probe_run
 
 # ---- stp: BPDUs go to 01:80:c2:00:00:00, which a bridge never forwards
 # (neither does ours), so the verdict shows only in the rule's counter.
-check "stp filter loads" bind <<'EOF'
-<filter name='l2test'>
-  <rule action='drop' direction='out'>
-    <stp srcmacaddr='02:00:00:ee:00:00' srcmacmask='ff:ff:ff:ff:ff:f0'/>
-  </rule>
-</filter>
-EOF
+check "stp filter loads" bind l2-stp
 # stp_hits: packets that hit the stp rule's flow in ETH_OUT.
 stp_hits() {
     ofctl dump-flows br0 table=10 | grep 'dl_dst=01:80:c2:00:00:00' |
@@ -187,34 +140,10 @@ check "stp: the rule did not take the other source or destination" \
     stp_hits_are 1
 
 # ---- arp and rarp.
-check "arp filter loads" bind <<'EOF'
-<filter name='l2test'>
-  <rule action='drop' direction='out'>
-    <arp opcode='Request' arpdstipaddr='10.9.21.50'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <arp arpsrcmacaddr='02:00:00:ff:00:01'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <arp arpsrcipaddr='10.9.21.60' arpsrcipmask='31'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <arp arpdstmacaddr='02:00:00:ff:00:02'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <arp gratuitous='true' arpsrcipaddr='10.9.21.70'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <rarp opcode='Request_Reverse'/>
-  </rule>
-  <rule action='drop' direction='in'>
-    <arp arpsrcipaddr='10.9.21.80'/>
-  </rule>
-</filter>
-EOF
-# arp FIELDS: a broadcast ARP frame from vm1 (sender MAC vm1's unless
-# FIELDS give one).
-arp() {
+check "arp filter loads" bind l2-arp
+# arp_frame FIELDS: a broadcast ARP frame from vm1 (sender MAC vm1's
+# unless FIELDS give one).
+arp_frame() {
     case $1 in
         *hwsrc=*) echo "Ether(dst='ff:ff:ff:ff:ff:ff')/ARP($1)" ;;
         *) echo "Ether(dst='ff:ff:ff:ff:ff:ff')/ARP(hwsrc='$M1', $1)" ;;
@@ -223,34 +152,37 @@ arp() {
 # ARP target IPs in the BPF: arp[24:4] (IPv4 target), arp[14:4] (sender).
 probe blocked "arp: opcode and target IP drop" vm1 vm2 \
     "arp[7]=1 and arp[24:4]=0x0a091532" \
-    "$(arp "op=1, psrc='10.9.21.1', pdst='10.9.21.50'")"
+    "$(arp_frame "op=1, psrc='10.9.21.1', pdst='10.9.21.50'")"
 probe arrives "arp: a request for another IP passes" vm1 vm2 \
-    "arp[24:4]=0x0a091533" "$(arp "op=1, psrc='10.9.21.1', pdst='10.9.21.51'")"
+    "arp[24:4]=0x0a091533" \
+    "$(arp_frame "op=1, psrc='10.9.21.1', pdst='10.9.21.51'")"
 probe arrives "arp: a reply about that IP passes (opcode)" vm1 vm2 \
     "arp[24:4]=0x0a091532 and arp[7]=2" \
-    "$(arp "op=2, psrc='10.9.21.1', pdst='10.9.21.50'")"
+    "$(arp_frame "op=2, psrc='10.9.21.1', pdst='10.9.21.50'")"
 probe blocked "arp: sender MAC drops" vm1 vm2 "arp[24:4]=0x0a091534" \
-    "$(arp "op=1, hwsrc='02:00:00:ff:00:01', psrc='10.9.21.1', \
+    "$(arp_frame "op=1, hwsrc='02:00:00:ff:00:01', psrc='10.9.21.1', \
     pdst='10.9.21.52'")"
 probe arrives "arp: another sender MAC passes" vm1 vm2 "arp[24:4]=0x0a091535" \
-    "$(arp "op=1, hwsrc='02:00:00:ff:00:03', psrc='10.9.21.1', \
+    "$(arp_frame "op=1, hwsrc='02:00:00:ff:00:03', psrc='10.9.21.1', \
     pdst='10.9.21.53'")"
 probe blocked "arp: sender IP under a mask drops (.61)" vm1 vm2 \
-    "arp[14:4]=0x0a09153d" "$(arp "op=1, psrc='10.9.21.61', pdst='10.9.21.2'")"
+    "arp[14:4]=0x0a09153d" \
+    "$(arp_frame "op=1, psrc='10.9.21.61', pdst='10.9.21.2'")"
 probe arrives "arp: a sender IP outside the mask passes (.62)" vm1 vm2 \
-    "arp[14:4]=0x0a09153e" "$(arp "op=1, psrc='10.9.21.62', pdst='10.9.21.2'")"
+    "arp[14:4]=0x0a09153e" \
+    "$(arp_frame "op=1, psrc='10.9.21.62', pdst='10.9.21.2'")"
 probe blocked "arp: target MAC drops" vm1 vm2 "arp[24:4]=0x0a091536" \
-    "$(arp "op=2, hwdst='02:00:00:ff:00:02', psrc='10.9.21.1', \
+    "$(arp_frame "op=2, hwdst='02:00:00:ff:00:02', psrc='10.9.21.1', \
     pdst='10.9.21.54'")"
 probe arrives "arp: another target MAC passes" vm1 vm2 "arp[24:4]=0x0a091537" \
-    "$(arp "op=2, hwdst='02:00:00:ff:00:04', psrc='10.9.21.1', \
+    "$(arp_frame "op=2, hwdst='02:00:00:ff:00:04', psrc='10.9.21.1', \
     pdst='10.9.21.55'")"
 probe blocked "arp: gratuitous ARP for the address drops" vm1 vm2 \
-    "arp[24:4]=0x0a091546" "$(arp "op=1, psrc='10.9.21.70', \
+    "arp[24:4]=0x0a091546" "$(arp_frame "op=1, psrc='10.9.21.70', \
     pdst='10.9.21.70'")"
 probe arrives "arp: a non-gratuitous ARP from it passes" vm1 vm2 \
     "arp[14:4]=0x0a091546 and arp[24:4]=0x0a091502" \
-    "$(arp "op=1, psrc='10.9.21.70', pdst='10.9.21.2'")"
+    "$(arp_frame "op=1, psrc='10.9.21.70', pdst='10.9.21.2'")"
 probe blocked "rarp: opcode drops" vm1 vm2 "rarp and rarp[7]=3" \
     "Ether(dst='ff:ff:ff:ff:ff:ff', type=0x8035)/ARP(op=3, hwsrc='$M1', \
     hwdst='$M1', psrc='0.0.0.0', pdst='0.0.0.0')"
@@ -269,36 +201,7 @@ probe_run
 
 # ---- ip and ipv6 elements (Ethernet layer): addresses, protocol, ports,
 # dscp.
-check "ip/ipv6 filter loads" bind <<'EOF'
-<filter name='l2test'>
-  <rule action='drop' direction='out'>
-    <ip dstipaddr='10.9.21.90'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <ip srcipaddr='10.9.21.0' srcipmask='24' protocol='udp'
-        dstportstart='7000' dstportend='7010'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <ip protocol='tcp' srcportstart='7100'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <ip protocol='udp' dscp='10'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <ipv6 dstipaddr='fd00:21::90'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <ipv6 dstipaddr='fd00:21::' dstipmask='64' protocol='udp'
-          dstportstart='7200'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <ipv6 protocol='icmpv6' type='128' typeend='128'/>
-  </rule>
-  <rule action='drop' direction='in'>
-    <ip srcipaddr='10.9.21.95'/>
-  </rule>
-</filter>
-EOF
+check "ip/ipv6 filter loads" bind l2-ip
 U12="$IP12/UDP(sport=40000"
 probe blocked "ip: dstipaddr drops" vm1 vm2 "ip and dst host 10.9.21.90" \
     "$TO2/IP(src='10.9.21.1', dst='10.9.21.90')/UDP(dport=9)"
@@ -348,30 +251,8 @@ probe_run
 
 # ---- Sub-chains: return goes back to the root chain, falling off a
 # sub-chain accepts (the root chain's later drop never sees the frame).
-bind_filter l2ipv4 <<'EOF'
-<filter name='l2ipv4' chain='ipv4-t'>
-  <rule action='return' direction='out'>
-    <ip dstipaddr='10.9.21.100'/>
-  </rule>
-  <rule action='drop' direction='out'>
-    <ip dstipaddr='10.9.21.101'/>
-  </rule>
-</filter>
-EOF
-check "sub-chain filter loads" bind <<'EOF'
-<filter name='l2test'>
-  <filterref filter='l2ipv4'/>
-  <rule action='drop' direction='out' priority='0'>
-    <ip dstipaddr='10.9.21.100'/>
-  </rule>
-  <rule action='drop' direction='out' priority='0'>
-    <ip dstipaddr='10.9.21.102'/>
-  </rule>
-  <rule action='drop' direction='out' priority='0'>
-    <mac protocolid='0x88b5'/>
-  </rule>
-</filter>
-EOF
+check "the sub-chain loads" filter_define l2-ipv4-t
+check "sub-chain filter loads" bind l2-subchain
 udp_to() {
     echo "$TO2/IP(src='10.9.21.1', dst='$1')/UDP(dport=9)"
 }
@@ -390,159 +271,78 @@ probe arrives "chain: other IPv4 passes" vm1 vm2 \
     "$(udp_to 10.9.21.103)"
 probe_run
 
-# FACTS §15.1 item 2: allow-arp + allow-dhcp + no-other-l2-traffic, no
-# drop in the ipv4 chain: all IPv4 passes both ways, IPv6 does not.
-check "allow-arp + allow-dhcp + no-other-l2-traffic loads" bind <<'EOF'
-<filter name='l2test'>
-  <filterref filter='allow-arp'/>
-  <filterref filter='allow-dhcp'/>
-  <filterref filter='no-other-l2-traffic'/>
-</filter>
-EOF
-probe arrives "§15.1.2: IPv4 from the VM passes (falls off ipv4)" vm1 vm2 \
+# A frame that falls off a sub-chain is accepted (docs/filter-format.md, "The
+# Ethernet layer"): allow-arp + allow-dhcp + no-other-l2-traffic, no drop in
+# the ipv4 chain: all IPv4 passes both ways, IPv6 does not.
+check "allow-arp + allow-dhcp + no-other-l2-traffic loads" \
+    bind l2-arp-dhcp-only
+probe arrives "fall-off: IPv4 from the VM passes (falls off ipv4)" vm1 vm2 \
     "udp dst port 7400" "$U12, dport=7400)"
-probe arrives "§15.1.2: IPv4 to the VM passes" vm2 vm1 "udp dst port 7401" \
+probe arrives "fall-off: IPv4 to the VM passes" vm2 vm1 "udp dst port 7401" \
     "$IP21/UDP(dport=7401)"
-probe arrives "§15.1.2: ARP passes" vm1 vm2 "arp[24:4]=0x0a0915c8" \
-    "$(arp "op=1, psrc='10.9.21.1', pdst='10.9.21.200'")"
-probe blocked "§15.1.2: IPv6 from the VM is dropped" vm1 vm2 \
+probe arrives "fall-off: ARP passes" vm1 vm2 "arp[24:4]=0x0a0915c8" \
+    "$(arp_frame "op=1, psrc='10.9.21.1', pdst='10.9.21.200'")"
+probe blocked "fall-off: IPv6 from the VM is dropped" vm1 vm2 \
     "udp dst port 7402" \
     "$V12'fd00:21::2')/UDP(dport=7402)"
-probe blocked "§15.1.2: IPv6 to the VM is dropped" vm2 vm1 \
+probe blocked "fall-off: IPv6 to the VM is dropped" vm2 vm1 \
     "udp dst port 7403" \
     "$TO1/IPv6(src='fd00:21::2', dst='fd00:21::1')/UDP(dport=7403)"
-probe blocked "§15.1.2: other ethertypes are dropped" vm1 vm2 \
+probe blocked "fall-off: other ethertypes are dropped" vm1 vm2 \
     "ether proto 0x88b5" \
     "Ether(dst='$M2', type=0x88b5)/Raw(b'x'*46)"
 probe_run
-check "§15.1.2: vm1 pings vm2" retry 3 ping_ok vm1 10.9.21.2
+check "fall-off: vm1 pings vm2" retry 3 ping_ok vm1 10.9.21.2
 
-# FACTS §15.1 item 3: a root accept of IPv4 at -750 runs before the ipv4
-# chain (-700) and wins; at -650 it runs after, and the chain's drop wins.
-bind_filter l2drop4 <<'EOF'
-<filter name='l2drop4' chain='ipv4'>
-  <rule action='drop' direction='out'/>
-</filter>
-EOF
-interleave() {
-    bind <<EOF
-<filter name='l2test'>
-  <filterref filter='l2drop4'/>
-  <rule action='accept' direction='out' priority='$1'>
-    <ip/>
-  </rule>
-</filter>
-EOF
-}
-check "root accept at -750 loads" interleave -750
-probe arrives "§15.1.3: root accept at -750 wins over the ipv4 chain" \
+# Jumps by chain priority among root rules (docs/pipeline.md, "Chains: the
+# Ethernet layer"): a root accept of IPv4 at -750 runs before the ipv4 chain
+# (-700) and wins; at -650 it runs after, and the chain's drop wins.
+check "the ipv4 chain's drop loads" filter_define l2-drop-ipv4
+check "root accept at -750 loads" bind l2-accept-ip-750
+probe arrives "chain priority: root accept at -750 wins over the ipv4 chain" \
     vm1 vm2 \
     "udp dst port 7500" "$U12, dport=7500)"
 probe_run
-check "root accept at -650 loads" interleave -650
-probe blocked "§15.1.3: at -650 the ipv4 chain's drop wins" vm1 vm2 \
+check "root accept at -650 loads" bind l2-accept-ip-650
+probe blocked "chain priority: at -650 the ipv4 chain's drop wins" vm1 vm2 \
     "udp dst port 7501" "$U12, dport=7501)"
-probe arrives "§15.1.3: non-IPv4 is not in the chain" vm1 vm2 \
+probe arrives "chain priority: non-IPv4 is not in the chain" vm1 vm2 \
     "ether proto 0x88b6" \
     "Ether(dst='$M2', type=0x88b6)/Raw(b'x'*46)"
 probe_run
-check "root accept at -700 loads" interleave -700
-probe blocked "§5: on a tie (-700) the jump comes first" vm1 vm2 \
+check "root accept at -700 loads" bind l2-accept-ip-700
+probe blocked "chain priority: on a tie (-700) the jump comes first" vm1 vm2 \
     "udp dst port 7502" "$U12, dport=7502)"
 probe_run
 
-# §15.1 items 1 and 3: the layers filter independently (an Ethernet-layer
-# accept of everything does not skip an IP-layer drop, an IP-layer accept
-# does not undo an Ethernet-layer drop), and return in the root chain
-# accepts.
-check "two layers filter loads" bind <<'EOF'
-<filter name='l2test'>
-  <rule action='accept' direction='out' priority='100'>
-    <mac/>
-  </rule>
-  <rule action='drop' direction='out' priority='200'>
-    <udp dstportstart='7700'/>
-  </rule>
-</filter>
-EOF
-probe blocked "§15.1.1: an Ethernet accept does not skip an IP-layer drop" \
+# docs/filter-format.md, "Two layers" and "The Ethernet layer": the layers
+# filter independently (an Ethernet-layer accept of everything does not skip
+# an IP-layer drop, an IP-layer accept does not undo an Ethernet-layer drop),
+# and return in the root chain accepts.
+check "two layers filter loads" bind l2-two-layers
+probe blocked "two layers: an Ethernet accept does not skip an IP-layer drop" \
     vm1 vm2 "udp dst port 7700" "$U12, dport=7700)"
-probe arrives "§15.1.1: ... which drops only its port" vm1 vm2 \
+probe arrives "two layers: ... which drops only its port" vm1 vm2 \
     "udp dst port 7701" "$U12, dport=7701)"
 probe_run
-check "two layers, the other way, loads" bind <<'EOF'
-<filter name='l2test'>
-  <rule action='accept' direction='out' priority='100'>
-    <udp dstportstart='7702'/>
-  </rule>
-  <rule action='return' direction='out' priority='150'>
-    <mac protocolid='0x88ba'/>
-  </rule>
-  <rule action='drop' direction='out' priority='200'>
-    <ip protocol='udp' dstportstart='7702'/>
-  </rule>
-  <rule action='drop' direction='out' priority='300'>
-    <mac protocolid='0x88ba'/>
-  </rule>
-  <rule action='drop' direction='out' priority='300'>
-    <mac protocolid='0x88bb'/>
-  </rule>
-</filter>
-EOF
-probe blocked "§15.1.1: an IP-layer accept does not undo an Ethernet drop" \
+check "two layers, the other way, loads" bind l2-two-layers-reverse
+probe blocked "two layers: an IP-layer accept does not undo an Ethernet drop" \
     vm1 vm2 "udp dst port 7702" "$U12, dport=7702)"
-probe arrives "§15.1.1: ... which drops only its port" vm1 vm2 \
+probe arrives "two layers: ... which drops only its port" vm1 vm2 \
     "udp dst port 7703" "$U12, dport=7703)"
-probe arrives "§15.1.3: return in the root chain accepts" vm1 vm2 \
+probe arrives "root return: return in the root chain accepts" vm1 vm2 \
     "ether proto 0x88ba" "Ether(dst='$M2', type=0x88ba)/Raw(b'x'*46)"
-probe blocked "§15.1.3: ... the drop after it applies to others" vm1 vm2 \
+probe blocked "root return: ... the drop after it applies to others" vm1 vm2 \
     "ether proto 0x88bb" "Ether(dst='$M2', type=0x88bb)/Raw(b'x'*46)"
 probe_run
 
-# ---- inout at this layer (§15.2 item 8): written from the inbound side,
-# the from-VM copy has source and destination swapped.  Rule priority,
-# not document order, decides (§15.1 item 4); continue takes no decision;
-# reject is a silent drop.
-check "inout/continue/reject filter loads" bind <<'EOF'
-<filter name='l2test'>
-  <rule action='drop' direction='inout'>
-    <mac srcmacaddr='02:00:00:dd:00:01'/>
-  </rule>
-  <rule action='drop' direction='inout'>
-    <ip srcipaddr='10.9.21.120' protocol='udp' srcportstart='7800'
-        dstportstart='7900'/>
-  </rule>
-  <rule action='drop' direction='out' priority='300'>
-    <mac protocolid='0x88b5'/>
-  </rule>
-  <rule action='accept' direction='out' priority='200'>
-    <mac protocolid='0x88b5'/>
-  </rule>
-  <rule action='continue' direction='out' priority='100'>
-    <mac protocolid='0x88b6'/>
-  </rule>
-  <rule action='drop' direction='out' priority='200'>
-    <mac protocolid='0x88b6'/>
-  </rule>
-  <rule action='continue' direction='out' priority='100'>
-    <mac protocolid='0x88b7'/>
-  </rule>
-  <rule action='accept' direction='out' priority='150'>
-    <mac protocolid='0x88b7'/>
-  </rule>
-  <rule action='drop' direction='out' priority='200'>
-    <mac protocolid='0x88b7'/>
-  </rule>
-  <rule action='reject' direction='out'>
-    <ip dstipaddr='10.9.21.110' protocol='tcp'/>
-  </rule>
-  <rule action='reject' direction='out'>
-    <mac protocolid='0x88b8'/>
-  </rule>
-</filter>
-EOF
+# ---- inout at this layer (docs/filter-format.md, "direction"): written from
+# the inbound side, the from-VM copy has source and destination swapped.
+# Rule priority, not document order, decides ("Priorities"); continue takes
+# no decision; reject is a silent drop.
+check "inout/continue/reject filter loads" bind l2-inout-continue-reject
 check "reject at the Ethernet layer punts nothing" \
-    sw_not grep -q controller "$SW_DIR/bind.flows"
+    sw_not eval "ofctl dump-flows br0 | grep controller"
 probe blocked "inout: frames from X to the VM drop" vm2 vm1 \
     "ether src 02:00:00:dd:00:01" \
     "Ether(src='02:00:00:dd:00:01', dst='$M1', type=0x88b9)/Raw(b'x'*46)"

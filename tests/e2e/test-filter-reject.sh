@@ -1,15 +1,14 @@
 #!/bin/bash
-# reject at the IP layer against real connections (FACTS §15.3 item 12):
-# the packet is dropped and the sender gets an ICMP port unreachable
-# (ICMPv6 for IPv6) from nwf-controller, so a TCP connect fails at once
-# with ECONNREFUSED instead of timing out.  The mirrored copy rejects too
-# (§15.2 item 5: "reject in tcp dstport 25" also rejects the VM's packets
-# from port 25), and a reject on the receiving VM of two bound VMs answers
-# the sender.  vm1 and vm3 are bound, vm2 is not.
+# reject at the IP layer against real connections (docs/filter-format.md,
+# "action"): the packet is dropped and the sender gets an ICMP port
+# unreachable (ICMPv6 for IPv6) from nwf-controller, so a TCP connect fails
+# at once with ECONNREFUSED instead of timing out.  The mirrored copy rejects
+# too (docs/filter-format.md, "direction": "reject in tcp dstport 25" also
+# rejects the VM's packets from port 25), and a reject on the receiving VM of
+# two bound VMs answers the sender.  vm1 and vm3 are bound, vm2 is not.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/bind.sh"
-. "$(dirname "$0")/probe.sh"
+. "$(dirname "$0")/frames.sh"
 
 e2e_init
 sw_start
@@ -29,30 +28,15 @@ done
 listen vm1 25 80
 listen vm2 25 81 82 5353
 listen vm3 81 82
-# nwf-controller answers the packets that reject rules send it; it owns
-# no flows here (bind.sh loads them).
+# nwf-controller installs the flows and answers the packets that reject
+# rules send it.
 ctl_start
 check "the controller connects to the bridge" \
     retry 5 ctl_log_has "br0: connected"
 
-check "reject filter loads" bind_filter reject-vm1 <<'EOF'
-<filter name='reject-vm1'>
-  <rule action='reject' direction='out'>
-    <tcp dstportstart='81'/>
-  </rule>
-  <rule action='reject' direction='out'>
-    <tcp-ipv6 dstportstart='81'/>
-  </rule>
-  <rule action='reject' direction='in'>
-    <tcp dstportstart='25'/>
-  </rule>
-  <rule action='reject' direction='out'>
-    <udp dstportstart='5353'/>
-  </rule>
-</filter>
-EOF
-check "vm1 bound" bind_port vm1 reject-vm1
-check "flows load" bind_apply
+check "the reject filters load" filter_define empty reject-vm1 \
+    reject-vm1-drop-rest reject-vm3 reject-vm4
+check "vm1 bound" vm_bind vm1 reject-vm1
 check "vm1's own reject meter exists" \
     sh -c "OVS_RUNDIR=$SW_DIR ovs-ofctl -O OpenFlow13 dump-meters br0 |
            grep -q 'meter=$((0x30000 + $(vm_ofport vm1))) '"
@@ -102,27 +86,11 @@ probe blocked "reject: no ICMP error for a packet that passes" vm1 vm1 \
     "Ether(dst='$M2')/$V4/TCP(sport=26, dport=42005, flags='SA')"
 probe_run
 
-# "Reject one port, drop the rest": libvirt's REJECT answers from the
-# host's stack, which the VM's IP-layer rules (FORWARD) never see, so the
-# connection is still refused at once (checked with libvirt 9.0, see
-# libvirt-oracle.md).  The answer must not meet the VM's own drop.
-check "reject + drop the rest loads" bind_filter reject-vm1 <<'EOF'
-<filter name='reject-vm1'>
-  <rule action='reject' direction='out'>
-    <tcp dstportstart='81'/>
-  </rule>
-  <rule action='reject' direction='out'>
-    <tcp-ipv6 dstportstart='81'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all-ipv6/>
-  </rule>
-</filter>
-EOF
-check "flows load" eval "bind_port vm1 reject-vm1 && bind_apply"
+# "Reject one port, drop the rest": libvirt's REJECT answers from the host's
+# stack, which the VM's IP-layer rules (FORWARD) never see, so the connection
+# is still refused at once (checked with libvirt 9.0, see docs/pipeline.md,
+# "Where we differ").  The answer must not meet the VM's own drop.
+check "vm1 bound to reject + drop the rest" vm_bind vm1 reject-vm1-drop-rest
 check "reject + drop: vm1's connection to port 81 is refused at once" \
     refused vm1 10.9.24.2 81
 check "reject + drop: ... over IPv6" refused vm1 fd00:24::2 81
@@ -132,22 +100,8 @@ check "reject + drop: vm2 cannot ping vm1" sw_not ping_ok vm2 10.9.24.1
 
 # Two bound VMs: vm3 rejects what comes in to its port 81; vm1 (now
 # unfiltered) is the sender that must get the answer.
-check "vm3's reject filter loads" bind_filter reject-vm3 <<'EOF'
-<filter name='reject-vm3'>
-  <rule action='reject' direction='in'>
-    <tcp dstportstart='81'/>
-  </rule>
-  <rule action='reject' direction='in'>
-    <tcp-ipv6 dstportstart='81'/>
-  </rule>
-</filter>
-EOF
-bind_filter reject-vm1 <<'EOF'
-<filter name='reject-vm1'/>
-EOF
-check "vm1 and vm3 bound" eval \
-    "bind_port vm1 reject-vm1 && bind_port vm3 reject-vm3"
-check "flows load" bind_apply
+check "vm1 bound to an empty filter" vm_bind vm1 empty
+check "vm3 bound" vm_bind vm3 reject-vm3
 check "two bound: vm1's connection to vm3's port 81 is refused" \
     refused vm1 10.9.24.3 81
 check "two bound: ... over IPv6" refused vm1 fd00:24::3 81
@@ -160,26 +114,7 @@ vm_add vm4 $M4 10.9.24.4/24 -- set port "$(vm_port vm4)" tag=30
 vm_add vm5 $M5 10.9.24.5/24 -- set port "$(vm_port vm5)" tag=30
 listen vm4 25 26
 listen vm5 81 82
-check "access port filter loads" bind_filter reject-vm4 <<'EOF'
-<filter name='reject-vm4'>
-  <rule action='reject' direction='out'>
-    <tcp dstportstart='81'/>
-  </rule>
-  <rule action='accept' direction='out'>
-    <tcp dstportstart='82'/>
-  </rule>
-  <rule action='reject' direction='in'>
-    <tcp dstportstart='25'/>
-  </rule>
-  <rule action='accept' direction='in'>
-    <tcp dstportstart='26'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
-check "vm4 bound" eval "bind_port vm4 reject-vm4 && bind_apply"
+check "vm4 bound" vm_bind vm4 reject-vm4
 check "access port: vm4 connects to vm5's port 82" \
     retry 3 connects vm4 10.9.24.5 82
 check "access port: vm4's connection to port 81 is refused" \

@@ -1,21 +1,20 @@
 #!/bin/bash
-# IP-layer actions, directions and connection state with real TCP
-# connections (nc) and crafted packets, IPv4 and IPv6, against libvirt's
-# behaviour (FACTS §15.2, §15.3): a stateful accept admits new
-# connections in its direction and their replies but no unsolicited
-# SYN-ACK, ACK or echo reply; statematch='false' keeps a stateless
-# mirror; inout lets the VM serve a port but not connect to it; explicit
-# states have no mirror; return is accept for the port; continue decides
-# nothing; priority, not document order, decides; and traffic between two
-# bound VMs passes both VMs' rules.  Reject: test-filter-reject.sh.
+# IP-layer actions, directions and connection state with real TCP connections
+# (nc) and crafted packets, IPv4 and IPv6, against libvirt's behaviour
+# (docs/filter-format.md, "action" and "direction"): a stateful accept admits
+# new connections in its direction and their replies but no unsolicited
+# SYN-ACK, ACK or echo reply; statematch='false' keeps a stateless mirror;
+# inout lets the VM serve a port but not connect to it; explicit states have
+# no mirror; return is accept for the port; continue decides nothing;
+# priority, not document order, decides; and traffic between two bound VMs
+# passes both VMs' rules.  Reject: test-filter-reject.sh.
 #
 # vm1 and vm3 are bound, vm2 is not.  Address .9 is nobody's: scapy
 # frames from it (sent by vm2) play a remote host that no kernel answers
 # for.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/bind.sh"
-. "$(dirname "$0")/probe.sh"
+. "$(dirname "$0")/frames.sh"
 
 e2e_init
 sw_start
@@ -42,11 +41,12 @@ listen vm1 22 80 81
 listen vm2 22 80 81 82 90 8080
 listen vm3 80 81 82
 
-# bind VM: binds VM to the filter on stdin (named after the VM), loads
-# it, and forgets the connections earlier filters let through.
+ctl_start
+
+# bind VM FILTER: defines FILTER (tests/data/filters), binds VM to it, and
+# forgets the connections earlier filters let through.
 bind() {
-    bind_filter "state-$1" && bind_port "$1" "state-$1" && bind_apply &&
-        ct_flush
+    filter_define "$2" && vm_bind "$1" "$2" && ct_flush
 }
 
 # Crafted TCP between vm1 and the remote .9 (from vm2's port).
@@ -69,32 +69,12 @@ to9v6() {
     echo "Ether(dst='$M2')/IPv6(src='fd00:23::1', dst='fd00:23::9')/TCP($1)"
 }
 
-check "an empty filter loads" bind vm1 <<'EOF'
-<filter name='state-vm1'/>
-EOF
+check "an empty filter loads" bind vm1 empty
 check "vm1 connects to vm2 unfiltered" retry 5 connects vm1 10.9.23.2 80
 check "vm2 connects to vm1 unfiltered" connects vm2 10.9.23.1 80
 
 # ---- Stateful accept out (the default statematch) + drop the rest.
-check "stateful out filter loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='accept' direction='out'>
-    <tcp dstportstart='80'/>
-  </rule>
-  <rule action='accept' direction='out'>
-    <tcp-ipv6 dstportstart='80'/>
-  </rule>
-  <rule action='accept' direction='out'>
-    <icmp/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all-ipv6/>
-  </rule>
-</filter>
-EOF
+check "stateful out filter loads" bind vm1 state-out-stateful
 check "stateful: vm1 connects to port 80" connects vm1 10.9.23.2 80
 check "stateful: ... over IPv6" connects vm1 fd00:23::2 80
 check "stateful: vm1 cannot connect to port 8080" connect_fails vm1 10.9.23.2 \
@@ -137,31 +117,12 @@ probe blocked "stateful: an unsolicited IPv6 SYN-ACK is dropped" vm2 vm1 \
     "$(from9v6 "sport=80, dport=41004, flags='SA', seq=5000, ack=1001")"
 probe_run
 
-# ---- ICMP with a type has no mirror (FACTS §15.2 item 6): an echo
-# request let in gets no reply out without a rule of its own.
-icmp_filter() {
-    bind vm1 <<EOF
-<filter name='state-vm1'>
-  <rule action='accept' direction='in'>
-    <icmp type='8'/>
-  </rule>
-  <rule action='accept' direction='in'>
-    <icmpv6 type='128'/>
-  </rule>
-  $1
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all-ipv6/>
-  </rule>
-</filter>
-EOF
-}
+# ---- ICMP with a type has no mirror (docs/filter-format.md, "direction"):
+# an echo request let in gets no reply out without a rule of its own.
 ping6_ok() {
     vm_exec "$1" ping -6 -c 1 -W 1 "$2"
 }
-check "icmp type 8 in, no reply rule, loads" icmp_filter ""
+check "icmp type 8 in, no reply rule, loads" bind vm1 state-icmp-type-in
 probe arrives "icmp type: the echo request reaches vm1" vm2 vm1 \
     "icmp[0]=8 and icmp[4:2]=601" "$(to1)/ICMP(type=8, id=601)"
 probe_run
@@ -169,25 +130,14 @@ check "icmp type: vm2 cannot ping vm1 (no mirror for the reply)" \
     sw_not ping_ok vm2 10.9.23.1
 check "icmpv6 type: vm2 cannot ping vm1 over IPv6" sw_not ping6_ok vm2 \
     fd00:23::1
-check "with echo replies out, loads" icmp_filter "
-  <rule action='accept' direction='out'><icmp type='0'/></rule>
-  <rule action='accept' direction='out'><icmpv6 type='129'/></rule>"
+check "with echo replies out, loads" bind vm1 state-icmp-type-in-reply
 check "icmp type: with a rule for the reply, vm2 pings vm1" ping_ok vm2 \
     10.9.23.1
 check "icmpv6 type: ... over IPv6" ping6_ok vm2 fd00:23::1
 check "icmp type: vm1 still cannot ping vm2" sw_not ping_ok vm1 10.9.23.2
 # Ours (docs/pipeline.md, "Where we differ"): inout with a type applies
 # both ways as written; libvirt instantiates nothing for it.
-check "inout icmp type 8 loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='accept' direction='inout'>
-    <icmp type='8'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
+check "inout icmp type 8 loads" bind vm1 state-icmp-inout-type
 probe arrives "inout icmp type: an echo request reaches vm1" vm2 vm1 \
     "icmp[0]=8 and icmp[4:2]=602" "$(to1)/ICMP(type=8, id=602)"
 probe arrives "inout icmp type: vm1's echo request reaches vm2" vm1 vm2 \
@@ -196,18 +146,9 @@ probe blocked "inout icmp type: an echo reply to vm1 does not" vm2 vm1 \
     "icmp[0]=0 and icmp[4:2]=604" "$(to1)/ICMP(type=0, id=604)"
 probe_run
 
-# ---- statematch='false' (FACTS §15.2 item 7): the mirror is kept without
-# state, so any packet from port 80 is admitted.
-check "statematch=false filter loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='accept' direction='out' statematch='false'>
-    <tcp dstportstart='80'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
+# ---- statematch='false' (docs/filter-format.md, "direction"): the mirror is
+# kept without state, so any packet from port 80 is admitted.
+check "statematch=false filter loads" bind vm1 state-statematch-false
 check "statematch=false: vm1 connects to port 80" connects vm1 10.9.23.2 80
 check "statematch=false: vm2 cannot connect to vm1's port 80" \
     connect_fails vm2 10.9.23.1 80
@@ -219,28 +160,10 @@ probe blocked "statematch=false: one from port 81 does not" vm2 vm1 \
     "$(from9 "sport=81, dport=41011, flags='SA', seq=5000, ack=1001")"
 probe_run
 
-# ---- inout (FACTS §15.2 item 8): read from the inbound side, stateless:
-# the VM serves port 80 but cannot connect to a remote port 80.  in:
-# stateful, the VM serves port 22 and cannot connect to port 22.
-check "inout/in filter loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='accept' direction='inout'>
-    <tcp dstportstart='80'/>
-  </rule>
-  <rule action='accept' direction='inout'>
-    <tcp-ipv6 dstportstart='80'/>
-  </rule>
-  <rule action='accept' direction='in'>
-    <tcp dstportstart='22'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all-ipv6/>
-  </rule>
-</filter>
-EOF
+# ---- inout (docs/filter-format.md, "direction"): read from the inbound
+# side, stateless: the VM serves port 80 but cannot connect to a remote port
+# 80.  in: stateful, the VM serves port 22 and cannot connect to port 22.
+check "inout/in filter loads" bind vm1 state-inout
 check "inout: vm2 connects to vm1's port 80" connects vm2 10.9.23.1 80
 check "inout: ... over IPv6" connects vm2 fd00:23::1 80
 check "inout: vm1 cannot connect to vm2's port 80" \
@@ -257,40 +180,11 @@ probe arrives "inout is stateless: an unsolicited SYN-ACK to port 80 arrives" \
 probe_run
 
 # ---- Explicit states: no mirror, whatever the action.
-check "state=NEW,ESTABLISHED without a reply rule loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='accept' direction='out'>
-    <tcp dstportstart='80' state='NEW,ESTABLISHED'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
+check "state=NEW,ESTABLISHED without a reply rule loads" \
+    bind vm1 state-explicit-no-reply
 check "state: no mirror, so vm1 cannot connect to port 80" \
     connect_fails vm1 10.9.23.2 80
-check "state=ESTABLISHED for the replies loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='accept' direction='out'>
-    <tcp dstportstart='80' state='NEW,ESTABLISHED'/>
-  </rule>
-  <rule action='accept' direction='in'>
-    <tcp srcportstart='80' state='ESTABLISHED'/>
-  </rule>
-  <rule action='accept' direction='out'>
-    <udp dstportstart='9999'/>
-  </rule>
-  <rule action='accept' direction='in'>
-    <icmp state='RELATED'/>
-  </rule>
-  <rule action='accept' direction='in'>
-    <tcp srcportstart='90' state='INVALID'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
+check "state=ESTABLISHED for the replies loads" bind vm1 state-explicit
 check "state: with a rule for the replies, vm1 connects to port 80" \
     connects vm1 10.9.23.2 80
 check "state: vm1 still cannot connect to port 81" connect_fails vm1 \
@@ -311,50 +205,18 @@ probe blocked "state=INVALID: a SYN from port 90 (NEW) is dropped" \
     vm2 vm1 "tcp src port 90 and tcp dst port 41033" \
     "$(from9 "sport=90, dport=41033, flags='S', seq=5000")"
 probe_run
-check "without the RELATED rule loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='accept' direction='out'>
-    <udp dstportstart='9999'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
+check "without the RELATED rule loads" bind vm1 state-no-related
 probe blocked "state: without it, the ICMP error is dropped" vm1 vm1 \
     "icmp[0]=3 and icmp[1]=3" \
     "Ether(dst='$M2')/IP(src='10.9.23.1', dst='10.9.23.2')/UDP(sport=41034, \
     dport=9999)"
 probe_run
 
-# ---- Actions: return is accept for the port (stateless mirror: FACTS
-# §15.2 item 5); continue takes no decision (ours: libvirt's binding
-# fails, docs/pipeline.md); priority, not document order, decides.
-check "return/continue/priority filter loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='return' direction='out'>
-    <tcp dstportstart='80'/>
-  </rule>
-  <rule action='continue' direction='out' priority='100'>
-    <tcp dstportstart='81'/>
-  </rule>
-  <rule action='continue' direction='out' priority='100'>
-    <tcp dstportstart='82'/>
-  </rule>
-  <rule action='accept' direction='out' priority='200'>
-    <tcp dstportstart='82'/>
-  </rule>
-  <rule action='drop' direction='out' priority='300'>
-    <tcp dstportstart='22'/>
-  </rule>
-  <rule action='accept' direction='out' priority='200'>
-    <tcp dstportstart='22'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
+# ---- Actions: return is accept for the port (stateless mirror:
+# docs/filter-format.md, "action" and "direction"); continue takes no
+# decision (ours: libvirt's binding fails, docs/pipeline.md); priority, not
+# document order, decides.
+check "return/continue/priority filter loads" bind vm1 state-actions
 check "return: vm1 connects to port 80" connects vm1 10.9.23.2 80
 check "return: vm2 cannot connect to vm1's port 80 (mirror is by port)" \
     connect_fails vm2 10.9.23.1 80
@@ -365,33 +227,9 @@ check "priority: accept at 200 wins over drop at 300 listed first" \
     connects vm1 10.9.23.2 22
 
 # ---- Two bound VMs: a connection passes the sender's out rules and the
-# receiver's in rules (FACTS §15.1 item 1, §15.2 item 9).
-check "vm1's filter loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='accept' direction='out'>
-    <tcp dstportstart='80' dstportend='81'/>
-  </rule>
-  <rule action='accept' direction='out'>
-    <tcp-ipv6 dstportstart='80' dstportend='81'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all-ipv6/>
-  </rule>
-</filter>
-EOF
-check "vm3's filter loads" bind vm3 <<'EOF'
-<filter name='state-vm3'>
-  <rule action='accept' direction='in'>
-    <tcp dstportstart='80' dstportend='82'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
+# receiver's in rules (docs/filter-format.md, "Two layers" and "action").
+check "vm1's filter loads" bind vm1 state-two-vm1
+check "vm3's filter loads" bind vm3 state-two-vm3
 check "two bound: vm1 connects to vm3's port 80 (both allow)" \
     connects vm1 10.9.23.3 80
 check "two bound: vm1 cannot reach vm3's port 82 (vm1's rules)" \
@@ -400,16 +238,7 @@ check "two bound: vm2 connects to vm3's port 82 (vm3 allows it)" \
     connects vm2 10.9.23.3 82
 check "two bound: vm1 connects to vm2's port 81 (vm1 allows it)" \
     connects vm1 10.9.23.2 81
-check "vm3 drops only in: port 81 loads" bind vm3 <<'EOF'
-<filter name='state-vm3'>
-  <rule action='accept' direction='in'>
-    <tcp dstportstart='80'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
+check "vm3 drops only in: port 81 loads" bind vm3 state-two-vm3-in-80
 check "two bound: vm1 cannot reach vm3's port 81 (vm3's rules)" \
     connect_fails vm1 10.9.23.3 81
 check "two bound: vm1 still connects to vm3's port 80" \
@@ -419,17 +248,7 @@ check "two bound: IPv6 passes vm1 and reaches unfiltered IPv6 of vm3" \
 
 # A negated attribute on a stateful accept: connections to port 80 of
 # every host but vm3 (whose own filter admits port 80).
-check "negated stateful accept loads" bind vm1 <<'EOF'
-<filter name='state-vm1'>
-  <rule action='accept' direction='out'>
-    <tcp dstportstart='80'/>
-    <tcp match='no' dstipaddr='10.9.23.3'/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-EOF
+check "negated stateful accept loads" bind vm1 state-negated
 check "negated: vm1 connects to vm2's port 80" connects vm1 10.9.23.2 80
 check "negated: vm1 cannot connect to vm3's port 80" \
     connect_fails vm1 10.9.23.3 80

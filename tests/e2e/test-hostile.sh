@@ -15,9 +15,7 @@
 # Each case fails on the code before issue 16.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/probe.sh"
-. "$(dirname "$0")/traffic.sh"
-. "$(dirname "$0")/learn.sh"
+. "$(dirname "$0")/frames.sh"
 
 mac() { printf '02:00:00:1e:00:%02x' "$1"; }
 MNB=02:00:00:1e:00:66
@@ -225,15 +223,7 @@ check "capture-stop reports the limit" \
     sh -c "'$NWF_OFCTL' --target='$SW_DIR/nwf-controller.ctl' capture-stop $(vm_port vm1) | grep -q 'packets written to .* (stopped at its size limit)'"
 
 # ---- 7. each port its own reject meter.
-cat >"$SW_DIR/reject-81.xml" <<'EOF'
-<filter name='reject-81'>
-  <uuid>a1b2c3d4-0000-4000-8000-000000000081</uuid>
-  <rule action='reject' direction='out' priority='100'>
-    <tcp dstportstart='81'/>
-  </rule>
-</filter>
-EOF
-check "the reject filter is defined" ofctl_d define "$SW_DIR/reject-81.xml"
+check "the reject filter is defined" filter_define reject-81
 for vm in vm3 vm4; do
     vsctl set interface "$(vm_port $vm)" external_ids:filterref=reject-81
 done

@@ -13,8 +13,7 @@
 #   vm7     a filter updated while it learns
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
-. "$(dirname "$0")/learn.sh"
+. "$(dirname "$0")/frames.sh"
 
 SRV=10.20.0.1
 MSRV=02:00:00:14:00:fe
@@ -178,18 +177,12 @@ check "a spoofed source MAC never counts" \
 
 # ---- a filter update while a port learns: the port keeps learning, and
 # when it has learned, its flows come from the filter as it is then.
+# learn_filter PORT: defines learn-test (tests/data/filters), which drops
+# TCP to port 7777, with PORT in its place.
 learn_filter() {
-    cat >"$SW_DIR/learn-filter.xml" <<EOF
-<filter name='learn-test' chain='root'>
-  <uuid>5f1c2a8e-3b7d-4e21-9c4a-0d6e8f7a1b20</uuid>
-  <filterref filter='clean-traffic'/>
-  <rule action='drop' direction='out' priority='100'>
-    <tcp dstportstart='$1'/>
-  </rule>
-</filter>
-EOF
-    "$NWF_OFCTL" --target="$SW_DIR/nwf-controller.ctl" define \
-        "$SW_DIR/learn-filter.xml"
+    sed "s/dstportstart='7777'/dstportstart='$1'/" \
+        "$E2E_FILTERS/learn-test.xml" >"$SW_DIR/learn-filter.xml" &&
+        ctl_ofctl define "$SW_DIR/learn-filter.xml"
 }
 flows_have() { ofctl dump-flows br0 | grep -q "$1"; }
 check "a filter for a learning port is defined" learn_filter 7777

@@ -18,7 +18,7 @@
 #   peer  unbound
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
+. "$(dirname "$0")/frames.sh"
 
 DATA=$top_srcdir/tests/data
 HOOK=$top_builddir/utilities/libvirt-hook/ovs-nwfilter
@@ -65,11 +65,6 @@ run_hook() {
         NWF_OFCTL=$NWF_OFCTL NWF_HOOK_OPTIONS="--ovs-db=unix:$SW_DIR/db.sock
             --filter-dir=$SW_DIR/filters" "$HOOK" "$@"
 }
-ext_id() {
-    vsctl --if-exists get interface "$1" "external_ids:$2" 2>/dev/null |
-        tr -d '"'
-}
-status_is() { [ "$(ext_id "$1" filterref-status)" = "$2" ]; }
 unbound() { [ -z "$(ext_id "$1" filterref)" ] && [ -z "$(ext_id "$1" filterref-status)" ]; }
 ids() { vsctl get interface "$1" external_ids; }
 spoofed_ip() {
@@ -88,13 +83,13 @@ BPF="udp port 5600"
 check "prepare with a valid filter reference succeeds" \
     run_hook domain-vm1-metadata.xml nwf-vm1 prepare begin -
 check "prepare writes nothing" \
-    test -z "$(ext_id "$p1" filterref)"
+    test -z "$(ext_id vm1 filterref)"
 
 check "started binds the domain's Open vSwitch interface" \
     run_hook domain-vm1-metadata.xml nwf-vm1 started begin -
-check "the port becomes active" retry 10 status_is "$p1" active
+check "the port becomes active" retry 10 status_is vm1 active
 check "the filter, parameter and owner are in OVSDB" \
-    test "$(ext_id "$p1" filterref)/$(ext_id "$p1" filterref-param-IP)/$(ext_id "$p1" filterref-owner)/$(ext_id "$p1" vm-id)" \
+    test "$(ext_id vm1 filterref)/$(ext_id vm1 filterref-param-IP)/$(ext_id vm1 filterref-owner)/$(ext_id vm1 vm-id)" \
         = "clean-traffic/10.9.12.1/nwf-vm1/$UUID1"
 check "the interface on a Linux bridge is left to libvirt" \
     sh -c "! ovs-vsctl --db=unix:$SW_DIR/db.sock list interface | grep -q vnet91"
@@ -119,7 +114,7 @@ check "reconnect (libvirtd restarted) changes nothing" sh -c "
 check "a filterref in the <interface> binds too (no parameters)" \
     run_hook domain-vm2-interface.xml nwf-vm2 started begin -
 check "vm2 becomes active with no-mac-spoofing" \
-    retry 10 status_is "$p2" active
+    retry 10 status_is vm2 active
 check "vm2 has no parameters" \
     sh -c "! ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p2 external_ids | grep -q filterref-param"
 check "vm2's spoofed MAC is dropped" \
@@ -200,28 +195,28 @@ check "binding-dumpxml prints the binding as libvirt would" sh -c "
 
 check "stopped unbinds the domain's ports" \
     run_hook domain-vm1-metadata.xml nwf-vm1 stopped end -
-check "vm1's binding and status are gone" retry 10 unbound "$p1"
+check "vm1's binding and status are gone" retry 10 unbound vm1
 check "libvirt's own keys stay" \
-    test "$(ext_id "$p1" vm-id)/$(ext_id "$p1" attached-mac)" \
+    test "$(ext_id vm1 vm-id)/$(ext_id vm1 attached-mac)" \
         = "$UUID1/02:00:00:00:0c:01"
 check "vm1's spoofed IP now passes (unfiltered)" \
     retry 3 frame_arrives vm1 peer "$BPF" "$(spoofed_ip 10.9.12.1 02:00:00:00:0c:01)"
-check "stopping nwf-vm1 left nwf-vm2 bound" status_is "$p2" active
+check "stopping nwf-vm1 left nwf-vm2 bound" status_is vm2 active
 check "release after stopped is harmless" \
     run_hook domain-vm1-metadata.xml nwf-vm1 release end -
 check "release unbinds nwf-vm2" \
     run_hook domain-vm2-interface.xml nwf-vm2 release end -
-check "vm2's binding is gone" retry 10 unbound "$p2"
+check "vm2's binding is gone" retry 10 unbound vm2
 
 # A binding set by hand (no owner) is not the hook's to remove.
 vsctl set interface "$p1" external_ids:filterref=no-mac-spoofing
-check "a hand-set binding becomes active" retry 10 status_is "$p1" active
+check "a hand-set binding becomes active" retry 10 status_is vm1 active
 check "stopped leaves a hand-set binding alone" \
     run_hook domain-vm1-metadata.xml nwf-vm1 stopped end -
 check "the hand-set binding is still there" \
-    test "$(ext_id "$p1" filterref)" = no-mac-spoofing
+    test "$(ext_id vm1 filterref)" = no-mac-spoofing
 vsctl remove interface "$p1" external_ids filterref
-check "the hand-set binding is removed" retry 10 unbound "$p1"
+check "the hand-set binding is removed" retry 10 unbound vm1
 
 # ---- binding-create, binding-delete. ----
 
@@ -242,7 +237,7 @@ EOF
 }
 binding_xml "$p4" >"$SW_DIR/b4.xml"
 check "binding-create binds the port" ofctl_b binding-create "$SW_DIR/b4.xml"
-check "it becomes active" retry 10 status_is "$p4" active
+check "it becomes active" retry 10 status_is vm4 active
 check "vm4's own IP passes" \
     frame_arrives vm4 peer "$BPF" "$(own_ip 10.9.12.4 02:00:00:00:0c:04)"
 check "vm4's spoofed IP is dropped" \
@@ -261,10 +256,10 @@ check "binding-dumpxml's output creates the same binding again" sh -c "
         --filter-dir=$SW_DIR/filters binding-create '$SW_DIR/again4.xml' &&
     '$NWF_OFCTL' --ovs-db=unix:$SW_DIR/db.sock binding-dumpxml $p4 |
         diff -u '$SW_DIR/expected4.xml' -"
-check "it is active again" retry 10 status_is "$p4" active
+check "it is active again" retry 10 status_is vm4 active
 
 before4=$(ids "$p4")
-refused() {
+create_refused() {
     local name=$1 file=$2 pattern=$3
     check "binding-create refuses $name" sh -c "
         ! '$NWF_OFCTL' --ovs-db=unix:$SW_DIR/db.sock \
@@ -274,22 +269,22 @@ refused() {
         cat '$SW_DIR/refused.err'
         [ \$status = 0 ] && grep -q -- '$pattern' '$SW_DIR/refused.err'"
 }
-refused "a port that has a binding" "$SW_DIR/b4.xml" "already has a filter binding"
+create_refused "a port that has a binding" "$SW_DIR/b4.xml" "already has a filter binding"
 binding_xml nosuchport >"$SW_DIR/bad-port.xml"
-refused "an unknown port" "$SW_DIR/bad-port.xml" "nosuchport.*no such Open vSwitch interface"
+create_refused "an unknown port" "$SW_DIR/bad-port.xml" "nosuchport.*no such Open vSwitch interface"
 binding_xml "$p3" nwf-vm3 $UUID3 no-such-filter >"$SW_DIR/bad-filter.xml"
-refused "an unknown filter" "$SW_DIR/bad-filter.xml" "no-such-filter"
+create_refused "an unknown filter" "$SW_DIR/bad-filter.xml" "no-such-filter"
 binding_xml "$p3" nwf-vm4 6f2c1d0e-7a43-4b8e-9c55-1f0a2b3c4d04 \
     clean-traffic 02:00:00:00:0c:03 >"$SW_DIR/bad-owner.xml"
-refused "another domain's port (vm-id)" "$SW_DIR/bad-owner.xml" "external_ids:vm-id"
+create_refused "another domain's port (vm-id)" "$SW_DIR/bad-owner.xml" "external_ids:vm-id"
 binding_xml "$p3" nwf-vm3 $UUID3 | sed 's/<\/filterref>/<\/filter>/' \
     >"$SW_DIR/bad-xml.xml"
-refused "malformed XML, naming the line" "$SW_DIR/bad-xml.xml" "bad-xml.xml:10"
+create_refused "malformed XML, naming the line" "$SW_DIR/bad-xml.xml" "bad-xml.xml:10"
 binding_xml "$p3" nwf-vm3 $UUID3 | sed '/<mac/d' >"$SW_DIR/no-mac.xml"
-refused "a binding without <mac>" "$SW_DIR/no-mac.xml" "<mac>"
+create_refused "a binding without <mac>" "$SW_DIR/no-mac.xml" "<mac>"
 binding_xml "$p3" nwf-vm3 $UUID3 | sed "s/value='10.9.12.4'/value='a b'/" \
     >"$SW_DIR/bad-param.xml"
-refused "a bad parameter value" "$SW_DIR/bad-param.xml" "<parameter>"
+create_refused "a bad parameter value" "$SW_DIR/bad-param.xml" "<parameter>"
 check "nothing was written by the refused creates" sh -c "
     [ \"\$(ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p4 external_ids)\" = '$before4' ] &&
     [ \"\$(ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p3 external_ids)\" = '$before3' ]"
@@ -297,7 +292,7 @@ check "vm4 is still filtered" \
     frame_blocked vm4 peer "$BPF" "$(spoofed_ip 10.9.12.4 02:00:00:00:0c:04)"
 
 check "binding-delete unbinds" ofctl_b binding-delete "$p4"
-check "vm4's binding is gone" retry 10 unbound "$p4"
+check "vm4's binding is gone" retry 10 unbound vm4
 check "vm4's spoofed IP now passes" \
     retry 3 frame_arrives vm4 peer "$BPF" "$(spoofed_ip 10.9.12.4 02:00:00:00:0c:04)"
 check_fails "binding-delete of an unbound port fails" \

@@ -6,7 +6,6 @@
 # removes the rule that allowed it.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
 
 e2e_init
 sw_start
@@ -20,23 +19,10 @@ ofctl_d() {
 p1=$(vm_port vm1)
 p3=$(vm_port vm3)
 
-# web: the VM may connect out to port 8080 only (stateful); other IP
+# web-out: the VM may connect out to port 8080 only (stateful); other IP
 # traffic is dropped both ways.  vm3 uses an unrelated filter.
-cat >"$SW_DIR/web.xml" <<'XML'
-<filter name='web' chain='root'>
-  <rule action='accept' direction='out' priority='100'>
-    <tcp dstportstart='8080'/>
-  </rule>
-  <rule action='accept' direction='inout' priority='100'>
-    <icmp/>
-  </rule>
-  <rule action='drop' direction='inout' priority='1000'>
-    <all/>
-  </rule>
-</filter>
-XML
-check "define a new filter" ofctl_d define "$SW_DIR/web.xml"
-vsctl set interface "$p1" external_ids:filterref=web
+check "define a new filter" filter_define web-out
+vsctl set interface "$p1" external_ids:filterref=web-out
 vsctl set interface "$p3" external_ids:filterref=no-mac-spoofing
 active() {
     [ "$(vsctl get interface "$1" external_ids:filterref-status \
@@ -64,7 +50,7 @@ session_flows() {
 }
 check "the TCP session is established and carries data" retry 5 session_flows
 
-# vm3's flows must not be touched by an update of 'web': their packet
+# vm3's flows must not be touched by an update of 'web-out': their packet
 # counters survive (an ADD of the same flow would reset them).
 ping_ok vm3 10.9.13.2 >/dev/null
 vm3_packets() {
@@ -76,7 +62,7 @@ before3=$(vm3_packets)
 check "vm3's flows have counted packets" test "$before3" -gt 0
 
 # An identical redefinition changes nothing.
-ofctl_d dumpxml web >"$SW_DIR/web-current.xml"
+ofctl_d dumpxml web-out >"$SW_DIR/web-current.xml"
 unchanged() {
     ofctl_d define "$SW_DIR/web-current.xml" | grep -q "unchanged"
 }
@@ -93,7 +79,7 @@ refused() {
 check "a definition a port cannot use is refused, naming port and reason" \
     refused
 check "the store keeps the old definition" \
-    sh -c "'$NWF_OFCTL' --target='$SW_DIR/nwf-controller.ctl' dumpxml web | grep -q 8080"
+    sh -c "'$NWF_OFCTL' --target='$SW_DIR/nwf-controller.ctl' dumpxml web-out | grep -q 8080"
 check "the session still flows after the refused update" session_flows
 
 # Remove the accept of port 8080: the established session must stop.
@@ -139,8 +125,8 @@ check "a port with another filter was not rebuilt (counters kept)" \
     test "$(vm3_packets)" -ge "$before3"
 
 # SIGHUP reloads an edited file and rebuilds its ports.
-sed 's|priority=.1000.|priority="900"|' "$SW_DIR/filters/web.xml" \
-    >"$SW_DIR/web.tmp" && mv "$SW_DIR/web.tmp" "$SW_DIR/filters/web.xml"
+sed 's|priority=.1000.|priority="900"|' "$SW_DIR/filters/web-out.xml" \
+    >"$SW_DIR/web.tmp" && mv "$SW_DIR/web.tmp" "$SW_DIR/filters/web-out.xml"
 kill -HUP "$(cat "$SW_DIR/nwf-controller.pid")"
 reloaded() {
     ctl_log_has "SIGHUP: .* 1 filters changed"

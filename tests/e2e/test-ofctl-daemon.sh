@@ -84,21 +84,13 @@ check "list --format=json is JSON with the same UUIDs and names" list_json
 
 # ---- define ----
 
-cat >"$SW_DIR/web.xml" <<'XML'
-<filter name='web' chain='ipv4' priority='-700'>
-  <rule action='accept' direction='in' priority='100'>
-    <tcp dstportstart='80'/>
-  </rule>
-  <rule action='drop' direction='inout'/>
-</filter>
-XML
 check "define of a new filter says 'defined'" \
-    expect_out "filter 'web' defined" nwfctl define "$SW_DIR/web.xml"
+    expect_out "filter 'web' defined" nwfctl define "$E2E_FILTERS/web.xml"
 check "the new filter's file is in the filter directory" \
     grep -q "<uuid>" "$FILTERS/web.xml"
 check "list shows the new filter" test -n "$(uuid_of web)"
 check "the daemon logs the definition" \
-    ctl_log_has "filter 'web' defined (from $SW_DIR/web.xml)"
+    ctl_log_has "filter 'web' defined (from $E2E_FILTERS/web.xml)"
 
 check "dumpxml prints the filter" \
     sh -c "'$NWF_OFCTL' --target='$CTL' dumpxml web >'$SW_DIR/web.dump'"
@@ -108,7 +100,7 @@ check "identical redefinition says 'unchanged'" \
 web_uuid=$(uuid_of web)
 check "redefinition of the name without its UUID fails as in libvirt" \
     expect_fail "filter 'web' already exists with uuid $web_uuid" \
-    nwfctl define "$SW_DIR/web.xml"
+    nwfctl define "$E2E_FILTERS/web.xml"
 
 dumpxml_round_trip() {
     nwfctl dumpxml "$web_uuid" >"$SW_DIR/web.dump2" || return 1
@@ -333,6 +325,6 @@ check "no pidfile: a clear error" \
     expect_fail "^nwf-ofctl: cannot read pidfile \"$SW_DIR/nobody.pid\"" \
     env OVS_RUNDIR="$SW_DIR" "$NWF_OFCTL" --target=nobody list
 check "the offline commands still work" \
-    sh -c "'$NWF_OFCTL' format '$SW_DIR/web.xml' | grep -q \"name='web'\""
+    sh -c "'$NWF_OFCTL' format '$E2E_FILTERS/web.xml' | grep -q \"name='web'\""
 
 e2e_finish

@@ -7,7 +7,6 @@
 # controller puts them back while the bridge forwards nothing meanwhile.
 
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/traffic.sh"
 
 e2e_init
 sw_start

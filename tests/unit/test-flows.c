@@ -518,8 +518,9 @@ compile_interleave(int priority)
 }
 
 /* A root rule accepting IPv4 at -750 comes before the ipv4 chain (-700)
- * and wins; at -650 it comes after it, and the chain's drop wins (FACTS
- * 15.3); at -700, a tie, the jump comes first (FACTS 5). */
+ * and wins; at -650 it comes after it, and the chain's drop wins; at -700,
+ * a tie, the jump comes first (docs/pipeline.md, "Chains: the Ethernet
+ * layer"). */
 static void
 test_interleave(void)
 {
@@ -600,8 +601,9 @@ test_return(void)
               "10 59997 reg0=0 drop\n");
 }
 
-/* Falling off a sub-chain accepts (FACTS 15.1.2): IPv4 other than to
- * 10.0.0.1 is accepted although the root chain ends with a drop. */
+/* Falling off a sub-chain accepts (docs/filter-format.md, "The Ethernet
+ * layer: root chain and sub-chains"): IPv4 other than to 10.0.0.1 is
+ * accepted although the root chain ends with a drop. */
 static void
 test_fall_off(void)
 {
@@ -653,7 +655,8 @@ test_continue(void)
 }
 
 /* From the VM, an inout rule is read with source and destination
- * swapped (FACTS 15.8): frames between the VM and X. */
+ * swapped (docs/filter-format.md, "direction"): frames between the VM and
+ * X. */
 static void
 test_inout_mirrored(void)
 {
@@ -723,7 +726,8 @@ test_ip_copies(void)
         /* Stateful: new and continued connections out, replies in. */
         "  <rule action='accept' direction='out'>"
         "    <tcp dstipaddr='10.0.0.1' dstportstart='80'/></rule>"
-        /* Stateless, mirrored copy kept (FACTS 15.7). */
+        /* Stateless, mirrored copy kept (docs/filter-format.md,
+         * "direction"). */
         "  <rule action='accept' direction='in' statematch='false'>"
         "    <udp srcipaddr='10.0.0.1' dstportstart='53'/></rule>"
         /* inout: stateless, mirrored from the VM. */
@@ -776,7 +780,7 @@ test_ip_icmp_type(void)
 {
     static const char *const xmls[] = {
         "<filter name='t'>"
-        /* No mirror, no direction (FACTS 15.6). */
+        /* No mirror, no direction (docs/pipeline.md, "The IP layer"). */
         "  <rule action='accept' direction='in'><icmp type='8'/></rule>"
         "  <rule action='accept' direction='out'>"
         "    <icmpv6 type='128'/></rule>"
@@ -848,8 +852,9 @@ test_reject(void)
         NULL,
     };
 
-    /* IP layer: to the controller, both copies (FACTS 15.5), through the
-     * port's own meter, 0x30000 + ofport; Ethernet layer: a drop. */
+    /* IP layer: to the controller, both copies (docs/filter-format.md,
+     * "direction"), through the port's own meter, 0x30000 + ofport;
+     * Ethernet layer: a drop. */
     CHECK_ETH(xmls, NULL,
               "10 60000 reg0=0,ipv6,vlan_tci=0x0000/0x1000 drop\n");
     CHECK_IP(xmls, NULL,
@@ -871,7 +876,7 @@ test_negation(void)
         "  <rule action='accept' direction='out' priority='600'>"
         "    <mac protocolid='ipv4'/></rule>"
         /* match='no' negates dstportstart only with srcportstart
-         * (FACTS 3): here only the source. */
+         * (docs/filter-format.md, "IP layer"): here only the source. */
         "  <rule action='accept' direction='in'>"
         "    <tcp match='no' srcipaddr='10.0.0.0' srcipmask='8'"
         "         dstportstart='22'/></rule>"
@@ -1323,7 +1328,9 @@ test_clean_traffic(void)
     }
 }
 
-/* clean-traffic's Ethernet layer, against libvirt's chains (FACTS 5.6).
+/* clean-traffic's Ethernet layer, against libvirt's chains
+ * (docs/filter-format.md, "The Ethernet layer: root chain and
+ * sub-chains", and "Built-in filters").
  * From the VM: mac (return for $MAC, else drop), ipv4-ip (return for UDP
  * from 0.0.0.0 and from $IP, else drop), accept IPv4, arp-mac, arp-ip,
  * accept ARP, rarp (the announcement, else drop), accept 0x835, drop.  To

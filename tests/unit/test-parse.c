@@ -3,7 +3,8 @@
  */
 
 /* The filter XML parser (compiler/nwf-xml.c): libvirt 11.3.0's behaviour
- * as probed (FACTS 14), and the hardening against hostile input. */
+ * as probed (docs/filter-format.md, "Validation" and "Where we differ from
+ * libvirt"), and the hardening against hostile input. */
 
 #include <config.h>
 

@@ -224,7 +224,7 @@ test_resolve_repeated_reference(void)
     store_init(&s);
 
     /* The same filter twice, with different parameters: instantiated
-     * twice, no de-duplication (FACTS 7). */
+     * twice, no de-duplication (docs/filter-format.md, "<filterref>"). */
     store_add(&s,
               "<filter name='top'>\n"
               "  <filterref filter='port'>\n"

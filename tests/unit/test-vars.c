@@ -14,7 +14,7 @@
 #include "svec.h"
 #include "util.h"
 
-/* The table libvirt's nwfilterxml2firewall tests bind (FACTS §6). */
+/* The variable table that libvirt's nwfilterxml2firewall tests bind. */
 static void
 init_libvirt_table(struct nwf_var_table *t)
 {
