@@ -406,7 +406,7 @@ finish_step(struct step *step, const struct match *cond,
 /* ---- The Ethernet layer. ---- */
 
 /* The condition of a jump into a sub-chain, by the chain's prefix
- * (FACTS 11): ebtables' "-p TYPE" sees the frame's outer ethertype, so
+ * (docs/filter-format.md, "Two layers"): ebtables' "-p TYPE" sees the frame's outer ethertype, so
  * the ethertypes match untagged frames only and "vlan" tagged ones. */
 static void
 jump_cond(const char *chain, struct match *m)
@@ -481,7 +481,7 @@ eth_add_rule(struct port_ctx *ctx, struct chain *c, bool from_vm,
     }
 
     /* From the VM, an inout rule is read with source and destination
-     * swapped (FACTS 15.8). */
+     * swapped (docs/filter-format.md, "direction"). */
     enum nwf_match_orient orient = (from_vm
                                     && rule->direction == NWF_DIR_INOUT
                                     ? NWF_MATCH_MIRRORED
@@ -528,7 +528,8 @@ find_subchain(struct chain *c, const char *name)
 }
 
 /* Adds the steps of sub-chain 'sc': its rules, then its fall-through,
- * which accepts what the jump took and no rule decided (FACTS 15.1.2). */
+ * which accepts what the jump took and no rule decided
+ * (docs/filter-format.md, "The Ethernet layer"). */
 static void
 eth_add_subchain(struct port_ctx *ctx, struct chain *c, bool from_vm,
                  struct subchain *sc)
@@ -547,7 +548,8 @@ eth_add_subchain(struct port_ctx *ctx, struct chain *c, bool from_vm,
 
 /* Builds the steps of one direction's Ethernet-layer chain: the root
  * chain's rules with the jumps into sub-chains interleaved by priority,
- * a jump before a root rule of the same priority (FACTS 5), each
+ * a jump before a root rule of the same priority (docs/pipeline.md,
+ * "Chains: the Ethernet layer"), each
  * sub-chain inlined at its jump. */
 static void
 eth_build(struct port_ctx *ctx, struct chain *c, bool from_vm)
@@ -666,7 +668,8 @@ ip_add_rule(struct port_ctx *ctx, struct chain *c, bool from_vm,
         break;
     case NWF_ACTION_CONTINUE:
     default:
-        /* libvirt fails the port here (FACTS 15.11); we decide nothing. */
+        /* libvirt fails the port here; we decide nothing
+         * (docs/pipeline.md, "Where we differ from libvirt"). */
         return;
     }
 
@@ -682,7 +685,8 @@ ip_add_rule(struct port_ctx *ctx, struct chain *c, bool from_vm,
 
     if (state) {
         /* An explicit state: only the rule's own direction (both for
-         * inout), exactly those states, no direction (FACTS 11). */
+         * inout), exactly those states, no direction (docs/pipeline.md,
+         * "The IP layer"). */
         if (!as_written && !inout) {
             goto out;
         }
