@@ -5,6 +5,8 @@ bin_PROGRAMS += controller/nwf-controller
 controller_nwf_controller_SOURCES = \
 	controller/capture.c \
 	controller/capture.h \
+	controller/ct-zone.c \
+	controller/ct-zone.h \
 	controller/filter-cmds.c \
 	controller/filter-cmds.h \
 	controller/nwf-controller.c \

@@ -11,6 +11,7 @@
 
 #include "bitmap.h"
 #include "capture.h"
+#include "ct-zone.h"
 #include "filter-cmds.h"
 #include "flow.h"
 #include "hash.h"
@@ -179,25 +180,6 @@ binding_init(struct ovsdb_idl *idl, struct nwf_store *store_,
                              binding_unixctl_show, NULL);
 }
 
-/* Zones held by bound ports, across all bridges (zones belong to the
- * datapath, which all userspace bridges share). */
-static unsigned long *zones_used;
-
-static bool
-zone_in_use(unsigned int zone)
-{
-    return zones_used && bitmap_is_set(zones_used, zone);
-}
-
-static void
-zone_set_used(unsigned int zone, bool used)
-{
-    if (!zones_used) {
-        zones_used = bitmap_allocate(NWF_ZONE_MAX + 1);
-    }
-    bitmap_set(zones_used, zone, used);
-}
-
 static void
 binding_compiled_init(struct binding_compiled *c)
 {
@@ -245,9 +227,7 @@ binding_compiled_swap(struct binding_compiled *a, struct binding_compiled *b)
 static void
 binding_port_destroy(struct binding_bridge *br, struct binding_port *port)
 {
-    if (port->zone) {
-        zone_set_used(port->zone, false);
-    }
+    ct_zone_release(port->zone);
     shash_find_and_delete(&all_ports, port->node->name);
     shash_delete(&br->ports, port->node);
     hmap_remove(&br->ports_by_ofport, &port->ofport_node);
@@ -290,8 +270,7 @@ binding_destroy(void)
         binding_bridge_destroy(node->data);
     }
     free(ovs_rundir_);
-    bitmap_free(zones_used);
-    zones_used = NULL;
+    ct_zone_destroy();
 }
 
 static struct binding_bridge *
@@ -316,43 +295,6 @@ binding_port_read_owner(struct binding_port *port, const struct smap *ids)
             smap_add(&port->owner, keys[i], value);
         }
     }
-}
-
-/* ---- Conntrack zones. ---- */
-
-/* Sends NXT_CT_FLUSH_ZONE: a zone handed to a new binding must not carry
- * connections of an earlier one. */
-static void
-zone_flush(struct ofctrl *ofctrl, uint16_t zone)
-{
-    struct ofpbuf *msg = ofpraw_alloc(OFPRAW_NXT_CT_FLUSH_ZONE,
-                                      OFP13_VERSION, 0);
-    struct nx_zone_id *nzi = ofpbuf_put_zeros(msg, sizeof *nzi);
-    nzi->zone_id = htons(zone);
-    ofctrl_send_raw(ofctrl, msg);
-}
-
-/* Keeps the zone the Interface had (a restart must not move live
- * connections to another zone), or allocates the lowest free one. */
-static uint16_t
-binding_port_zone(struct binding_port *port, const struct smap *ids,
-                  struct ofctrl *ofctrl)
-{
-    if (port->zone) {
-        return port->zone;
-    }
-    unsigned int z = smap_get_uint(ids, NWF_KEY_ZONE, 0);
-    if (z < NWF_ZONE_MIN || z > NWF_ZONE_MAX || zone_in_use(z)) {
-        z = (zones_used
-             ? bitmap_scan(zones_used, 0, NWF_ZONE_MIN, NWF_ZONE_MAX + 1)
-             : NWF_ZONE_MIN);
-        if (z > NWF_ZONE_MAX) {
-            return 0;
-        }
-        zone_flush(ofctrl, z);
-    }
-    zone_set_used(z, true);
-    return z;
 }
 
 /* ---- Compiling a port. ---- */
@@ -680,7 +622,10 @@ binding_port_update(struct binding_bridge *br, struct binding_port *port,
         hmap_insert(&br->ports_by_ofport, &port->ofport_node,
                     hash_int(ofp_to_u16(port->ofport), 0));
     }
-    port->zone = binding_port_zone(port, ids, br->ofctrl);
+    if (!port->zone) {
+        port->zone = ct_zone_allocate(smap_get_uint(ids, NWF_KEY_ZONE, 0),
+                                      br->ofctrl);
+    }
     nport->zone = port->zone;
     if (!error && !port->zone) {
         error = xstrdup("no free conntrack zone");
