@@ -16,6 +16,7 @@
 #include "flow.h"
 #include "hash.h"
 #include "iplearn.h"
+#include "nwf-compile.h"
 #include "nwf-binding.h"
 #include "nwf-diag.h"
 #include "nwf-filter.h"
@@ -59,19 +60,17 @@ struct binding_port {
     struct shash_node *node;    /* In binding_bridge's 'ports', by name. */
     char *bridge;
 
-    /* What the port's flows were compiled from; a change recompiles. */
-    char *signature;
+    /* What the port's flows were last compiled from, also for trial
+     * compiles of a new filter definition (binding_try_change()); a
+     * change recompiles. */
+    struct nwf_port_inputs inputs;
+    bool inputs_valid;          /* Its current inputs are those, not in
+                                 * error. */
     bool dirty;                 /* A filter of its tree changed. */
     bool filter_update;         /* A filter of its tree changed since the
                                  * last put: every port that a filter
                                  * update changes changes at one instant
                                  * (OFCTRL_ALL_AT_ONCE). */
-
-    /* What it was last compiled from, kept for trial compiles of a new
-     * filter definition (binding_try_change()). */
-    char *filter;
-    struct nwf_var_table vars;
-    struct nwf_port nport;      /* 'name' and 'trunks' owned. */
 
     struct smap owner;          /* The Interface's owner keys: the subset of
                                  * its external-ids that
@@ -232,11 +231,7 @@ binding_port_destroy(struct binding_bridge *br, struct binding_port *port)
     shash_delete(&br->ports, port->node);
     hmap_remove(&br->ports_by_ofport, &port->ofport_node);
     free(port->bridge);
-    free(port->signature);
-    free(port->filter);
-    nwf_var_table_destroy(&port->vars);
-    free(port->nport.name);
-    bitmap_free(port->nport.trunks);
+    nwf_port_inputs_destroy(&port->inputs);
     binding_compiled_destroy(&port->compiled);
     binding_compiled_destroy(&port->pending);
     free(port->error);
@@ -335,16 +330,11 @@ binding_flows_from_set(struct ofctrl_flows *flows,
 static void
 binding_port_drop_all(struct binding_port *port)
 {
-    uint16_t ofport = ofp_to_u16(port->ofport);
-    uint64_t cookie = NWF_COOKIE_PORT(ofport);
+    struct nwf_port nport = { .ofport = port->ofport };
     struct nwf_flow_set set;
 
     nwf_flow_set_init(&set);
-    nwf_flow_set_add_format(&set, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST,
-                            cookie, "drop", "in_port=%"PRIu16, ofport);
-    nwf_flow_set_add_format(&set, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST,
-                            cookie, "drop", "%s=%"PRIu16, NWF_REG_OUT,
-                            ofport);
+    nwf_compile_drop_all(&nport, &set);
     ofctrl_flows_clear(&port->compiled.flows);
     char *error = binding_flows_from_set(&port->compiled.flows, &set);
     ovs_assert(!error);
@@ -365,158 +355,59 @@ binding_port_set_error(struct binding_port *port, char *error)
     binding_port_drop_all(port);
 }
 
-/* The DHCP servers a port trusts: its DHCPSERVER values, which must be
- * IPv4 addresses.  Returns NULL or an error message. */
-static char *
-binding_read_dhcp_servers(const struct nwf_var_table *vars,
-                          ovs_be32 **servers, size_t *n_servers)
-{
-    size_t n = nwf_var_table_n_values(vars, "DHCPSERVER");
-    *servers = xcalloc(n ? n : 1, sizeof **servers);
-    *n_servers = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *value = nwf_var_table_get(vars, "DHCPSERVER", i);
-        if (!ip_parse(value, &(*servers)[i])) {
-            return xasprintf("filterref-param-DHCPSERVER: '%s' is not an "
-                             "IPv4 address", value);
-        }
-        (*n_servers)++;
-    }
-    return NULL;
-}
-
-/* $IP is missing from 'vars' and the filter of 'nport' needs it: resolves
- * again with the addresses learned so far, or, with none yet, gives the
- * learning flows in 'set' and sets 'out->learning'.  When 'trial' is
- * false, (re)starts learning for the port.  Returns NULL, or an error
+/* Compiles the port that 'in' describes, with its filters from 'src',
+ * into 'out' (cleared first; its filters are filled in even on error).
+ * 'trial' is true for a trial compile against a definition being tried,
+ * which must not change the port's learning.  Returns NULL or an error
  * message. */
 static char *
-binding_port_learn(const struct nwf_port *nport, const char *filter,
-                   const struct nwf_var_table *vars, bool trial,
-                   const struct nwf_filter *(*lookup)(const char *, void *),
-                   void *aux, struct nwf_resolved *resolved,
-                   struct nwf_port *learn_port, struct nwf_flow_set *set,
-                   struct binding_compiled *out, struct nwf_diag *diag)
+binding_port_compile(const struct nwf_port_inputs *in,
+                     const struct nwf_filter_source *src, bool trial,
+                     struct binding_compiled *out)
 {
-    enum nwf_ip_learning mode;
-    struct nwf_ip_learning_limits limits;
-    ovs_be32 *servers;
-    size_t n_servers;
-    char *error = nwf_var_table_get_ip_learning(vars, &mode);
-    if (!error) {
-        error = nwf_var_table_get_ip_learning_limits(vars, &limits);
-    }
-    if (!error) {
-        error = binding_read_dhcp_servers(vars, &servers, &n_servers);
-        if (error) {
-            free(servers);
-        }
-    }
-    if (error) {
-        return error;
-    }
-    if (!trial) {
-        iplearn_port_set(nport->name, &nport->mac, mode, servers, n_servers,
-                         &limits);
-    }
-
-    struct svec *addrs = &out->learned_ips;
-    iplearn_port_get_addrs(nport->name, addrs);
-    *learn_port = *nport;
-    learn_port->learn_punt = (mode == NWF_IP_LEARNING_DHCP
-                              ? NWF_LEARN_PUNT_DHCP
-                              : addrs->n ? NWF_LEARN_PUNT_NONE
-                              : NWF_LEARN_PUNT_ANY);
-    if (addrs->n) {
-        struct nwf_var_table learned;
-        nwf_var_table_clone(&learned, vars);
-        for (size_t i = 0; i < addrs->n; i++) {
-            nwf_var_table_add(&learned, "IP", addrs->names[i]);
-        }
-        nwf_resolved_destroy(resolved);
-        nwf_resolved_init(resolved);
-        if (nwf_resolve(filter, &learned, &nport->mac, lookup, aux,
-                        resolved, diag) != NWF_RESOLVE_OK) {
-            error = nwf_diag_first(diag);
-        }
-        nwf_var_table_destroy(&learned);
-    } else {
-        nwf_flows_for_learning_port(learn_port, servers, n_servers, set);
-        out->learning = true;
-    }
-    free(servers);
-    return error;
-}
-
-/* Compiles 'nport' with 'lookup' into 'out' (cleared first; its filters
- * are filled in even on error).  'trial' is true for a trial compile
- * against a definition being tried, which must not change the port's
- * learning.  Returns NULL or an error message. */
-static char *
-binding_port_compile(const struct nwf_port *nport, const char *filter,
-                     const struct nwf_var_table *vars, bool trial,
-                     const struct nwf_filter *(*lookup)(const char *,
-                                                        void *),
-                     void *aux, struct binding_compiled *out)
-{
-    struct nwf_resolved resolved;
+    const char *name = in->port.name;
+    struct svec learned = SVEC_EMPTY_INITIALIZER;
+    struct nwf_compiled_port c;
     struct nwf_diag diag;
-    struct nwf_flow_set set;
-    struct nwf_port learn_port;
-    const struct nwf_port *np = nport;
-    char *error = NULL;
 
     binding_compiled_clear(out);
-    nwf_resolved_init(&resolved);
+    iplearn_port_get_addrs(name, &learned);
+    nwf_compiled_port_init(&c);
     nwf_diag_init(&diag);
-    nwf_flow_set_init(&set);
-    enum nwf_resolve_status status = nwf_resolve(filter, vars, &nport->mac,
-                                                 lookup, aux, &resolved,
-                                                 &diag);
-    const char *name;
-    SSET_FOR_EACH (name, &resolved.filters) {
-        sset_add(&out->filters, name);
-    }
-    if (status == NWF_RESOLVE_NEED_IP) {
-        error = binding_port_learn(nport, filter, vars, trial, lookup, aux,
-                                   &resolved, &learn_port, &set, out, &diag);
-        np = &learn_port;
-    } else if (status != NWF_RESOLVE_OK) {
-        error = nwf_diag_first(&diag);
-    } else if (!trial) {
-        iplearn_port_remove(nport->name);
+    nwf_compile_port_flows(in, &learned, src, &c, &diag);
+    if (!trial && c.ip == NWF_PORT_IP_LEARNED) {
+        /* (Re)starts learning, which forgets the addresses learned for
+         * another MAC or mode: then compile again without them. */
+        const struct nwf_port_learning *l = &c.learning;
+        iplearn_port_set(name, &in->port.mac, l->mode, l->servers,
+                         l->n_servers, &l->limits);
+        struct svec now = SVEC_EMPTY_INITIALIZER;
+        iplearn_port_get_addrs(name, &now);
+        if (!svec_equal(&now, &learned)) {
+            nwf_compiled_port_destroy(&c);
+            nwf_compiled_port_init(&c);
+            nwf_diag_clear(&diag);
+            nwf_compile_port_flows(in, &now, src, &c, &diag);
+        }
+        svec_destroy(&now);
+    } else if (!trial && c.ip == NWF_PORT_IP_NOT_LEARNED) {
+        iplearn_port_remove(name);
     }
 
-    if (!error && !out->learning
-        && !nwf_flows_for_port(np, &resolved, filter_id, NULL, &set,
-                               &diag)) {
+    sset_swap(&out->filters, &c.filters);
+    char *error = NULL;
+    if (c.state == NWF_PORT_ERROR) {
         error = nwf_diag_first(&diag);
+    } else {
+        out->learning = c.state == NWF_PORT_LEARNING;
+        svec_swap(&out->learned_ips, &c.learned_ips);
+        error = binding_flows_from_set(&out->flows, &c.flows);
+        out->n_flows = c.flows.n;
     }
-    if (!error) {
-        error = binding_flows_from_set(&out->flows, &set);
-        out->n_flows = set.n;
-    }
-    nwf_flow_set_destroy(&set);
     nwf_diag_destroy(&diag);
-    nwf_resolved_destroy(&resolved);
+    nwf_compiled_port_destroy(&c);
+    svec_destroy(&learned);
     return error;
-}
-
-static char *
-binding_signature(const char *filter, const struct nwf_var_table *vars,
-                  const struct eth_addr *mac, ofp_port_t ofport,
-                  uint16_t zone, const struct ovsrec_port *prow)
-{
-    struct ds s = DS_EMPTY_INITIALIZER;
-    ds_put_format(&s, "%s|"ETH_ADDR_FMT"|%"PRIu16"|%"PRIu16"|",
-                  filter, ETH_ADDR_ARGS(*mac), ofp_to_u16(ofport), zone);
-    nwf_var_table_format(vars, &s);
-    ds_put_format(&s, "|%"PRId64"|", prow->n_tag ? prow->tag[0] : -1);
-    for (size_t i = 0; i < prow->n_trunks; i++) {
-        ds_put_format(&s, "%"PRId64",", prow->trunks[i]);
-    }
-    ds_put_format(&s, "|%s", prow->vlan_mode ? prow->vlan_mode : "");
-    return ds_steal_cstr(&s);
 }
 
 /* The nwf_port VLAN mode for Port.vlan_mode 'mode' (NULL if empty).
@@ -555,23 +446,6 @@ nwf_port_set_vlans(struct nwf_port *nport, const struct ovsrec_port *prow)
     }
 }
 
-static void
-binding_port_keep_inputs(struct binding_port *port, const char *filter,
-                         const struct nwf_var_table *vars,
-                         const struct nwf_port *nport)
-{
-    free(port->filter);
-    port->filter = xstrdup(filter);
-    nwf_var_table_destroy(&port->vars);
-    nwf_var_table_clone(&port->vars, vars);
-    free(port->nport.name);
-    bitmap_free(port->nport.trunks);
-    port->nport = *nport;
-    port->nport.name = xstrdup(nport->name);
-    port->nport.trunks = (nport->trunks
-                          ? bitmap_clone(nport->trunks, 4096) : NULL);
-}
-
 /* Compiles 'port' from its last inputs against the definitions of
  * 'change', keeping the flows as pending: installed if the change is
  * committed, so that a committed change does not compile every port a
@@ -579,9 +453,12 @@ binding_port_keep_inputs(struct binding_port *port, const char *filter,
 static char *
 binding_port_try(struct binding_port *port, struct nwf_store_change *change)
 {
-    char *error = binding_port_compile(&port->nport, port->filter,
-                                       &port->vars, true,
-                                       nwf_store_change_lookup, change,
+    const struct nwf_filter_source src = {
+        .lookup = nwf_store_change_lookup,
+        .lookup_aux = change,
+        .id = filter_id,
+    };
+    char *error = binding_port_compile(&port->inputs, &src, true,
                                        &port->pending);
     port->has_pending = !error;
     return error;
@@ -634,42 +511,47 @@ binding_port_update(struct binding_bridge *br, struct binding_port *port,
         error = xstrdup("external_ids:filterref is empty");
     }
 
-    char *signature = binding_signature(filter, &vars, &nport->mac,
-                                        nport->ofport, port->zone, prow);
+    struct nwf_port_inputs in;
+    nwf_port_inputs_init(&in);
+    bool compiled = false;
+    if (!error) {
+        nwf_port_inputs_set(&in, filter, &vars, nport);
+    }
     if (error) {
         if (!port->error || strcmp(port->error, error)) {
             binding_port_set_error(port, error);
         } else {
             free(error);
         }
-        free(port->signature);
-        port->signature = NULL;
-    } else if (port->dirty || !port->signature
-               || strcmp(port->signature, signature)) {
-        struct binding_compiled compiled;
-        binding_compiled_init(&compiled);
-        error = binding_port_compile(nport, filter, &vars, false,
-                                     nwf_store_lookup, store, &compiled);
+        port->inputs_valid = false;
+    } else if (port->dirty || !port->inputs_valid
+               || !nwf_port_inputs_equal(&port->inputs, &in)) {
+        const struct nwf_filter_source src = {
+            .lookup = nwf_store_lookup,
+            .lookup_aux = store,
+            .id = filter_id,
+        };
+        struct binding_compiled c;
+        binding_compiled_init(&c);
+        error = binding_port_compile(&in, &src, false, &c);
         if (error) {
             /* Still rebuilt when a filter of its tree changes. */
-            sset_swap(&port->compiled.filters, &compiled.filters);
+            sset_swap(&port->compiled.filters, &c.filters);
             binding_port_set_error(port, error);
         } else {
-            binding_compiled_swap(&port->compiled, &compiled);
+            binding_compiled_swap(&port->compiled, &c);
             free(port->error);
             port->error = NULL;
         }
-        binding_port_keep_inputs(port, filter, &vars, nport);
-        binding_compiled_destroy(&compiled);
+        binding_compiled_destroy(&c);
+        nwf_port_inputs_swap(&port->inputs, &in);
+        port->inputs_valid = true;
         port->changed = true;
-        free(port->signature);
-        port->signature = signature;
-        signature = NULL;
         port->flows_seqno = UINT64_MAX;     /* Not yet sent. */
+        compiled = true;
     }
+    nwf_port_inputs_destroy(&in);
     port->dirty = false;
-    bool compiled = signature == NULL;
-    free(signature);
     nwf_var_table_destroy(&vars);
     return compiled;
 }
@@ -938,7 +820,7 @@ binding_bridge_run(struct binding_bridge *br, const struct ovsrec_bridge *brow,
                 port->bridge = xstrdup(br->node->name);
                 binding_compiled_init(&port->compiled);
                 binding_compiled_init(&port->pending);
-                nwf_var_table_init(&port->vars);
+                nwf_port_inputs_init(&port->inputs);
                 smap_init(&port->owner);
                 VLOG_INFO("%s: bound on bridge %s", iface->name,
                           br->node->name);
@@ -1146,7 +1028,7 @@ binding_try_change(struct nwf_store_change *change, struct nwf_diag *diag,
     SHASH_FOR_EACH (pnode, &all_ports) {
         struct binding_port *port = pnode->data;
         if (!sset_contains(&port->compiled.filters, filter->name)
-            || !port->filter) {
+            || !port->inputs.filter) {
             continue;
         }
         char *error = binding_port_try(port, change);
@@ -1500,9 +1382,9 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
         for (size_t j = 0; j < shash_count(&br->ports); j++) {
             const struct binding_port *port = ports[j]->data;
             const char *state = binding_port_status(br, port, &status);
-            const char *filter = port->signature
-                                 ? port->signature : "";
-            size_t flen = strcspn(filter, "|");
+            const char *filter = (port->inputs_valid
+                                  ? port->inputs.filter : "");
+            size_t flen = strlen(filter);
             const struct svec *learned = &port->compiled.learned_ips;
             if (json) {
                 struct json *row = json_object_create();
@@ -1516,7 +1398,7 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
                 json_object_put(row, "zone", json_integer_create(port->zone));
                 json_object_put(row, "learned_ip", svec_to_json(learned));
                 json_object_put(row, "parameters",
-                                binding_params_to_json(&port->vars));
+                                binding_params_to_json(&port->inputs.params));
                 json_object_put(row, "owner", binding_owner_to_json(port));
                 json_array_add(array, row);
             } else {
@@ -1530,7 +1412,7 @@ binding_unixctl_list(struct unixctl_conn *conn, int argc,
                 ds_clear(&owner);
                 nwf_binding_format_owner(&port->owner, &owner);
                 ds_put_format(&s, "%-16s ", ds_cstr(&owner));
-                nwf_var_table_format(&port->vars, &s);
+                nwf_var_table_format(&port->inputs.params, &s);
                 ds_put_char(&s, '\n');
             }
         }
