@@ -10,8 +10,12 @@ controller_nwf_controller_SOURCES = \
 	controller/filter-cmds.c \
 	controller/filter-cmds.h \
 	controller/nwf-controller.c \
+	controller/nwf-unixctl.c \
+	controller/nwf-unixctl.h \
 	controller/binding.c \
 	controller/binding.h \
+	controller/bridge.c \
+	controller/bridge.h \
 	controller/iplearn-packet.c \
 	controller/iplearn-packet.h \
 	controller/iplearn.c \
