@@ -22,6 +22,10 @@ controller_nwf_controller_SOURCES = \
 	controller/iplearn.h \
 	controller/ofctrl-flows.c \
 	controller/ofctrl-flows.h \
+	controller/ofctrl-meters.c \
+	controller/ofctrl-meters.h \
+	controller/ofctrl-stats.c \
+	controller/ofctrl-stats.h \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
 	controller/pinctrl.c \
