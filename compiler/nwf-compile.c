@@ -72,10 +72,14 @@ nwf_port_inputs_swap(struct nwf_port_inputs *a, struct nwf_port_inputs *b)
     b->has_mac = has_mac;
 }
 
-static bool
-trunks_equal(const unsigned long *a, const unsigned long *b)
+/* Whether 'a' and 'b' carry the same VLANs the same way. */
+bool
+nwf_port_vlans_equal(const struct nwf_port *a, const struct nwf_port *b)
 {
-    return (!a || !b ? a == b : bitmap_equal(a, b, 4096));
+    return (a->tag == b->tag && a->vlan_mode == b->vlan_mode
+            && (!a->trunks || !b->trunks
+                ? a->trunks == b->trunks
+                : bitmap_equal(a->trunks, b->trunks, 4096)));
 }
 
 /* Whether 'a' and 'b' give the same flows, given the same filters. */
@@ -92,10 +96,8 @@ nwf_port_inputs_equal(const struct nwf_port_inputs *a,
             && a->has_mac == b->has_mac
             && pa->zone == pb->zone
             && pa->bound == pb->bound
-            && pa->tag == pb->tag
-            && pa->vlan_mode == pb->vlan_mode
             && pa->learn_punt == pb->learn_punt
-            && trunks_equal(pa->trunks, pb->trunks));
+            && nwf_port_vlans_equal(pa, pb));
 }
 
 /* ---- The port compiler. ---- */

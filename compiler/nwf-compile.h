@@ -73,6 +73,7 @@ void nwf_port_inputs_swap(struct nwf_port_inputs *,
                           struct nwf_port_inputs *);
 bool nwf_port_inputs_equal(const struct nwf_port_inputs *,
                            const struct nwf_port_inputs *);
+bool nwf_port_vlans_equal(const struct nwf_port *, const struct nwf_port *);
 
 /* Where the filters of a port's tree come from: 'lookup' as for
  * nwf_resolve(), 'id' the first 32 bits of a filter's UUID by name, for

@@ -6,12 +6,10 @@
 
 #include "binding.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "bitmap.h"
 #include "bridge.h"
-#include "capture.h"
 #include "ct-zone.h"
 #include "filter-cmds.h"
 #include "flow.h"
@@ -23,25 +21,18 @@
 #include "nwf-filter.h"
 #include "nwf-flows.h"
 #include "nwf-pipeline.h"
-#include "nwf-resolve.h"
 #include "nwf-store.h"
 #include "nwf-vars.h"
 #include "ofctrl.h"
-#include "openflow/nicira-ext.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/json.h"
-#include "openvswitch/ofp-msgs.h"
-#include "openvswitch/ofpbuf.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
-#include "pinctrl.h"
 #include "smap.h"
 #include "sset.h"
 #include "svec.h"
 #include "timeval.h"
-#include "unixctl.h"
 #include "util.h"
 #include "vswitch-idl.h"
 

@@ -11,6 +11,7 @@
 #include "bitmap.h"
 #include "flow.h"
 #include "nwf-binding.h"
+#include "nwf-compile.h"
 #include "nwf-flows.h"
 #include "ofctrl.h"
 #include "openvswitch/dynamic-string.h"
@@ -286,12 +287,6 @@ bridge_flows_from_set(struct ofctrl_flows *flows,
     return error;
 }
 
-static bool
-trunks_equal(const unsigned long *a, const unsigned long *b)
-{
-    return !a || !b ? a == b : bitmap_equal(a, b, 4096);
-}
-
 /* Whether the bridge-wide flows of 'ports' are those of the bridge's last
  * put, as far as the ports can tell: the same ports with the same VLANs.
  * Remembers 'ports' for the next call. */
@@ -303,8 +298,7 @@ bridge_ports_unchanged(struct bridge *br, const struct nwf_port *ports,
     for (size_t i = 0; same && i < n; i++) {
         const struct nwf_port *a = &ports[i], *b = &br->ports[i];
         same = (a->ofport == b->ofport && a->bound == b->bound
-                && a->tag == b->tag && a->vlan_mode == b->vlan_mode
-                && trunks_equal(a->trunks, b->trunks));
+                && nwf_port_vlans_equal(a, b));
     }
 
     bridge_clear_ports(br);
