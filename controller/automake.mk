@@ -5,17 +5,25 @@ bin_PROGRAMS += controller/nwf-controller
 controller_nwf_controller_SOURCES = \
 	controller/capture.c \
 	controller/capture.h \
+	controller/ct-zone.c \
+	controller/ct-zone.h \
 	controller/filter-cmds.c \
 	controller/filter-cmds.h \
 	controller/nwf-controller.c \
+	controller/nwf-unixctl.c \
+	controller/nwf-unixctl.h \
 	controller/binding.c \
 	controller/binding.h \
+	controller/bridge.c \
+	controller/bridge.h \
 	controller/iplearn-packet.c \
 	controller/iplearn-packet.h \
 	controller/iplearn.c \
 	controller/iplearn.h \
-	controller/ofctrl-flows.c \
-	controller/ofctrl-flows.h \
+	controller/ofctrl-meters.c \
+	controller/ofctrl-meters.h \
+	controller/ofctrl-stats.c \
+	controller/ofctrl-stats.h \
 	controller/ofctrl.c \
 	controller/ofctrl.h \
 	controller/pinctrl.c \

@@ -5,10 +5,13 @@
 /* nwf-controller: keeps the flows of every managed Open vSwitch bridge
  * equal to what the filters bound to its ports require.
  *
- * The main loop wires the modules together, as ovn-controller does: the
- * OVSDB IDL (which bridges and interfaces exist), one ofctrl per bridge
- * (the OpenFlow connection and flow-table sync) and the unixctl server
- * (nwf-ofctl and ovs-appctl). */
+ * The main loop wires the modules together, as ovn-controller does, and
+ * runs each of them in turn: the OVSDB IDL (which bridges and interfaces
+ * exist), the bridges (bridge.c: one ofctrl per bridge, the OpenFlow
+ * connection and flow-table sync, and fail_mode), IP learning
+ * (iplearn.c), the bindings (binding.c: each bound port's inputs compiled
+ * into its flows, statuses) and the unixctl server (nwf-ofctl and
+ * ovs-appctl; nwf-unixctl.c, filter-cmds.c, capture.c). */
 
 #include <config.h>
 
@@ -22,18 +25,22 @@
 #include "command-line.h"
 #include "daemon.h"
 #include "binding.h"
+#include "bridge.h"
 #include "capture.h"
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "filter-cmds.h"
 #include "iplearn.h"
 #include "nwf-diag.h"
+#include "nwf-pipeline.h"
 #include "nwf-store.h"
+#include "nwf-unixctl.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "latch.h"
+#include "pinctrl.h"
 #include "sset.h"
 #include "unixctl.h"
 #include "util.h"
@@ -58,6 +65,7 @@ static void sighup_init(void);
 /* Set by SIGHUP (a latch's write is safe in a signal handler). */
 static struct latch sighup_latch;
 static unixctl_cb_func nwf_exit;
+static pinctrl_port_packet_cb port_packet_in;
 
 int
 main(int argc, char *argv[])
@@ -94,7 +102,10 @@ main(int argc, char *argv[])
     }
     iplearn_init(state_dir);
     capture_init(binding_port_is_bound);
-    binding_init(idl, store, ovs_rundir_opt);
+    bridge_init(idl, ovs_rundir_opt);
+    binding_init(idl, store);
+    pinctrl_set_port_packet_cb(port_packet_in);
+    nwf_unixctl_init();
     filter_cmds_register(store, binding_filter_hooks());
     sighup_init();
 
@@ -114,10 +125,20 @@ main(int argc, char *argv[])
         }
 
         unixctl_server_run(unixctl);
+
+        struct sset learned = SSET_INITIALIZER(&learned);
+        iplearn_run(&learned);
+        binding_addresses_changed(&learned);
+        sset_destroy(&learned);
+
+        /* The switch's replies first, so that the statuses binding_run()
+         * writes see the flows just confirmed. */
+        bridge_run(idl, txn);
         binding_run(idl, txn);
         ovsdb_idl_loop_commit_and_wait(&idl_loop);
 
-        binding_wait();
+        bridge_wait();
+        iplearn_wait();
         unixctl_server_wait(unixctl);
         latch_wait(&sighup_latch);
         if (exiting) {
@@ -128,12 +149,29 @@ main(int argc, char *argv[])
 
     VLOG_INFO("exiting; installed flows stay in place");
     binding_destroy();
+    bridge_destroy();
     iplearn_destroy();
     capture_destroy();
     nwf_store_destroy(store);
     ovsdb_idl_loop_destroy(&idl_loop);
     unixctl_server_destroy(unixctl);
     return 0;
+}
+
+/* A packet-in of port 'ofport' (pinctrl.h): for its capture, if one is
+ * running, and for learning its address. */
+static void
+port_packet_in(struct ofctrl *ofctrl, uint16_t ofport, bool from_vm,
+               uint8_t reason, const void *packet, size_t size)
+{
+    const char *name = binding_port_by_ofport(ofctrl_get_bridge(ofctrl),
+                                              ofport);
+    if (name) {
+        capture_packet(name, packet, size);
+        if (reason == NWF_PUNT_LEARN) {
+            iplearn_handle_frame(name, packet, size, from_vm);
+        }
+    }
 }
 
 static void

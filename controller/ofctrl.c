@@ -17,7 +17,6 @@
 #include "openvswitch/ofp-bundle.h"
 #include "openvswitch/ofp-errors.h"
 #include "openvswitch/ofp-flow.h"
-#include "openvswitch/ofp-meter.h"
 #include "openvswitch/ofp-msgs.h"
 #include "openvswitch/ofp-packet.h"
 #include "openvswitch/ofp-switch.h"
@@ -30,6 +29,8 @@
 #include "openvswitch/vlog.h"
 #include "hash.h"
 #include "nwf-pipeline.h"
+#include "ofctrl-meters.h"
+#include "ofctrl-stats.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -90,7 +91,7 @@ struct ofctrl {
     unsigned int conn_seqno;    /* rconn connection seqno last seen. */
     struct ofctrl_lane lanes[OFCTRL_N_LANES - 1];
 
-    struct ofctrl_flows desired;
+    struct nwf_flow_set desired;
     uint64_t desired_seqno;     /* Incremented by each ofctrl_put(). */
     bool changes_pending;       /* 'desired' may differ from 'installed'. */
     bool all_at_once;           /* A put since the last batch wants its
@@ -98,7 +99,7 @@ struct ofctrl {
 
     /* What the switch has, once the batch in progress is confirmed.  Only
      * meaningful in OFCTRL_SYNCED. */
-    struct ofctrl_flows installed;
+    struct nwf_flow_set installed;
     enum ofctrl_sync sync;
     long long int resync_after; /* Earliest time to leave OFCTRL_UNKNOWN. */
     long long int lanes_wait_until; /* Latest, while lanes are down. */
@@ -121,24 +122,12 @@ struct ofctrl {
 
     ofctrl_packet_in_cb *packet_in_cb;
 
-    /* Meters on the switch: those the installed flows use, as far as this
-     * ofctrl knows.  After a reconnection the switch is asked for its
-     * meters, and those no flow uses are deleted. */
-    struct hmap installed_meters;   /* Contains "struct ofctrl_meter"s. */
-    struct hmap meters_to_delete;   /* Once no batch is in progress. */
-    bool meters_unknown;            /* Ask with the next batch. */
-    ovs_be32 meters_xid;            /* Meter config request in flight. */
+    struct ofctrl_meters meters;    /* ofctrl-meters.h. */
 
     /* The flow statistics request in flight, if any. */
-    ovs_be32 stats_xid;
-    ofctrl_stats_cb *stats_cb;
-    void *stats_aux;
-    struct ofctrl_flow_stat *stats;
-    size_t n_stats, allocated_stats;
+    struct ofctrl_stats stats;
 };
 
-static void ofctrl_stats_finish(struct ofctrl *, const char *error);
-static void ofctrl_flush_meter_deletes(struct ofctrl *);
 
 /* What the switch holds, flows and meters, is no longer known (a new
  * connection, an error from the switch, a lane lost during a batch): the
@@ -147,86 +136,8 @@ static void
 ofctrl_forget_switch(struct ofctrl *ofctrl)
 {
     ofctrl->sync = OFCTRL_UNKNOWN;
-    ofctrl->meters_unknown = true;
+    ofctrl_meters_forget(&ofctrl->meters);
 }
-
-/* ---- Meters. ----
- *
- * The meters that the controller() actions of the flows refer to
- * (nwf-pipeline.h) are added before the bundle that needs them (meter mods
- * cannot go in a bundle) and deleted once the batch that stops using them
- * is confirmed on every lane (deleting a meter deletes the flows that use
- * it).  An error from the switch about a meter mod (one that exists
- * already after a restart, say) changes nothing about the flows and is
- * not a reason to resynchronize. */
-
-struct ofctrl_meter {
-    struct hmap_node node;
-    uint32_t id;
-};
-
-static bool
-meters_contains(const struct hmap *meters, uint32_t id)
-{
-    const struct ofctrl_meter *m;
-    HMAP_FOR_EACH_WITH_HASH (m, node, hash_int(id, 0), meters) {
-        if (m->id == id) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void
-meters_add(struct hmap *meters, uint32_t id)
-{
-    if (!meters_contains(meters, id)) {
-        struct ofctrl_meter *m = xmalloc(sizeof *m);
-        m->id = id;
-        hmap_insert(meters, &m->node, hash_int(id, 0));
-    }
-}
-
-static void
-meters_remove(struct hmap *meters, uint32_t id)
-{
-    struct ofctrl_meter *m;
-    HMAP_FOR_EACH_WITH_HASH (m, node, hash_int(id, 0), meters) {
-        if (m->id == id) {
-            hmap_remove(meters, &m->node);
-            free(m);
-            return;
-        }
-    }
-}
-
-static void
-meters_clear(struct hmap *meters)
-{
-    struct ofctrl_meter *m;
-    HMAP_FOR_EACH_POP (m, node, meters) {
-        free(m);
-    }
-}
-
-/* Adds to 'meters' every meter that a flow of 'flows' uses. */
-static void
-meters_of_flows(const struct ofctrl_flows *flows, struct hmap *meters)
-{
-    const struct ofctrl_flow *f;
-    HMAP_FOR_EACH (f, node, &flows->flows) {
-        const struct ofpact *a;
-        OFPACT_FOR_EACH (a, f->ofpacts, f->ofpacts_len) {
-            if (a->type == OFPACT_CONTROLLER) {
-                uint32_t id = ofpact_get_CONTROLLER(a)->meter_id;
-                if (id != NX_CTLR_NO_METER) {
-                    meters_add(meters, id);
-                }
-            }
-        }
-    }
-}
-
 
 /* Creates the connection to 'bridge', through RUNDIR/BRIDGE.mgmt.  It
  * starts with an empty desired set: nothing is sent to the switch until
@@ -237,10 +148,9 @@ ofctrl_create(const char *bridge, const char *rundir)
     struct ofctrl *ofctrl = xzalloc(sizeof *ofctrl);
     ofctrl->bridge = xstrdup(bridge);
     ofctrl->rconn = rconn_create(5, 4, 0, 1u << OFP13_VERSION);
-    ofctrl_flows_init(&ofctrl->desired);
-    ofctrl_flows_init(&ofctrl->installed);
-    hmap_init(&ofctrl->installed_meters);
-    hmap_init(&ofctrl->meters_to_delete);
+    nwf_flow_set_init(&ofctrl->desired);
+    nwf_flow_set_init(&ofctrl->installed);
+    ofctrl_meters_init(&ofctrl->meters);
     ofctrl_forget_switch(ofctrl);
     ofctrl->next_bundle_id = 1;
 
@@ -263,17 +173,14 @@ void
 ofctrl_destroy(struct ofctrl *ofctrl)
 {
     if (ofctrl) {
-        ofctrl_stats_finish(ofctrl, "bridge removed");
+        ofctrl_stats_finish(&ofctrl->stats, "bridge removed");
         rconn_destroy(ofctrl->rconn);
         for (size_t i = 0; i < ARRAY_SIZE(ofctrl->lanes); i++) {
             rconn_destroy(ofctrl->lanes[i].rconn);
         }
-        ofctrl_flows_destroy(&ofctrl->desired);
-        ofctrl_flows_destroy(&ofctrl->installed);
-        meters_clear(&ofctrl->installed_meters);
-        hmap_destroy(&ofctrl->installed_meters);
-        meters_clear(&ofctrl->meters_to_delete);
-        hmap_destroy(&ofctrl->meters_to_delete);
+        nwf_flow_set_destroy(&ofctrl->desired);
+        nwf_flow_set_destroy(&ofctrl->installed);
+        ofctrl_meters_destroy(&ofctrl->meters);
         free(ofctrl->bridge);
         free(ofctrl);
     }
@@ -302,17 +209,17 @@ ofctrl_is_connected(const struct ofctrl *ofctrl)
  * apart.  With OFCTRL_ALL_AT_ONCE, every change goes in one bundle.  Puts
  * that meet in one batch are all at once if one of them is. */
 uint64_t
-ofctrl_put(struct ofctrl *ofctrl, struct ofctrl_flows *flows,
+ofctrl_put(struct ofctrl *ofctrl, struct nwf_flow_set *flows,
            enum ofctrl_put_mode mode)
 {
-    ofctrl_flows_swap(&ofctrl->desired, flows);
-    ofctrl_flows_clear(flows);
+    nwf_flow_set_swap(&ofctrl->desired, flows);
+    nwf_flow_set_clear(flows);
     ofctrl->changes_pending = true;
     ofctrl->all_at_once |= mode == OFCTRL_ALL_AT_ONCE;
     return ++ofctrl->desired_seqno;
 }
 
-const struct ofctrl_flows *
+const struct nwf_flow_set *
 ofctrl_get_desired(const struct ofctrl *ofctrl)
 {
     return &ofctrl->desired;
@@ -390,14 +297,14 @@ send_barrier(struct rconn *rconn)
 
 static void
 send_bundle_flow(struct rconn *rconn, uint32_t bundle_id,
-                 const struct ofctrl_flow *f, uint16_t command)
+                 const struct nwf_flow *f, uint16_t command)
 {
     struct ofputil_flow_mod fm = {
         .match = f->match,
         .priority = f->priority,
         .new_cookie = command == OFPFC_ADD ? htonll(f->cookie)
                                            : OVS_BE64_MAX,
-        .table_id = f->table_id,
+        .table_id = f->table,
         .command = command,
         .buffer_id = UINT32_MAX,
         .out_port = OFPP_ANY,
@@ -441,72 +348,6 @@ ofctrl_send_connection_setup(struct ofctrl *ofctrl)
                             version, OFPUTIL_PACKET_IN_NXT2));
 }
 
-static void
-ofctrl_send_meter_mod(struct ofctrl *ofctrl, uint16_t command, uint32_t id)
-{
-    uint32_t rate, burst;
-    nwf_meter_limits(id, &rate, &burst);
-    struct ofputil_meter_band band = {
-        .type = OFPMBT13_DROP,
-        .rate = rate,
-        .burst_size = burst,
-    };
-    struct ofputil_meter_mod mm = {
-        .command = command,
-        .meter = {
-            .meter_id = id,
-            .flags = OFPMF13_PKTPS | OFPMF13_BURST,
-            .n_bands = command == OFPMC13_DELETE ? 0 : 1,
-            .bands = &band,
-        },
-    };
-    ofctrl_send(ofctrl, ofputil_encode_meter_mod(ofctrl_version(ofctrl),
-                                                 &mm));
-}
-
-/* Asks the switch for every meter it has, to delete those that no flow
- * uses (a port that went away while the controller was down). */
-static void
-ofctrl_request_meters(struct ofctrl *ofctrl)
-{
-    struct ofpbuf *msg = ofputil_encode_meter_request(
-        ofctrl_version(ofctrl), OFPUTIL_METER_CONFIG, OFPM13_ALL);
-    ofctrl->meters_xid = ((struct ofp_header *) msg->data)->xid;
-    ofctrl_send(ofctrl, msg);
-}
-
-static void
-ofctrl_handle_meter_config(struct ofctrl *ofctrl, const struct ofp_header *oh)
-{
-    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
-    struct ofpbuf bands;
-    ofpbuf_init(&bands, 64);
-    for (;;) {
-        struct ofputil_meter_config mc;
-        if (ofputil_decode_meter_config(&b, &mc, &bands)) {
-            break;
-        }
-        if (!meters_contains(&ofctrl->installed_meters, mc.meter_id)) {
-            VLOG_INFO("%s: deleting unused meter %"PRIu32, ofctrl->bridge,
-                      mc.meter_id);
-            meters_add(&ofctrl->meters_to_delete, mc.meter_id);
-        }
-    }
-    ofpbuf_uninit(&bands);
-    ofctrl_flush_meter_deletes(ofctrl);
-}
-
-/* Whether 'oh', an error from the switch, answers a meter mod. */
-static bool
-is_meter_mod_error(const struct ofp_header *oh)
-{
-    struct ofpbuf payload;
-    enum ofptype type;
-    return (ofperr_decode_msg(oh, &payload)
-            && !ofptype_decode(&type, payload.data)
-            && type == OFPTYPE_METER_MOD);
-}
-
 void
 ofctrl_set_packet_in_cb(struct ofctrl *ofctrl, ofctrl_packet_in_cb *cb)
 {
@@ -539,7 +380,7 @@ ofctrl_send_packet_out(struct ofctrl *ofctrl, const void *packet,
 
 /* One flow change of a batch. */
 struct ofctrl_change {
-    const struct ofctrl_flow *flow;
+    const struct nwf_flow *flow;
     uint16_t command;           /* OFPFC_ADD or OFPFC_DELETE_STRICT. */
 };
 
@@ -551,12 +392,12 @@ ofctrl_collect_changes(const struct ofctrl *ofctrl,
 {
     size_t n = 0, allocated = 0;
     struct ofctrl_change *changes = NULL;
-    const struct ofctrl_flow *f;
+    const struct nwf_flow *f;
 
     /* Removals first, so that the table never holds a flow of the old set
      * beside one of the new set that it would shadow. */
     HMAP_FOR_EACH (f, node, &ofctrl->installed.flows) {
-        if (!ofctrl_flows_find(&ofctrl->desired, f->table_id, f->priority,
+        if (!nwf_flow_set_find(&ofctrl->desired, f->table, f->priority,
                                &f->match)) {
             if (n >= allocated) {
                 changes = x2nrealloc(changes, &allocated, sizeof *changes);
@@ -565,12 +406,12 @@ ofctrl_collect_changes(const struct ofctrl *ofctrl,
         }
     }
     HMAP_FOR_EACH (f, node, &ofctrl->desired.flows) {
-        const struct ofctrl_flow *old
-            = ofctrl_flows_find(&ofctrl->installed, f->table_id,
+        const struct nwf_flow *old
+            = nwf_flow_set_find(&ofctrl->installed, f->table,
                                 f->priority, &f->match);
         /* An ADD replaces a flow with the same match in place, and unlike
          * a MODIFY it can change the cookie. */
-        if (!old || !ofctrl_flow_same_content(old, f)) {
+        if (!old || !nwf_flow_same_content(old, f)) {
             if (n >= allocated) {
                 changes = x2nrealloc(changes, &allocated, sizeof *changes);
             }
@@ -608,7 +449,7 @@ ofctrl_send_changes(struct ofctrl *ofctrl,
         }
     }
     for (size_t i = 0; i < n; i++) {
-        const struct ofctrl_flow *f = changes[i].flow;
+        const struct nwf_flow *f = changes[i].flow;
         size_t k = (f->cookie & NWF_COOKIE_PORT_MASK) % n_lanes;
         if (!bundle_ids[k]) {
             bundle_ids[k] = ofctrl->next_bundle_id++;
@@ -636,27 +477,12 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
 {
     size_t n_changes;
 
-    struct hmap meters = HMAP_INITIALIZER(&meters);
-    meters_of_flows(&ofctrl->desired, &meters);
-    if (ofctrl->meters_unknown) {
-        /* The switch may have them from an earlier run, or not. */
-        meters_clear(&ofctrl->installed_meters);
-        ofctrl_request_meters(ofctrl);
-        ofctrl->meters_unknown = false;
-    }
-    struct ofctrl_meter *m;
-    HMAP_FOR_EACH (m, node, &meters) {
-        /* A deletion still waiting (the connection went away before it
-         * was sent) must not remove a meter that is needed again. */
-        meters_remove(&ofctrl->meters_to_delete, m->id);
-        if (!meters_contains(&ofctrl->installed_meters, m->id)) {
-            ofctrl_send_meter_mod(ofctrl, OFPMC13_ADD, m->id);
-        }
-    }
+    ofctrl_meters_before_batch(&ofctrl->meters, ofctrl->rconn,
+                               &ofctrl->desired);
 
     if (ofctrl->sync == OFCTRL_FULL_SYNC) {
         uint32_t bundle_id = ofctrl->next_bundle_id++;
-        const struct ofctrl_flow *f;
+        const struct nwf_flow *f;
 
         send_bundle_ctrl(ofctrl->rconn, bundle_id, OFPBCT_OPEN_REQUEST);
         send_bundle_delete_all(ofctrl->rconn, bundle_id);
@@ -675,14 +501,7 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
         free(changes);
     }
 
-    HMAP_FOR_EACH (m, node, &ofctrl->installed_meters) {
-        if (!meters_contains(&meters, m->id)) {
-            meters_add(&ofctrl->meters_to_delete, m->id);
-        }
-    }
-    meters_clear(&ofctrl->installed_meters);
-    hmap_swap(&ofctrl->installed_meters, &meters);
-    hmap_destroy(&meters);
+    ofctrl_meters_after_batch(&ofctrl->meters);
 
     ofctrl->barrier_xid = send_barrier(ofctrl->rconn);
     ofctrl->in_flight = true;
@@ -694,7 +513,7 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
     ofctrl->sync = OFCTRL_SYNCED;
     ofctrl->changes_pending = false;
     ofctrl->all_at_once = false;
-    ofctrl_flows_copy(&ofctrl->installed, &ofctrl->desired);
+    nwf_flow_set_copy(&ofctrl->installed, &ofctrl->desired);
 }
 
 /* Whether a batch is still on its way: the main lane's barrier, or a
@@ -720,11 +539,7 @@ ofctrl_flush_meter_deletes(struct ofctrl *ofctrl)
 {
     if (!ofctrl_batch_in_progress(ofctrl)
         && rconn_is_connected(ofctrl->rconn)) {
-        struct ofctrl_meter *m;
-        HMAP_FOR_EACH (m, node, &ofctrl->meters_to_delete) {
-            ofctrl_send_meter_mod(ofctrl, OFPMC13_DELETE, m->id);
-        }
-        meters_clear(&ofctrl->meters_to_delete);
+        ofctrl_meters_flush_deletes(&ofctrl->meters, ofctrl->rconn);
     }
 }
 
@@ -785,72 +600,26 @@ ofctrl_commit_lanes(struct ofctrl *ofctrl)
     }
 }
 
-/* Asks the switch for every flow whose cookie matches 'cookie' in the
- * bits of 'cookie_mask', with its statistics.  Returns the request's
- * xid. */
-static ovs_be32
-ofctrl_send_flow_stats_request(struct ofctrl *ofctrl, uint64_t cookie,
-                               uint64_t cookie_mask)
-{
-    struct ofputil_flow_stats_request fsr = {
-        .cookie = htonll(cookie),
-        .cookie_mask = htonll(cookie_mask),
-        .out_port = OFPP_ANY,
-        .out_group = OFPG_ANY,
-        .table_id = OFPTT_ALL,
-    };
-    match_init_catchall(&fsr.match);
-    enum ofputil_protocol protocol
-        = ofputil_protocol_from_ofp_version(ofctrl_version(ofctrl));
-    struct ofpbuf *msg = ofputil_encode_flow_stats_request(&fsr, protocol);
-    ovs_be32 xid = ((struct ofp_header *) msg->data)->xid;
-    ofctrl_send(ofctrl, msg);
-    return xid;
-}
-
 /* Asks the switch for every flow it has (OFCTRL_READING). */
 static void
 ofctrl_read_flows(struct ofctrl *ofctrl)
 {
-    ofctrl_flows_clear(&ofctrl->installed);
-    ofctrl->read_xid = ofctrl_send_flow_stats_request(ofctrl, 0, 0);
+    nwf_flow_set_clear(&ofctrl->installed);
+    ofctrl->read_xid = ofctrl_stats_send_request(ofctrl->rconn, 0, 0);
     ofctrl->sync = OFCTRL_READING;
 }
 
-typedef void ofctrl_flow_stats_func(struct ofctrl *,
-                                    const struct ofputil_flow_stats *);
-
-/* Calls 'func' for each flow of 'oh', a flow statistics reply.  Returns
- * false if the reply is malformed. */
-static bool
-ofctrl_for_each_flow_stats(struct ofctrl *ofctrl, const struct ofp_header *oh,
-                           ofctrl_flow_stats_func *func)
-{
-    struct ofpbuf b = ofpbuf_const_initializer(oh, ntohs(oh->length));
-    uint64_t stub[1024 / 8];
-    struct ofpbuf ofpacts = OFPBUF_STUB_INITIALIZER(stub);
-    int retval;
-    for (;;) {
-        struct ofputil_flow_stats fs;
-        retval = ofputil_decode_flow_stats_reply(&fs, &b, false, &ofpacts);
-        if (retval) {
-            break;
-        }
-        func(ofctrl, &fs);
-    }
-    ofpbuf_uninit(&ofpacts);
-    return retval == EOF;
-}
-
 static void
-ofctrl_read_flow(struct ofctrl *ofctrl, const struct ofputil_flow_stats *fs)
+ofctrl_read_flow(const struct ofputil_flow_stats *fs, void *ofctrl_)
 {
+    struct ofctrl *ofctrl = ofctrl_;
+
     /* A flow with a timeout is one the switch learned (the learn action of
      * MAC learning): it is not ofctrl's, and expires. */
     if (!fs->idle_timeout && !fs->hard_timeout) {
-        ofctrl_flows_add_parts(&ofctrl->installed, fs->table_id,
-                               fs->priority, &fs->match, ntohll(fs->cookie),
-                               fs->ofpacts, fs->ofpacts_len);
+        nwf_flow_set_add_ofpacts(&ofctrl->installed, fs->table_id,
+                                 fs->priority, ntohll(fs->cookie),
+                                 &fs->match, fs->ofpacts, fs->ofpacts_len);
     }
 }
 
@@ -860,12 +629,12 @@ ofctrl_read_flow(struct ofctrl *ofctrl, const struct ofputil_flow_stats *fs)
 static void
 ofctrl_handle_read_flows(struct ofctrl *ofctrl, const struct ofp_header *oh)
 {
-    if (!ofctrl_for_each_flow_stats(ofctrl, oh, ofctrl_read_flow)) {
+    if (!ofctrl_stats_for_each(oh, ofctrl_read_flow, ofctrl)) {
         VLOG_WARN("%s: cannot read the switch's flows, will replace them all",
                   ofctrl->bridge);
         ofctrl->sync = OFCTRL_FULL_SYNC;
     } else if (!ofpmp_more(oh)) {
-        size_t n = ofctrl_flows_count(&ofctrl->installed);
+        size_t n = nwf_flow_set_count(&ofctrl->installed);
         if (n) {
             VLOG_INFO("%s: the switch has %"PRIuSIZE" flows: sending the "
                       "difference", ofctrl->bridge, n);
@@ -878,34 +647,8 @@ ofctrl_handle_read_flows(struct ofctrl *ofctrl, const struct ofp_header *oh)
     }
 }
 
-static int
-compare_flow_stats(const void *a_, const void *b_)
-{
-    const struct ofctrl_flow_stat *a = a_, *b = b_;
-    return (a->cookie != b->cookie ? (a->cookie < b->cookie ? -1 : 1)
-            : strcmp(a->text, b->text));
-}
-
-/* Ends the statistics request in flight, calling its callback. */
-static void
-ofctrl_stats_finish(struct ofctrl *ofctrl, const char *error)
-{
-    if (!ofctrl->stats_cb) {
-        return;
-    }
-    qsort(ofctrl->stats, ofctrl->n_stats, sizeof *ofctrl->stats,
-          compare_flow_stats);
-    ofctrl->stats_cb(ofctrl->stats, ofctrl->n_stats, error,
-                     ofctrl->stats_aux);
-    for (size_t i = 0; i < ofctrl->n_stats; i++) {
-        free(ofctrl->stats[i].text);
-    }
-    free(ofctrl->stats);
-    ofctrl->stats = NULL;
-    ofctrl->n_stats = ofctrl->allocated_stats = 0;
-    ofctrl->stats_cb = NULL;
-}
-
+/* Asks the switch for the statistics of the flows whose cookie matches:
+ * see ofctrl.h. */
 void
 ofctrl_request_flow_stats(struct ofctrl *ofctrl, uint64_t cookie,
                           uint64_t cookie_mask, ofctrl_stats_cb *cb,
@@ -915,47 +658,13 @@ ofctrl_request_flow_stats(struct ofctrl *ofctrl, uint64_t cookie,
         cb(NULL, 0, "not connected to the switch", aux);
         return;
     }
-    if (ofctrl->stats_cb) {
+    if (ofctrl->stats.cb) {
         cb(NULL, 0, "another statistics request is in progress", aux);
         return;
     }
 
-    ofctrl->stats_xid = ofctrl_send_flow_stats_request(ofctrl, cookie,
-                                                       cookie_mask);
-    ofctrl->stats_cb = cb;
-    ofctrl->stats_aux = aux;
-}
-
-static void
-ofctrl_collect_flow_stat(struct ofctrl *ofctrl,
-                         const struct ofputil_flow_stats *fs)
-{
-    if (ofctrl->n_stats >= ofctrl->allocated_stats) {
-        ofctrl->stats = x2nrealloc(ofctrl->stats, &ofctrl->allocated_stats,
-                                   sizeof *ofctrl->stats);
-    }
-    struct ofctrl_flow_stat *st = &ofctrl->stats[ofctrl->n_stats++];
-    struct ofputil_flow_stats shown = *fs;
-    shown.cookie = 0;           /* Shown by the caller, grouped. */
-    struct ds text = DS_EMPTY_INITIALIZER;
-    ofputil_flow_stats_format(&text, &shown, NULL, NULL, false);
-    st->cookie = ntohll(fs->cookie);
-    st->n_packets = fs->packet_count;
-    st->n_bytes = fs->byte_count;
-    st->text = ds_steal_cstr(&text);
-}
-
-static void
-ofctrl_handle_flow_stats(struct ofctrl *ofctrl, const struct ofp_header *oh)
-{
-    if (!ofctrl->stats_cb || oh->xid != ofctrl->stats_xid) {
-        return;
-    }
-    if (!ofctrl_for_each_flow_stats(ofctrl, oh, ofctrl_collect_flow_stat)) {
-        ofctrl_stats_finish(ofctrl, "bad flow statistics reply");
-    } else if (!ofpmp_more(oh)) {
-        ofctrl_stats_finish(ofctrl, NULL);
-    }
+    ofctrl_stats_start(&ofctrl->stats, ofctrl->rconn, cookie, cookie_mask,
+                       cb, aux);
 }
 
 static void
@@ -986,12 +695,13 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
         break;
 
     case OFPTYPE_ERROR:
-        if (ofctrl->stats_cb && oh->xid == ofctrl->stats_xid) {
-            ofctrl_stats_finish(ofctrl, "the switch refused the request");
+        if (ofctrl_stats_is_reply(&ofctrl->stats, oh)) {
+            ofctrl_stats_finish(&ofctrl->stats,
+                                "the switch refused the request");
         } else if (ofctrl->sync == OFCTRL_READING
                    && oh->xid == ofctrl->read_xid) {
             ofctrl->sync = OFCTRL_FULL_SYNC;
-        } else if (is_meter_mod_error(oh)) {
+        } else if (ofctrl_meters_is_mod_error(oh)) {
             VLOG_DBG("%s: meter mod refused (expected after a restart)",
                      ofctrl->bridge);
         } else {
@@ -1000,8 +710,9 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
         break;
 
     case OFPTYPE_METER_CONFIG_STATS_REPLY:
-        if (oh->xid == ofctrl->meters_xid) {
-            ofctrl_handle_meter_config(ofctrl, oh);
+        if (oh->xid == ofctrl->meters.xid) {
+            ofctrl_meters_handle_config(&ofctrl->meters, oh, ofctrl->bridge);
+            ofctrl_flush_meter_deletes(ofctrl);
         }
         break;
 
@@ -1009,7 +720,7 @@ ofctrl_recv(struct ofctrl *ofctrl, const struct ofp_header *oh)
         if (ofctrl->sync == OFCTRL_READING && oh->xid == ofctrl->read_xid) {
             ofctrl_handle_read_flows(ofctrl, oh);
         } else {
-            ofctrl_handle_flow_stats(ofctrl, oh);
+            ofctrl_stats_handle_reply(&ofctrl->stats, oh);
         }
         break;
 
@@ -1155,7 +866,7 @@ ofctrl_run(struct ofctrl *ofctrl)
             ofctrl->lanes_wait_until = time_msec() + OFCTRL_LANES_WAIT_MSEC;
         } else {
             VLOG_INFO("%s: disconnected", ofctrl->bridge);
-            ofctrl_stats_finish(ofctrl, "disconnected from the switch");
+            ofctrl_stats_finish(&ofctrl->stats, "disconnected from the switch");
         }
     }
 

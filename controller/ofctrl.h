@@ -37,7 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "ofctrl-flows.h"
+#include "nwf-flow-set.h"
 
 struct ofctrl;
 struct ofp_header;
@@ -57,9 +57,9 @@ enum ofctrl_put_mode {
     OFCTRL_PER_PORT,            /* Each port's changes at one instant. */
     OFCTRL_ALL_AT_ONCE,         /* All changes at one instant. */
 };
-uint64_t ofctrl_put(struct ofctrl *, struct ofctrl_flows *,
+uint64_t ofctrl_put(struct ofctrl *, struct nwf_flow_set *,
                     enum ofctrl_put_mode);
-const struct ofctrl_flows *ofctrl_get_desired(const struct ofctrl *);
+const struct nwf_flow_set *ofctrl_get_desired(const struct ofctrl *);
 uint64_t ofctrl_get_installed_seqno(const struct ofctrl *);
 
 /* Packets the pipeline sends to the controller, and packets it sends

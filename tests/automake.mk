@@ -25,7 +25,10 @@ tests_nwf_unit_tests_SOURCES = \
 tests_nwf_unit_tests_SOURCES += \
 	controller/iplearn-packet.c \
 	controller/iplearn.c \
-	controller/ofctrl-flows.c \
+	controller/ofctrl-meters.c \
+	controller/ofctrl-meters.h \
+	controller/ofctrl-stats.c \
+	controller/ofctrl-stats.h \
 	controller/ofctrl.c \
 	controller/pinctrl.c
 tests_nwf_unit_tests_LDADD = \

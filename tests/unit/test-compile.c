@@ -13,12 +13,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bitmap.h"
 #include "flow.h"
 #include "nwf-compile.h"
 #include "nwf-diag.h"
+#include "nwf-filter.h"
 #include "nwf-unit.h"
 #include "nwf-vars.h"
+#include "nwf-xml.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
 #include "packets.h"
 #include "util.h"
 
@@ -52,6 +56,20 @@ read_file(const char *path)
     return ds_steal_cstr(&s);
 }
 
+/* Initializes 'vars' with the parameters "NAME=VALUE" in 'params'
+ * (NULL-terminated, or NULL). */
+static void
+parse_params(struct nwf_var_table *vars, const char *const *params)
+{
+    nwf_var_table_init(vars);
+    for (size_t i = 0; params && params[i]; i++) {
+        char *error = nwf_var_table_parse_assignment(vars, params[i],
+                                                     NWF_VAR_STRICT);
+        CU_ASSERT_PTR_NULL(error);
+        free(error);
+    }
+}
+
 /* Compiles 'filter' from 'dir' with the parameters "NAME=VALUE" in
  * 'params' (NULL-terminated), for ofport 3 in zone 5, an access port of
  * VLAN 'tag' or (-1) a trunk.  Returns the status; the flows are in 'out'
@@ -61,13 +79,7 @@ compile_tag(const char *filter, const char *dir, const char *const *params,
             int tag, struct ds *out, struct nwf_diag *diag)
 {
     struct nwf_var_table vars;
-    nwf_var_table_init(&vars);
-    for (size_t i = 0; params && params[i]; i++) {
-        char *error = nwf_var_table_parse_assignment(&vars, params[i],
-                                                     NWF_VAR_STRICT);
-        CU_ASSERT_PTR_NULL(error);
-        free(error);
-    }
+    parse_params(&vars, params);
     struct eth_addr mac;
     CU_ASSERT(eth_addr_from_string(MAC, &mac));
 
@@ -284,12 +296,199 @@ test_file(void)
     free(top_path);
 }
 
+/* ---- The port compiler, as nwf-controller calls it. ---- */
+
+/* Built-in filters by name, read once. */
+static const struct nwf_filter *
+builtin_lookup(const char *name, void *filters_)
+{
+    struct shash *filters = filters_;
+    struct shash_node *node = shash_find(filters, name);
+    if (!node) {
+        char *dir = builtin_dir();
+        char *path = xasprintf("%s/%s.xml", dir, name);
+        struct nwf_diag diag;
+        nwf_diag_init(&diag);
+        node = shash_add(filters, name, nwf_xml_parse_file(path, &diag));
+        nwf_diag_destroy(&diag);
+        free(path);
+        free(dir);
+    }
+    return node->data;
+}
+
+static void
+builtin_filters_destroy(struct shash *filters)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, filters) {
+        nwf_filter_destroy(node->data);
+    }
+    shash_destroy(filters);
+}
+
+/* Inputs of port "vnet0", ofport 3, zone 5, with 'filter' and the
+ * parameters "NAME=VALUE" in 'params' (NULL-terminated). */
+static void
+port_inputs(struct nwf_port_inputs *in, const char *filter,
+            const char *const *params)
+{
+    struct nwf_var_table vars;
+    parse_params(&vars, params);
+    struct nwf_port port = {
+        .name = "vnet0",
+        .ofport = u16_to_ofp(3),
+        .zone = 5,
+        .bound = true,
+        .tag = -1,
+    };
+    CU_ASSERT(eth_addr_from_string(MAC, &port.mac));
+    nwf_port_inputs_init(in);
+    nwf_port_inputs_set(in, filter, &vars, &port);
+    nwf_var_table_destroy(&vars);
+}
+
+/* What a test of the port compiler needs: built-in filters, a port's
+ * inputs, its learned addresses (none), diagnostics and the result. */
+struct port_test {
+    struct shash filters;
+    struct nwf_filter_source src;
+    struct nwf_port_inputs in;
+    struct svec learned;
+    struct nwf_diag diag;
+    struct nwf_compiled_port c;
+};
+
+static void
+port_test_init(struct port_test *t, const char *filter,
+               const char *const *params)
+{
+    shash_init(&t->filters);
+    t->src = (struct nwf_filter_source) {
+        .lookup = builtin_lookup,
+        .lookup_aux = &t->filters,
+    };
+    port_inputs(&t->in, filter, params);
+    svec_init(&t->learned);
+    nwf_diag_init(&t->diag);
+    nwf_compiled_port_init(&t->c);
+}
+
+/* Compiles again, with 'learned' (NULL: the caller does not learn). */
+static enum nwf_port_state
+port_test_compile(struct port_test *t, const struct svec *learned)
+{
+    nwf_compiled_port_destroy(&t->c);
+    nwf_compiled_port_init(&t->c);
+    return nwf_compile_port_flows(&t->in, learned, &t->src, &t->c, &t->diag);
+}
+
+static void
+port_test_destroy(struct port_test *t)
+{
+    nwf_compiled_port_destroy(&t->c);
+    nwf_diag_destroy(&t->diag);
+    svec_destroy(&t->learned);
+    nwf_port_inputs_destroy(&t->in);
+    builtin_filters_destroy(&t->filters);
+}
+
+static bool
+flows_contain(const struct nwf_flow_set *flows, const char *text)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    nwf_flow_set_format(flows, &s);
+    bool found = strstr(ds_cstr(&s), text) != NULL;
+    ds_destroy(&s);
+    return found;
+}
+
+/* A filter that needs $IP: learning flows until an address is learned,
+ * then the filter's flows with it; NEED_IP for a caller that does not
+ * learn. */
+static void
+test_port_learning(void)
+{
+    struct port_test t;
+    port_test_init(&t, "clean-traffic", NULL);
+
+    CU_ASSERT_EQUAL(port_test_compile(&t, NULL), NWF_PORT_NEED_IP);
+    CU_ASSERT_EQUAL(nwf_flow_set_count(&t.c.flows), 0);
+    CU_ASSERT(sset_contains(&t.c.filters, "no-ip-spoofing"));
+
+    CU_ASSERT_EQUAL(port_test_compile(&t, &t.learned), NWF_PORT_LEARNING);
+    CU_ASSERT_EQUAL(t.c.ip, NWF_PORT_IP_LEARNED);
+    CU_ASSERT_EQUAL(t.c.learning.mode, NWF_IP_LEARNING_ANY);
+    CU_ASSERT(nwf_flow_set_count(&t.c.flows) > 0);
+    CU_ASSERT_EQUAL(t.c.learned_ips.n, 0);
+
+    svec_add(&t.learned, "10.0.0.5");
+    CU_ASSERT_EQUAL(port_test_compile(&t, &t.learned), NWF_PORT_ACTIVE);
+    CU_ASSERT_EQUAL(t.c.ip, NWF_PORT_IP_LEARNED);
+    CU_ASSERT_EQUAL_FATAL(t.c.learned_ips.n, 1);
+    CU_ASSERT_STRING_EQUAL(t.c.learned_ips.names[0], "10.0.0.5");
+    CU_ASSERT(flows_contain(&t.c.flows, "nw_src=10.0.0.5"));
+    CU_ASSERT_FALSE(nwf_diag_has_errors(&t.diag));
+    port_test_destroy(&t);
+}
+
+/* A port in error gets the flows that drop everything, and the reason. */
+static void
+test_port_error(void)
+{
+    static const char *const params[] = {
+        "CTRL_IP_LEARNING=dhcp", "DHCPSERVER=server", NULL,
+    };
+    struct port_test t;
+    port_test_init(&t, "clean-traffic", params);
+
+    CU_ASSERT_EQUAL(port_test_compile(&t, &t.learned), NWF_PORT_ERROR);
+    CU_ASSERT_EQUAL(t.c.ip, NWF_PORT_IP_UNKNOWN);
+    char *first = nwf_diag_first(&t.diag);
+    CU_ASSERT_STRING_EQUAL(first, "filterref-param-DHCPSERVER: 'server' is "
+                           "not an IPv4 address");
+    free(first);
+    CU_ASSERT_EQUAL(nwf_flow_set_count(&t.c.flows), 2);
+    CU_ASSERT(flows_contain(&t.c.flows, "in_port=3 actions=drop"));
+    port_test_destroy(&t);
+}
+
+/* Inputs compare by value, VLANs included. */
+static void
+test_port_inputs_equal(void)
+{
+    static const char *const params[] = { "IP=10.0.0.5", NULL };
+    struct nwf_port_inputs a, b;
+    port_inputs(&a, "clean-traffic", params);
+    port_inputs(&b, "clean-traffic", params);
+    CU_ASSERT(nwf_port_inputs_equal(&a, &b));
+
+    b.port.tag = 10;
+    CU_ASSERT_FALSE(nwf_port_inputs_equal(&a, &b));
+    b.port.tag = -1;
+    b.port.trunks = bitmap_allocate(4096);
+    CU_ASSERT_FALSE(nwf_port_inputs_equal(&a, &b));
+    bitmap_free(b.port.trunks);
+    b.port.trunks = NULL;
+    b.port.zone = 6;
+    CU_ASSERT_FALSE(nwf_port_inputs_equal(&a, &b));
+    b.port.zone = 5;
+
+    nwf_port_inputs_swap(&a, &b);
+    CU_ASSERT(nwf_port_inputs_equal(&a, &b));
+    nwf_port_inputs_destroy(&a);
+    nwf_port_inputs_destroy(&b);
+}
+
 static const struct nwf_unit_test compile_tests[] = {
     { "built-in filter", test_builtin },
     { "access port", test_access_port },
     { "IP needed", test_need_ip },
     { "errors", test_errors },
     { "filter file", test_file },
+    { "port learning", test_port_learning },
+    { "port in error", test_port_error },
+    { "port inputs", test_port_inputs_equal },
     { NULL, NULL },
 };
 NWF_UNIT_SUITE(compile, compile_tests);
