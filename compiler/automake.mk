@@ -1,5 +1,5 @@
 # compiler/: filter XML -> model -> resolved rule instances -> flow set.
-# Pure code: no sockets, no files beyond those it is handed.
+# Pure code: no sockets, no files (lib/ reads and writes them).
 
 noinst_LTLIBRARIES += compiler/libnwfcompiler.la
 compiler_libnwfcompiler_la_SOURCES = \

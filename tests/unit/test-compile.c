@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filter-dir.h"
 #include "flow.h"
 #include "nwf-compile.h"
 #include "nwf-diag.h"
@@ -71,9 +72,18 @@ compile_tag(const char *filter, const char *dir, const char *const *params,
     struct eth_addr mac;
     CU_ASSERT(eth_addr_from_string(MAC, &mac));
 
+    struct nwf_filter_files files;
+    nwf_filter_files_init(&files, dir, NULL, diag);
+    const char *top = nwf_filter_files_top(&files, filter, false);
+    if (!top) {
+        nwf_filter_files_destroy(&files);
+        nwf_var_table_destroy(&vars);
+        return NWF_RESOLVE_ERROR;
+    }
     struct nwf_compile_request req = {
-        .filter = filter,
-        .filter_dir = dir,
+        .filter = top,
+        .lookup = nwf_filter_files_lookup,
+        .aux = &files,
         .params = &vars,
         .mac = &mac,
         .ofport = u16_to_ofp(3),
@@ -81,6 +91,7 @@ compile_tag(const char *filter, const char *dir, const char *const *params,
         .tag = tag,
     };
     enum nwf_resolve_status status = nwf_compile_port(&req, out, diag);
+    nwf_filter_files_destroy(&files);
     nwf_var_table_destroy(&vars);
     return status;
 }

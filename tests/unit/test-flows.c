@@ -21,6 +21,7 @@
 #include "nwf-unit.h"
 #include "nwf-vars.h"
 #include "nwf-xml.h"
+#include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "sset.h"
