@@ -30,6 +30,8 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-resolve.h \
 	compiler/nwf-store.c \
 	compiler/nwf-store.h \
+	compiler/nwf-value.c \
+	compiler/nwf-value.h \
 	compiler/nwf-vars.c \
 	compiler/nwf-vars.h
 compiler_libnwfcompiler_la_LIBADD = \
