@@ -32,6 +32,8 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-store.h \
 	compiler/nwf-value.c \
 	compiler/nwf-value.h \
+	compiler/nwf-var-expand.c \
+	compiler/nwf-var-expand.h \
 	compiler/nwf-vars.c \
 	compiler/nwf-vars.h
 compiler_libnwfcompiler_la_LIBADD = \
