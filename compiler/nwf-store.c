@@ -29,7 +29,8 @@ VLOG_DEFINE_THIS_MODULE(nwf_store);
  *     already defined, keeps the UUID the filter already has (libvirt
  *     would generate a new one and then refuse the file because the name
  *     exists with another UUID).  A define without <uuid> of an existing
- *     name is refused, as in libvirt (FACTS 15.6).
+ *     name is refused, as in libvirt (docs/filter-format.md,
+ *     "Defining and undefining filters").
  *   - A file whose generated UUID cannot be written back is still loaded,
  *     with an error in the diag (libvirt refuses to load it); its UUID
  *     will differ at the next start.

@@ -24,7 +24,8 @@
  *
  * Defining
  * --------
- * A definition is checked the way libvirt checks one (FACTS 2, 7): its
+ * A definition is checked the way libvirt checks one (docs/filter-format.md,
+ * "Defining and undefining filters"): its
  * name may not exist with another UUID (so redefining a filter means
  * giving its UUID, as "virsh nwfilter-edit" does), its UUID may not exist
  * under another name, and following filterrefs from it through the

@@ -28,8 +28,9 @@ nwf_var_name_is_valid(const char *s)
 }
 
 /* Returns true if 's' may be the value of a variable: [A-Za-z0-9_.:]+
- * (FACTS 6).  Values are pasted into matches, so nothing that could change
- * the meaning of the place they are substituted into is let in. */
+ * (docs/filter-format.md, "Names, values and lists").  Values are pasted
+ * into matches, so nothing that could change the meaning of the place
+ * they are substituted into is let in. */
 bool
 nwf_var_value_is_valid(const char *s)
 {

@@ -69,7 +69,7 @@ struct svec;
 #define NWF_VAR_CTRL_IP_LEARNING_MAX_ADDRS "CTRL_IP_LEARNING_MAX_ADDRS"
 #define NWF_VAR_CTRL_IP_LEARNING_MAX_LEASE "CTRL_IP_LEARNING_MAX_LEASE"
 
-/* Largest iterator id in $X[@N] (FACTS 6). */
+/* Largest iterator id in $X[@N] (docs/filter-format.md, "References"). */
 #define NWF_VAR_MAX_ITER_ID 1000
 
 /* Largest number of combinations one rule may expand to.  libvirt has no
