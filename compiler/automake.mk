@@ -1,5 +1,5 @@
 # compiler/: filter XML -> model -> resolved rule instances -> flow set.
-# Pure code: no sockets, no files beyond those it is handed.
+# Pure code: no sockets, no files (lib/ reads and writes them).
 
 noinst_LTLIBRARIES += compiler/libnwfcompiler.la
 compiler_libnwfcompiler_la_SOURCES = \
@@ -34,6 +34,10 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-resolve.h \
 	compiler/nwf-store.c \
 	compiler/nwf-store.h \
+	compiler/nwf-value.c \
+	compiler/nwf-value.h \
+	compiler/nwf-var-expand.c \
+	compiler/nwf-var-expand.h \
 	compiler/nwf-vars.c \
 	compiler/nwf-vars.h
 compiler_libnwfcompiler_la_LIBADD = \

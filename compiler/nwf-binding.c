@@ -203,15 +203,16 @@ nwf_binding_parse_buffer(const char *buf, size_t len, const char *name,
     return ok;
 }
 
-/* Like nwf_binding_parse_buffer() for the file 'file_name', also checked
- * against the RELAX NG schema in 'schema_file' unless it is NULL. */
+/* Like nwf_binding_parse_buffer(), also checked against the RELAX NG
+ * schema in 'schema_file' unless it is NULL (for a file an admin wrote). */
 bool
-nwf_binding_parse_file(const char *file_name, const char *schema_file,
-                       struct nwf_binding *b, struct nwf_diag *diag)
+nwf_binding_validate_buffer(const char *buf, size_t len, const char *name,
+                            const char *schema_file, struct nwf_binding *b,
+                            struct nwf_diag *diag)
 {
-    struct nwf_xmldoc_ctx ctx = { .file = file_name, .diag = diag,
+    struct nwf_xmldoc_ctx ctx = { .file = name, .diag = diag,
                                   .max_depth = BINDING_MAX_DEPTH };
-    xmlDocPtr doc = nwf_xmldoc_parse_file(&ctx, file_name);
+    xmlDocPtr doc = nwf_xmldoc_parse(&ctx, buf, len);
     if (!doc) {
         return false;
     }

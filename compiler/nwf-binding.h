@@ -80,8 +80,9 @@ void nwf_binding_destroy(struct nwf_binding *);
 bool nwf_binding_parse_buffer(const char *buf, size_t len, const char *name,
                               struct nwf_binding *, struct nwf_diag *)
     OVS_WARN_UNUSED_RESULT;
-bool nwf_binding_parse_file(const char *file_name, const char *schema_file,
-                            struct nwf_binding *, struct nwf_diag *)
+bool nwf_binding_validate_buffer(const char *buf, size_t len,
+                                 const char *name, const char *schema_file,
+                                 struct nwf_binding *, struct nwf_diag *)
     OVS_WARN_UNUSED_RESULT;
 void nwf_binding_format(const struct nwf_binding *, struct ds *);
 

@@ -19,21 +19,23 @@
  * never opens the port.
  *
  * nwf_compile_port() is the offline front end ("nwf-ofctl compile"): a
- * filter from files to the flows the port needs, with no daemon and no
- * filter store.  Filters come from a directory of NAME.xml files, each
- * read when first needed and never written (nwf-store, by contrast, saves
- * a generated UUID into a file that has none); a filter given as a file
- * stands in for the directory's filter of the same name.  Cookies carry
- * the first 32 bits of a filter's <uuid>, or 0 for a filter without one,
- * so the output depends on nothing but the files and the request: the
- * same input gives the same bytes.
+ * filter to the flows the port needs, with no daemon and no filter store.
+ * The filters come from the request's lookup function, which may read
+ * them on demand (lib/filter-dir.h reads NAME.xml files, never written:
+ * nwf-store, by contrast, saves a generated UUID into a file that has
+ * none) and report a filter it cannot read to the diag, which makes the
+ * compilation fail.  Cookies carry the first 32 bits of a filter's
+ * <uuid>, or 0 for a filter without one, so the output depends on
+ * nothing but the filters and the request: the same input gives the same
+ * bytes.
  *
  * Its output is the port's flows, then a line "# bridge-wide" and the
  * bridge-wide flows of a bridge made of that one port (an access port of
- * 'tag', or a trunk of every VLAN), each part in nwf_flow_set_sort()
- * order, one flow per line in ovs-ofctl's syntax.  The bridge-wide flows
- * of a bridge of several ports depend on all of them: build those with
- * nwf_flows_for_bridge() ("nwf-ofctl compile-bridge"). */
+ * 'tag', or a trunk of every VLAN), each part sorted as
+ * nwf_flow_set_format() sorts, one flow per line in ovs-ofctl's syntax.
+ * The bridge-wide flows of a bridge of several ports depend on all of
+ * them: build those with nwf_flows_for_bridge() ("nwf-ofctl
+ * compile-bridge"). */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -139,16 +141,9 @@ void nwf_compile_drop_all(const struct nwf_port *, struct nwf_flow_set *);
 /* ---- Offline compilation. ---- */
 
 struct nwf_compile_request {
-    const char *filter;         /* A filter name, looked up in 'filter_dir',
-                                 * or the path of a filter file (any name
-                                 * with a '/' or ending in ".xml"). */
-    const char *filter_dir;     /* Directory of NAME.xml files, or NULL. */
-    const char *builtin_dir;    /* Where a filter missing from 'filter_dir'
-                                 * is looked for, or NULL: nwf-controller
-                                 * adds the built-in filters its store
-                                 * lacks, so a binding may rely on them. */
-    bool name_only;             /* 'filter' is a name, whatever it looks
-                                 * like (it comes from a binding). */
+    const char *filter;         /* The top filter's name. */
+    const struct nwf_filter *(*lookup)(const char *name, void *aux);
+    void *aux;                  /* For 'lookup'. */
     const struct nwf_var_table *params;     /* The port's parameters. */
     const struct eth_addr *mac; /* The VM's MAC ($MAC), or NULL. */
     ofp_port_t ofport;

@@ -431,8 +431,8 @@ nwf_chain_prefix(const char *chain)
     return p ? p->prefix : NULL;
 }
 
-/* Checks that 'chain' may be a filter's chain (FACTS 2).  Returns NULL if
- * so, otherwise a malloc()ed message. */
+/* Checks that 'chain' may be a filter's chain (docs/filter-format.md,
+ * "<filter>").  Returns NULL if so, otherwise a malloc()ed message. */
 char *
 nwf_chain_check(const char *chain)
 {

@@ -29,13 +29,15 @@ struct nwf_diag;
 struct sset;
 struct svec;
 
-/* Rule priorities (FACTS 3): default 500, valid -1000..1000; a value out
- * of range is replaced by the default, as libvirt does. */
+/* Rule priorities (docs/filter-format.md, "Priorities" and "Limits"):
+ * default 500, valid -1000..1000; a value out of range is replaced by the
+ * default, as libvirt does. */
 #define NWF_RULE_PRIORITY_DEFAULT 500
 #define NWF_RULE_PRIORITY_MIN (-1000)
 #define NWF_RULE_PRIORITY_MAX 1000
 
-/* Chain priorities (FACTS 2): -1000..1000, outside is an error. */
+/* Chain priorities (docs/filter-format.md, "<filter>"): -1000..1000,
+ * outside is an error. */
 #define NWF_CHAIN_PRIORITY_MIN (-1000)
 #define NWF_CHAIN_PRIORITY_MAX 1000
 #define NWF_CHAIN_NAME_MAX 12

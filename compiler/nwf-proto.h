@@ -16,12 +16,14 @@
  * ethertype and IP protocol and each attribute's OpenFlow field.
  *
  * Adding an attribute to a protocol is adding one row to its list in
- * nwf-proto.c (plus tests). */
+ * nwf-proto.c (plus tests).  nwf-value.h reads and writes the values of
+ * a row's type. */
 
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "nwf-value.h"           /* A row's values, for every user. */
 #include "openvswitch/compiler.h"
 #include "openvswitch/types.h"
 
@@ -193,6 +195,13 @@ enum {
 #define NWF_IPSET_NAME_MAX 31
 #define NWF_IPSETFLAGS_MAX 6
 
+/* The IP protocol numbers of the table's rows and of their names. */
+enum {
+    NWF_IPP_ICMP = 1, NWF_IPP_IGMP = 2, NWF_IPP_TCP = 6, NWF_IPP_UDP = 17,
+    NWF_IPP_ESP = 50, NWF_IPP_AH = 51, NWF_IPP_ICMPV6 = 58,
+    NWF_IPP_SCTP = 132, NWF_IPP_UDPLITE = 136,
+};
+
 /* Row flags. */
 enum {
     NWF_AF_HEX = 1 << 0,        /* Numbers may also be written in hex. */
@@ -327,27 +336,5 @@ const char *nwf_attr_name(enum nwf_attr_id);
 int nwf_proto_attr_index(const struct nwf_proto *, enum nwf_attr_id);
 const struct nwf_attr_desc *nwf_proto_find_attr(const struct nwf_proto *,
                                                 const char *name);
-
-/* Values. */
-char *nwf_value_parse(const struct nwf_attr_desc *, const char *text,
-                      struct nwf_value *)
-    OVS_WARN_UNUSED_RESULT;
-void nwf_value_format(const struct nwf_attr_desc *, const struct nwf_value *,
-                      struct ds *);
-void nwf_value_clone(const struct nwf_attr_desc *, struct nwf_value *dst,
-                     const struct nwf_value *src);
-void nwf_value_destroy(const struct nwf_attr_desc *, struct nwf_value *);
-bool nwf_value_equal(const struct nwf_attr_desc *, const struct nwf_value *,
-                     const struct nwf_value *);
-int nwf_value_compare(const struct nwf_attr_desc *, const struct nwf_value *,
-                      const struct nwf_value *);
-bool nwf_attr_is_range_end(const struct nwf_attr_desc *);
-
-/* Name tables shared with other modules (e.g. for messages). */
-const char *nwf_ethertype_name(uint16_t);
-const char *nwf_ip_proto_name(uint8_t);
-
-/* A MAC address as libvirt's XML writes one (also <mac address=...>). */
-bool nwf_proto_parse_mac(const char *, struct eth_addr *);
 
 #endif /* nwf-proto.h */

@@ -15,7 +15,8 @@
  *
  * The tree is walked depth-first in document order.  At each <filterref>
  * the referenced filter sees the filterref's parameters overlaid by the
- * referencing filter's table, the caller's values winning (FACTS 6).  A
+ * referencing filter's table, the caller's values winning
+ * (docs/filter-format.md, "<filterref>").  A
  * reference to an unknown filter, or a loop, is an error.
  *
  * Every variable is then substituted: a rule that uses lists becomes one
@@ -24,7 +25,8 @@
  * values into firewall commands unchecked; we reject a value of the wrong
  * type with a message naming the variable, value, filter and attribute.
  *
- * Output order (FACTS 5): rules of "root"-chain filters first, then the
+ * Output order (docs/filter-format.md, "Priorities"): rules of
+ * "root"-chain filters first, then the
  * others; within each group by priority, where a non-root rule whose
  * priority is below its chain's priority is raised to the chain's, so
  * that the compiler can create the sub-chain (and the jump into it)

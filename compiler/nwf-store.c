@@ -6,14 +6,8 @@
 
 #include "nwf-store.h"
 
-#include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "nwf-diag.h"
 #include "nwf-filter.h"
@@ -35,7 +29,8 @@ VLOG_DEFINE_THIS_MODULE(nwf_store);
  *     already defined, keeps the UUID the filter already has (libvirt
  *     would generate a new one and then refuse the file because the name
  *     exists with another UUID).  A define without <uuid> of an existing
- *     name is refused, as in libvirt (FACTS 15.6).
+ *     name is refused, as in libvirt (docs/filter-format.md,
+ *     "Defining and undefining filters").
  *   - A file whose generated UUID cannot be written back is still loaded,
  *     with an error in the diag (libvirt refuses to load it); its UUID
  *     will differ at the next start.
@@ -56,7 +51,7 @@ struct store_node {
 };
 
 struct nwf_store {
-    char *dir;
+    struct nwf_store_backend *backend;  /* Where filters are kept, or NULL. */
     struct shash by_name;           /* Filter name -> struct store_node. */
     struct hmap by_uuid;            /* Contains struct store_node. */
     uint64_t seqno;                 /* Incremented on every change. */
@@ -146,233 +141,17 @@ store_install(struct nwf_store *store, struct nwf_filter *filter, char *xml)
     store->seqno++;
 }
 
-/* ---- Files. ---- */
+/* ---- Persistence. ---- */
 
-static char *
-filter_path(const struct nwf_store *store, const char *name)
-{
-    return xasprintf("%s/%s.xml", store->dir, name);
-}
-
-/* Returns the sorted names of the files NAME.xml in 'dir', without those
- * starting with '.' (among them our own temporary files).  Returns false
- * after reporting to 'diag' if the directory cannot be read. */
+/* Saves 'xml' as filter 'name''s definition through the store's backend.
+ * Returns true if saved (or if the store has no backend); otherwise the
+ * old definition is kept and the problem is reported to 'diag'. */
 static bool
-list_xml_files(const char *dir, struct svec *files, struct nwf_diag *diag)
+backend_save(const struct nwf_store *store, const char *name,
+             const char *xml, struct nwf_diag *diag)
 {
-    struct nwf_diag_loc loc = { .file = dir };
-    DIR *d = opendir(dir);
-    if (!d) {
-        nwf_diag_error(diag, &loc, "cannot open directory: %s",
-                       ovs_strerror(errno));
-        return false;
-    }
-
-    for (;;) {
-        errno = 0;
-        struct dirent *de = readdir(d);
-        if (!de) {
-            if (errno) {
-                nwf_diag_error(diag, &loc, "cannot read directory: %s",
-                               ovs_strerror(errno));
-                closedir(d);
-                return false;
-            }
-            break;
-        }
-        size_t len = strlen(de->d_name);
-        if (de->d_name[0] != '.' && len > 4
-            && !strcmp(de->d_name + len - 4, ".xml")) {
-            svec_add(files, de->d_name);
-        }
-    }
-    closedir(d);
-    svec_sort(files);
-    return true;
-}
-
-static int
-write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno;
-        }
-        data += n;
-        len -= n;
-    }
-    return 0;
-}
-
-/* Makes the directory entries of 'dir' (a rename or unlink done in it)
- * durable.  Returns 0 or an errno value. */
-static int
-fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0) {
-        return errno;
-    }
-    int error = fsync(fd) ? errno : 0;
-    close(fd);
-
-    /* Some file systems cannot sync a directory; their renames are as
-     * durable as they get. */
-    return error == EINVAL ? 0 : error;
-}
-
-static void
-sync_dir_or_warn(const char *dir)
-{
-    /* The change is already visible in the directory, so undoing it is
-     * not possible and would not help: only its durability across a
-     * crash is in doubt.  Hence a warning, not an error. */
-    int error = fsync_dir(dir);
-    if (error) {
-        VLOG_WARN("%s: cannot sync directory: %s", dir, ovs_strerror(error));
-    }
-}
-
-/* Writes 'content' to 'dir'/'file_name' atomically: into a temporary file
- * in the same directory, synced, then renamed over the file, then the
- * directory synced.  Returns NULL if the file has the new content;
- * otherwise the old file (if any) is untouched, no temporary file is left,
- * and the returned message (for the caller to free) says what failed. */
-char *
-nwf_write_file_atomically(const char *dir, const char *file_name,
-                          const char *content)
-{
-    char *path = xasprintf("%s/%s", dir, file_name);
-    char *tmp = xasprintf("%s/.%s.XXXXXX", dir, file_name);
-    char *result = NULL;
-    const char *failed = NULL;
-    int error = 0;
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        result = xasprintf("cannot create temporary file %s: %s", tmp,
-                           ovs_strerror(errno));
-        goto out;
-    }
-
-    error = write_all(fd, content, strlen(content));
-    if (error) {
-        failed = "write";
-    } else if (fsync(fd)) {
-        error = errno;
-        failed = "fsync";
-    }
-    if (close(fd) && !failed) {
-        error = errno;
-        failed = "close";
-    }
-    if (!failed && rename(tmp, path)) {
-        error = errno;
-        failed = "rename";
-    }
-
-    if (failed) {
-        unlink(tmp);
-        result = xasprintf("%s of %s failed: %s", failed, tmp,
-                           ovs_strerror(error));
-    } else {
-        sync_dir_or_warn(dir);
-    }
-out:
-    free(tmp);
-    free(path);
-    return result;
-}
-
-/* Whether 'name', a file of 'dir', is a temporary file that
- * nwf_write_file_atomically() made for a file whose name ends in 'suffix'
- * and that an interrupted write left behind: ".FILE.XXXXXX", where FILE
- * ends in 'suffix' and XXXXXX are six letters and digits from mkstemp(),
- * a regular file of this user that only this user may read or write, as
- * mkstemp() creates it. */
-static bool
-is_stale_temporary(const char *dir, const char *name, const char *suffix)
-{
-    size_t len = strlen(name);
-    size_t suffix_len = strlen(suffix);
-    if (name[0] != '.' || len < 1 + suffix_len + 7
-        || name[len - 7] != '.'
-        || strncmp(name + len - 7 - suffix_len, suffix, suffix_len)) {
-        return false;
-    }
-    for (size_t i = len - 6; i < len; i++) {
-        if (!isalnum((unsigned char) name[i])) {
-            return false;
-        }
-    }
-
-    char *path = xasprintf("%s/%s", dir, name);
-    struct stat st;
-    bool ours = (!lstat(path, &st) && S_ISREG(st.st_mode)
-                 && st.st_uid == geteuid()
-                 && !(st.st_mode & 077));
-    free(path);
-    return ours;
-}
-
-/* Removes from 'dir' the temporary files that nwf_write_file_atomically()
- * left there for files whose name ends in 'suffix' when the process was
- * killed between creating and renaming them (kill -9, a crash, a power
- * cut), and nothing else.  Only for a directory no other process writes
- * in at the same time.  Returns the number of files removed. */
-unsigned int
-nwf_remove_stale_temporaries(const char *dir, const char *suffix)
-{
-    unsigned int n = 0;
-    DIR *d = opendir(dir);
-    if (!d) {
-        return 0;
-    }
-    struct dirent *de;
-    while ((de = readdir(d)) != NULL) {
-        if (is_stale_temporary(dir, de->d_name, suffix)) {
-            char *path = xasprintf("%s/%s", dir, de->d_name);
-            if (!unlink(path)) {
-                VLOG_INFO("%s: removed a temporary file that an "
-                          "interrupted write left", path);
-                n++;
-            } else {
-                VLOG_WARN("%s: cannot remove temporary file (%s)", path,
-                          ovs_strerror(errno));
-            }
-            free(path);
-        }
-    }
-    closedir(d);
-    if (n) {
-        sync_dir_or_warn(dir);
-    }
-    return n;
-}
-
-/* Writes 'content' to NAME.xml in the store's directory atomically.
- * Returns true if NAME.xml has the new content; otherwise the old file (if
- * any) is untouched and the problem is reported to 'diag'. */
-static bool
-write_filter_file(const struct nwf_store *store, const char *name,
-                  const char *content, struct nwf_diag *diag)
-{
-    char *file_name = xasprintf("%s.xml", name);
-    char *error = nwf_write_file_atomically(store->dir, file_name, content);
-    if (error) {
-        char *path = filter_path(store, name);
-        struct nwf_diag_loc loc = { .file = path };
-        nwf_diag_error(diag, &loc, "cannot write filter file (%s); the old "
-                       "file is unchanged", error);
-        free(path);
-        free(error);
-    }
-    free(file_name);
-    return !error;
+    struct nwf_store_backend *b = store->backend;
+    return !b || b->class->save(b, name, xml, diag);
 }
 
 /* ---- Checks. ---- */
@@ -543,13 +322,15 @@ nwf_store_result_to_string(enum nwf_store_result result)
     return "<unknown>";
 }
 
-/* Returns a new, empty store for the filter directory 'dir'.  Does not
- * touch the directory: call nwf_store_load() to read it. */
+/* Returns a new, empty store that keeps its filters in 'backend' (for
+ * example lib/filter-dir.h's directory), of which it takes ownership, or
+ * in memory only if 'backend' is NULL.  Does not read the backend: call
+ * nwf_store_load() for that. */
 struct nwf_store *
-nwf_store_create(const char *dir)
+nwf_store_create(struct nwf_store_backend *backend)
 {
     struct nwf_store *store = xzalloc(sizeof *store);
-    store->dir = xstrdup(dir);
+    store->backend = backend;
     shash_init(&store->by_name);
     hmap_init(&store->by_uuid);
     return store;
@@ -571,7 +352,9 @@ nwf_store_destroy(struct nwf_store *store)
     }
     shash_destroy(&store->by_name);
     hmap_destroy(&store->by_uuid);
-    free(store->dir);
+    if (store->backend) {
+        store->backend->class->destroy(store->backend);
+    }
     free(store);
 }
 
@@ -585,13 +368,6 @@ nwf_store_set_in_use_cb(struct nwf_store *store,
 {
     store->in_use = in_use;
     store->in_use_aux = aux;
-}
-
-/* Returns the store's directory. */
-const char *
-nwf_store_get_dir(const struct nwf_store *store)
-{
-    return store->dir;
 }
 
 /* Returns a number that changes whenever a filter is added, replaced or
@@ -617,31 +393,28 @@ warn_unchecked(const struct nwf_filter *filter, const char *path)
     nwf_diag_destroy(&diag);
 }
 
-/* Reads file 'file_name' (NAME.xml) of the store's directory into the
- * store.  Returns false if it could not be loaded. */
-static bool
-load_file(struct nwf_store *store, const char *file_name,
-          struct sset *changed, struct nwf_diag *diag)
-{
-    char *path = xasprintf("%s/%s", store->dir, file_name);
-    char *stem = xmemdup0(file_name, strlen(file_name) - 4);
-    struct nwf_diag_loc loc = { .file = path };
-    bool ok = false;
+/* What a load or reload is collecting. */
+struct load_ctx {
+    struct nwf_store *store;
+    struct sset *changed;           /* Names of new or changed filters. */
+    struct nwf_diag *diag;
+};
 
-    /* The parser reads regular files only (nwf-xmldoc.h). */
-    struct nwf_filter *filter = nwf_xml_parse_file(path, diag);
+/* nwf_store_load_func for a backend's load: defines filter 'name' from
+ * its stored XML, 'len' bytes at 'buf'.  Returns false if it could not
+ * be loaded. */
+static bool
+load_filter(const char *name, const char *origin, const char *buf,
+            size_t len, void *ctx_)
+{
+    struct load_ctx *ctx = ctx_;
+    struct nwf_store *store = ctx->store;
+    struct nwf_diag *diag = ctx->diag;
+
+    struct nwf_filter *filter = nwf_xml_parse_named(buf, len, origin, name,
+                                                    diag);
     if (!filter) {
-        goto exit;
-    }
-    if (strcmp(filter->name, stem)) {
-        struct nwf_diag_loc name_loc = {
-            .file = path, .element = "filter", .attr = "name",
-            .value = filter->name,
-        };
-        nwf_diag_error(diag, &name_loc, "filter name does not match the "
-                       "file name (expected '%s')", stem);
-        nwf_filter_destroy(filter);
-        goto exit;
+        return false;
     }
 
     /* A file without <uuid> for a filter we already have (an admin
@@ -655,13 +428,13 @@ load_file(struct nwf_store *store, const char *file_name,
         }
     }
 
-    warn_unchecked(filter, path);
+    warn_unchecked(filter, origin);
 
     struct nwf_store_change *change;
-    enum nwf_store_result result = prepare_filter(store, filter, path,
+    enum nwf_store_result result = prepare_filter(store, filter, origin,
                                                   &change, diag);
     if (result == NWF_STORE_ERROR) {
-        goto exit;
+        return false;
     }
 
     /* libvirt saves a generated UUID at once, so that it is stable across
@@ -669,31 +442,27 @@ load_file(struct nwf_store *store, const char *file_name,
      * loaded with a warning than missing. */
     if (generated) {
         const char *xml = (change ? change->xml
-                           : find_node(store, stem)->xml);
-        if (!write_filter_file(store, stem, xml, diag)) {
+                           : find_node(store, name)->xml);
+        if (!backend_save(store, name, xml, diag)) {
+            struct nwf_diag_loc loc = { .file = origin };
             nwf_diag_error(diag, &loc, "filter loaded, but its generated "
                            "uuid could not be saved");
         }
     }
     if (change) {
-        if (changed) {
-            sset_add(changed, stem);
+        if (ctx->changed) {
+            sset_add(ctx->changed, name);
         }
         change_apply(change);
     }
-    ok = true;
-
-exit:
-    free(stem);
-    free(path);
-    return ok;
+    return true;
 }
 
-/* Reads every NAME.xml file in the store's directory, in name order, and
- * defines its filter.  See nwf-store.h for what makes a file fail; each
- * failure is reported to 'diag' naming the file and the others still
- * load.  Returns the number of files that could not be loaded (counting an
- * unreadable directory as one).
+/* Reads every filter that the store's backend holds, in name order, and
+ * defines it.  See nwf-store.h for what makes a filter fail; each failure
+ * is reported to 'diag' naming its origin (the file) and the others still
+ * load.  Returns the number of filters that could not be loaded (counting
+ * an unreadable backend as one).
  *
  * 'changed', if nonnull, receives the name of every filter that is new or
  * whose definition changed.  A filter whose file disappeared stays defined
@@ -703,88 +472,52 @@ unsigned int
 nwf_store_reload(struct nwf_store *store, struct sset *changed,
                  struct nwf_diag *diag)
 {
-    struct svec files = SVEC_EMPTY_INITIALIZER;
-    unsigned int n_failed = 0;
-
-    if (!list_xml_files(store->dir, &files, diag)) {
-        n_failed = 1;
-    } else {
-        for (size_t i = 0; i < files.n; i++) {
-            if (!load_file(store, files.names[i], changed, diag)) {
-                n_failed++;
-            }
-        }
-    }
-    svec_destroy(&files);
-    return n_failed;
+    struct nwf_store_backend *b = store->backend;
+    struct load_ctx ctx = { store, changed, diag };
+    return b ? b->class->load(b, false, load_filter, &ctx, diag) : 0;
 }
 
-/* Loads the store from its directory at start; the same as
- * nwf_store_reload() without the list of changes, after removing the
- * temporary files that an earlier run, killed in the middle of a write,
- * left behind. */
+/* Loads the store from its backend at start; the same as
+ * nwf_store_reload() without the list of changes, except that the backend
+ * may first clean up what an earlier run, killed in the middle of a
+ * write, left behind. */
 unsigned int
 nwf_store_load(struct nwf_store *store, struct nwf_diag *diag)
 {
-    nwf_remove_stale_temporaries(store->dir, ".xml");
-    return nwf_store_reload(store, NULL, diag);
+    struct nwf_store_backend *b = store->backend;
+    struct load_ctx ctx = { store, NULL, diag };
+    return b ? b->class->load(b, true, load_filter, &ctx, diag) : 0;
 }
 
-/* Defines each filter NAME.xml of 'builtin_dir' (the project's filters/)
- * whose name is not defined yet, writing it to the store's directory with
- * a new UUID.  A filter of the same name, typically an admin's own, is
- * never replaced.  Adds the names installed to 'installed', if nonnull.
- * Returns the number of files that failed, each reported to 'diag'. */
-unsigned int
-nwf_store_install_builtins(struct nwf_store *store, const char *builtin_dir,
-                           struct sset *installed, struct nwf_diag *diag)
+/* Defines built-in filter 'name' (from the project's filters/) from its
+ * XML in 'len' bytes at 'buf' ('origin' names it in messages), with a new
+ * UUID, unless a filter of that name is defined already: that one,
+ * typically an admin's own, is never replaced.  Returns NWF_STORE_CREATED
+ * if it was defined, NWF_STORE_UNCHANGED if the name was taken, or
+ * NWF_STORE_ERROR after reporting to 'diag'. */
+enum nwf_store_result
+nwf_store_install_builtin(struct nwf_store *store, const char *name,
+                          const char *origin, const char *buf, size_t len,
+                          struct nwf_diag *diag)
 {
-    struct svec files = SVEC_EMPTY_INITIALIZER;
-    unsigned int n_failed = 0;
-
-    if (!list_xml_files(builtin_dir, &files, diag)) {
-        svec_destroy(&files);
-        return 1;
+    struct nwf_filter *filter = nwf_xml_parse_named(buf, len, origin, name,
+                                                    diag);
+    struct nwf_store_change *change = NULL;
+    if (!filter) {
+        return NWF_STORE_ERROR;
+    } else if (find_node(store, filter->name)) {
+        nwf_filter_destroy(filter);
+        return NWF_STORE_UNCHANGED;
+    } else if (!nwf_filter_check(filter, origin, diag)) {
+        nwf_filter_destroy(filter);
+        return NWF_STORE_ERROR;
+    } else if (prepare_filter(store, filter, origin, &change, diag)
+               == NWF_STORE_ERROR) {
+        return NWF_STORE_ERROR;
     }
-    for (size_t i = 0; i < files.n; i++) {
-        const char *file_name = files.names[i];
-        char *path = xasprintf("%s/%s", builtin_dir, file_name);
-        char *stem = xmemdup0(file_name, strlen(file_name) - 4);
-
-        struct nwf_filter *filter = nwf_xml_parse_file(path, diag);
-        struct nwf_store_change *change = NULL;
-        bool ok = false;
-        if (!filter) {
-            /* Reported by the parser. */
-        } else if (strcmp(filter->name, stem)) {
-            struct nwf_diag_loc loc = {
-                .file = path, .element = "filter", .attr = "name",
-                .value = filter->name,
-            };
-            nwf_diag_error(diag, &loc, "filter name does not match the "
-                           "file name (expected '%s')", stem);
-            nwf_filter_destroy(filter);
-        } else if (find_node(store, filter->name)) {
-            nwf_filter_destroy(filter);
-            ok = true;
-        } else if (!nwf_filter_check(filter, path, diag)) {
-            nwf_filter_destroy(filter);
-        } else if (prepare_filter(store, filter, path, &change, diag)
-                   != NWF_STORE_ERROR) {
-            ovs_assert(change && change->created);
-            ok = nwf_store_commit(change, diag);
-            if (ok && installed) {
-                sset_add(installed, stem);
-            }
-        }
-        if (!ok) {
-            n_failed++;
-        }
-        free(stem);
-        free(path);
-    }
-    svec_destroy(&files);
-    return n_failed;
+    ovs_assert(change && change->created);
+    return (nwf_store_commit(change, diag)
+            ? NWF_STORE_CREATED : NWF_STORE_ERROR);
 }
 
 /* Parses the filter XML in 'len' bytes at 'buf' ('origin' names it in
@@ -835,10 +568,11 @@ nwf_store_change_lookup(const char *name, void *change_)
     return nwf_store_lookup(name, change->store);
 }
 
-/* Writes the definition in 'change' to its file and puts it in the store.
- * Returns true on success.  On failure (the file could not be written, or
- * the store changed since the change was prepared) the store and its
- * directory are as they were, and the problem is reported to 'diag'.
+/* Saves the definition in 'change' through the store's backend (its
+ * file) and puts it in the store.  Returns true on success.  On failure
+ * (it could not be saved, or the store changed since the change was
+ * prepared) the store and its backend are as they were, and the problem
+ * is reported to 'diag'.
  * Frees 'change' in either case. */
 bool
 nwf_store_commit(struct nwf_store_change *change, struct nwf_diag *diag)
@@ -854,8 +588,7 @@ nwf_store_commit(struct nwf_store_change *change, struct nwf_diag *diag)
         nwf_store_abort(change);
         return false;
     }
-    if (!write_filter_file(store, change->filter->name, change->xml,
-                           diag)) {
+    if (!backend_save(store, change->filter->name, change->xml, diag)) {
         nwf_store_abort(change);
         return false;
     }
@@ -890,7 +623,8 @@ nwf_store_define(struct nwf_store *store, const char *buf, size_t len,
     return result;
 }
 
-/* Removes the filter with the name or UUID 'name_or_uuid' and its file.
+/* Removes the filter with the name or UUID 'name_or_uuid', from the
+ * backend too (its file).
  * Refused, with the ports named in the message, while the owner's in-use
  * function says the filter is in use.  Filters that refer to it may
  * remain: a reference to an undefined filter is allowed.  Returns true on
@@ -933,18 +667,12 @@ nwf_store_undefine(struct nwf_store *store, const char *name_or_uuid,
         }
     }
 
-    /* A missing file is fine: a filter whose file was deleted stays in
-     * memory after a reload (see nwf_store_reload()). */
-    char *path = filter_path(store, name);
-    if (unlink(path) && errno != ENOENT) {
-        struct nwf_diag_loc loc = { .file = path };
-        nwf_diag_error(diag, &loc, "cannot remove filter file: %s",
-                       ovs_strerror(errno));
-        free(path);
+    /* A filter the backend lacks is fine to remove: a filter whose file was
+     * deleted stays in memory after a reload (see nwf_store_reload()). */
+    struct nwf_store_backend *b = store->backend;
+    if (b && !b->class->remove(b, name, diag)) {
         return false;
     }
-    free(path);
-    sync_dir_or_warn(store->dir);
     store_remove(store, node);
     return true;
 }

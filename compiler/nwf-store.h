@@ -5,23 +5,27 @@
 #ifndef NWF_STORE_H
 #define NWF_STORE_H 1
 
-/* The filter store: every defined filter, kept in memory and persisted as
- * one file NAME.xml per filter in a directory, the way libvirt keeps
- * /etc/libvirt/nwfilter.
+/* The filter store: every defined filter, kept in memory and persisted
+ * through a backend (struct nwf_store_backend below).  The store decides
+ * what is defined; the backend only keeps each filter's XML under its
+ * name.  lib/filter-dir.h's backend keeps one file NAME.xml per filter in
+ * a directory, the way libvirt keeps /etc/libvirt/nwfilter; a store
+ * without a backend keeps its filters in memory only.
  *
  * Loading
  * -------
- * nwf_store_load() reads every NAME.xml of the directory in name order.
- * A file that cannot be read or parsed, whose filter name is not its file
- * name, or that conflicts with what is already defined (same name with
- * another UUID, same UUID under another name, a filterref loop) is
- * reported through the diag and skipped; the other files still load.  A
- * filter without <uuid> gets one, and its file is rewritten with it.
- * nwf_store_reload() (for SIGHUP) does the same on a loaded store.
+ * nwf_store_load() reads every filter the backend holds, in name order.
+ * One that cannot be read or parsed, whose filter name is not the name it
+ * is stored under (the file name), or that conflicts with what is already
+ * defined (same name with another UUID, same UUID under another name, a
+ * filterref loop) is reported through the diag and skipped; the others
+ * still load.  A filter without <uuid> gets one, and is saved again with
+ * it.  nwf_store_reload() (for SIGHUP) does the same on a loaded store.
  *
  * Defining
  * --------
- * A definition is checked the way libvirt checks one (FACTS 2, 7): its
+ * A definition is checked the way libvirt checks one (docs/filter-format.md,
+ * "Defining and undefining filters"): its
  * name may not exist with another UUID (so redefining a filter means
  * giving its UUID, as "virsh nwfilter-edit" does), its UUID may not exist
  * under another name, and following filterrefs from it through the
@@ -39,7 +43,7 @@
  *     case NWF_STORE_UPDATED:
  *         ...resolve affected ports with nwf_store_change_lookup()...
  *         if (all ports compiled) {
- *             nwf_store_commit(change, &diag);    (writes the file)
+ *             nwf_store_commit(change, &diag);    (saves it)
  *         } else {
  *             nwf_store_abort(change);            (nothing changes)
  *         }
@@ -49,12 +53,9 @@
  *         break;
  *     }
  *
- * Writes are atomic: the new content goes to a temporary file in the same
- * directory, which is fsync()ed and renamed over NAME.xml, then the
- * directory is fsync()ed.  After a failure the old file is untouched and
- * no temporary file is left; one that a process killed in the middle of a
- * write left (".NAME.xml.XXXXXX") is removed by the next nwf_store_load().
- * Files are written with mode 0600, as libvirt writes its filter files.
+ * A backend's save is atomic: after a failure the old definition is kept
+ * and the store does not change (lib/filter-dir.h says how a directory
+ * does it).
  *
  * Pointers to filters returned by the store stay valid until the store
  * next changes (commit, undefine, load, reload, destroy).
@@ -74,6 +75,7 @@ struct sset;
 struct uuid;
 
 struct nwf_store;
+struct nwf_store_backend_class;
 struct nwf_store_change;
 
 /* Outcome of a define. */
@@ -86,24 +88,58 @@ enum nwf_store_result {
 
 const char *nwf_store_result_to_string(enum nwf_store_result);
 
+/* Where a store keeps its filters.  A backend embeds this struct and the
+ * class points to its functions, which report every problem to the diag
+ * against the stored filter's origin (a file name, say).  Issue 15's
+ * clustered OVSDB store is meant to be a second backend. */
+struct nwf_store_backend {
+    const struct nwf_store_backend_class *class;
+};
+
+/* Called by a backend's load for each filter it holds: 'name' is the name
+ * it is stored under, 'origin' names it in messages, 'len' bytes at 'buf'
+ * are its XML.  Returns false if the filter could not be loaded. */
+typedef bool nwf_store_load_func(const char *name, const char *origin,
+                                 const char *buf, size_t len, void *aux);
+
+struct nwf_store_backend_class {
+    /* Calls 'load' for every filter held, in name order.  'first' is true
+     * for the load at start, when the backend may clean up what an
+     * interrupted save left.  Returns the number of filters that could
+     * not be read (each reported to 'diag'; an unreadable backend counts
+     * as one) or loaded ('load' returned false). */
+    unsigned int (*load)(struct nwf_store_backend *, bool first,
+                         nwf_store_load_func *load, void *aux,
+                         struct nwf_diag *);
+
+    /* Saves 'xml' as the definition of filter 'name', atomically.  Returns
+     * true if saved; otherwise the old definition is kept. */
+    bool (*save)(struct nwf_store_backend *, const char *name,
+                 const char *xml, struct nwf_diag *);
+
+    /* Removes filter 'name'; true also if it was not held. */
+    bool (*remove)(struct nwf_store_backend *, const char *name,
+                   struct nwf_diag *);
+
+    void (*destroy)(struct nwf_store_backend *);
+};
+
 /* Life cycle. */
-struct nwf_store *nwf_store_create(const char *dir);
+struct nwf_store *nwf_store_create(struct nwf_store_backend *);
 void nwf_store_destroy(struct nwf_store *);
 void nwf_store_set_in_use_cb(struct nwf_store *,
                              bool (*in_use)(const char *name,
                                             struct sset *ports, void *aux),
                              void *aux);
-const char *nwf_store_get_dir(const struct nwf_store *);
 uint64_t nwf_store_get_seqno(const struct nwf_store *);
 
-/* Reading the directory. */
+/* Reading the backend. */
 unsigned int nwf_store_load(struct nwf_store *, struct nwf_diag *);
 unsigned int nwf_store_reload(struct nwf_store *, struct sset *changed,
                               struct nwf_diag *);
-unsigned int nwf_store_install_builtins(struct nwf_store *,
-                                        const char *builtin_dir,
-                                        struct sset *installed,
-                                        struct nwf_diag *);
+enum nwf_store_result nwf_store_install_builtin(
+    struct nwf_store *, const char *name, const char *origin,
+    const char *buf, size_t len, struct nwf_diag *);
 
 /* Defining. */
 enum nwf_store_result nwf_store_prepare_define(
@@ -143,13 +179,5 @@ const struct nwf_filter **nwf_store_list(const struct nwf_store *,
 void nwf_store_format_list(const struct nwf_store *, struct ds *);
 void nwf_store_get_referrers(const struct nwf_store *, const char *name,
                              bool transitive, struct sset *referrers);
-
-/* Writes a whole file atomically (also used for the controller's state),
- * and removes what such writes left when they were interrupted. */
-char *nwf_write_file_atomically(const char *dir, const char *file_name,
-                                const char *content)
-    OVS_WARN_UNUSED_RESULT;
-unsigned int nwf_remove_stale_temporaries(const char *dir,
-                                          const char *suffix);
 
 #endif /* nwf-store.h */

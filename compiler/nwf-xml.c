@@ -451,13 +451,25 @@ nwf_xml_parse_buffer(const char *buf, size_t len, const char *name,
     return parse_doc(&ctx, nwf_xmldoc_parse(&ctx, buf, len));
 }
 
-/* Parses the filter XML in file 'file_name'.  Returns the filter, or NULL
- * after adding at least one message to 'diag'. */
+/* Parses like nwf_xml_parse_buffer() the content of a file NAME.xml of a
+ * filter directory ('origin', its path, names it in messages), whose
+ * filter must be called 'name'. */
 struct nwf_filter *
-nwf_xml_parse_file(const char *file_name, struct nwf_diag *diag)
+nwf_xml_parse_named(const char *buf, size_t len, const char *origin,
+                    const char *name, struct nwf_diag *diag)
 {
-    struct nwf_xmldoc_ctx ctx = { .file = file_name, .diag = diag };
-    return parse_doc(&ctx, nwf_xmldoc_parse_file(&ctx, file_name));
+    struct nwf_filter *filter = nwf_xml_parse_buffer(buf, len, origin, diag);
+    if (filter && strcmp(filter->name, name)) {
+        struct nwf_diag_loc loc = {
+            .file = origin, .element = "filter", .attr = "name",
+            .value = filter->name,
+        };
+        nwf_diag_error(diag, &loc, "filter name does not match the file "
+                       "name (expected '%s')", name);
+        nwf_filter_destroy(filter);
+        filter = NULL;
+    }
+    return filter;
 }
 
 /* ---- Formatting. ---- */
@@ -600,18 +612,19 @@ nwf_xml_format_string(const struct nwf_filter *filter)
 
 /* ---- Validation. ---- */
 
-/* Checks the filter file 'file_name' the way "nwf-ofctl validate" does:
- * it must be safe, well-formed XML (see nwf-xmldoc.h), match the RELAX NG
- * schema in 'schema_file' (unless it is NULL), pass every check of the
- * parser and those of a new definition (nwf_filter_check(), as a define
- * does).  Returns true if it does; otherwise adds every problem found to
+/* Checks the filter XML in 'len' bytes at 'buf' ('name', a file name,
+ * in messages) the way "nwf-ofctl validate" does: it must be safe,
+ * well-formed XML (see nwf-xmldoc.h), match the RELAX NG schema in
+ * 'schema_file' (unless it is NULL), pass every check of the parser and
+ * those of a new definition (nwf_filter_check(), as a define does).
+ * Returns true if it does; otherwise adds every problem found to
  * 'diag'. */
 bool
-nwf_xml_validate_file(const char *file_name, const char *schema_file,
-                      struct nwf_diag *diag)
+nwf_xml_validate_buffer(const char *buf, size_t len, const char *name,
+                        const char *schema_file, struct nwf_diag *diag)
 {
-    struct nwf_xmldoc_ctx ctx = { .file = file_name, .diag = diag };
-    xmlDocPtr doc = nwf_xmldoc_parse_file(&ctx, file_name);
+    struct nwf_xmldoc_ctx ctx = { .file = name, .diag = diag };
+    xmlDocPtr doc = nwf_xmldoc_parse(&ctx, buf, len);
     if (!doc) {
         return false;
     }
@@ -621,7 +634,7 @@ nwf_xml_validate_file(const char *file_name, const char *schema_file,
     struct nwf_filter *filter = parse_filter(&ctx,
                                              xmlDocGetRootElement(doc));
     bool ok = !ctx.n_errors;
-    if (filter && !nwf_filter_check(filter, file_name, diag)) {
+    if (filter && !nwf_filter_check(filter, name, diag)) {
         ok = false;
     }
     nwf_filter_destroy(filter);

@@ -13,7 +13,8 @@
  * formatter prints a filter in libvirt's canonical layout, byte for byte
  * what "virsh nwfilter-dumpxml" prints for the same input.
  *
- * Input is untrusted and read as nwf-xmldoc.h says (no DTD, no entities,
+ * Input is untrusted, comes as a buffer (lib/nwf-xmlfile.h reads files)
+ * and is read as nwf-xmldoc.h says (no DTD, no entities,
  * at most NWF_XML_MAX_SIZE bytes and NWF_XML_MAX_DEPTH levels, UTF-8).
  * Every problem is reported through struct nwf_diag with the file, line,
  * element, attribute and value. */
@@ -28,11 +29,12 @@ struct nwf_diag;
 struct nwf_filter;
 struct shash;
 
-struct nwf_filter *nwf_xml_parse_file(const char *file_name,
-                                      struct nwf_diag *)
-    OVS_WARN_UNUSED_RESULT;
 struct nwf_filter *nwf_xml_parse_buffer(const char *buf, size_t len,
                                         const char *name, struct nwf_diag *)
+    OVS_WARN_UNUSED_RESULT;
+struct nwf_filter *nwf_xml_parse_named(const char *buf, size_t len,
+                                       const char *origin, const char *name,
+                                       struct nwf_diag *)
     OVS_WARN_UNUSED_RESULT;
 
 void nwf_xml_format(const struct nwf_filter *, struct ds *);
@@ -40,11 +42,12 @@ char *nwf_xml_format_string(const struct nwf_filter *);
 void nwf_xml_format_filterref(const char *filter, const struct shash *params,
                               struct ds *);
 
-/* Full check of a filter file, for "nwf-ofctl validate": safe and
- * well-formed XML, valid against the RELAX NG schema in 'schema_file'
+/* Full check of a filter file's content, for "nwf-ofctl validate": safe
+ * and well-formed XML, valid against the RELAX NG schema in 'schema_file'
  * (schemas/nwfilter.rng; skipped if NULL), accepted by the parser and by
- * nwf_filter_check() as a define would be.  Returns true if valid; otherwise adds one message per problem. */
-bool nwf_xml_validate_file(const char *file_name, const char *schema_file,
-                           struct nwf_diag *);
+ * nwf_filter_check() as a define would be.  Returns true if valid;
+ * otherwise adds one message per problem. */
+bool nwf_xml_validate_buffer(const char *buf, size_t len, const char *name,
+                             const char *schema_file, struct nwf_diag *);
 
 #endif /* nwf-xml.h */

@@ -8,13 +8,10 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -338,83 +335,6 @@ nwf_xmldoc_parse(struct nwf_xmldoc_ctx *ctx, const char *buf, size_t len)
     }
     xmlFreeDoc(doc);
     return NULL;
-}
-
-/* Opens 'file_name' for reading if it is a regular file.  Returns the
- * stream, or NULL with a malloc()ed message in '*errorp'.
- *
- * This is the one check that a file to read is a file: the filter store
- * uses it for every file it loads, nwf-ofctl for the files it validates,
- * compiles or sends to define.  A FIFO or a device (validate /dev/tty, a
- * FIFO planted in the filter directory) would otherwise block the reader
- * for good; O_NONBLOCK lets open() itself return at once for a FIFO. */
-FILE *
-nwf_xmldoc_open_file(const char *file_name, char **errorp)
-{
-    int fd = open(file_name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        *errorp = xasprintf("cannot open: %s", ovs_strerror(errno));
-        return NULL;
-    }
-
-    struct stat st;
-    if (fstat(fd, &st)) {
-        *errorp = xasprintf("cannot stat: %s", ovs_strerror(errno));
-    } else if (!S_ISREG(st.st_mode)) {
-        *errorp = xstrdup("not a regular file");
-    } else {
-        FILE *stream = fdopen(fd, "rb");
-        if (stream) {
-            *errorp = NULL;
-            return stream;
-        }
-        *errorp = xasprintf("cannot open: %s", ovs_strerror(errno));
-    }
-    close(fd);
-    return NULL;
-}
-
-/* Reads all of 'file_name', which must be a regular file
- * (nwf_xmldoc_open_file()), into a malloc()ed buffer, up to one byte more
- * than the size limit (so that nwf_xmldoc_parse() can refuse it). */
-char *
-nwf_xmldoc_read_file(struct nwf_xmldoc_ctx *ctx, const char *file_name,
-                     size_t *lenp)
-{
-    char *error;
-    FILE *stream = nwf_xmldoc_open_file(file_name, &error);
-    if (!stream) {
-        nwf_xmldoc_report(ctx, 0, NULL, NULL, NULL, "%s", error);
-        free(error);
-        return NULL;
-    }
-
-    size_t cap = NWF_XML_MAX_SIZE + 1;
-    char *buf = xmalloc(cap);
-    size_t len = fread(buf, 1, cap, stream);
-    bool failed = ferror(stream);
-    fclose(stream);
-    if (failed) {
-        nwf_xmldoc_report(ctx, 0, NULL, NULL, NULL, "read error");
-        free(buf);
-        return NULL;
-    }
-    *lenp = len;
-    return buf;
-}
-
-/* nwf_xmldoc_read_file() then nwf_xmldoc_parse(). */
-xmlDocPtr
-nwf_xmldoc_parse_file(struct nwf_xmldoc_ctx *ctx, const char *file_name)
-{
-    size_t len;
-    char *buf = nwf_xmldoc_read_file(ctx, file_name, &len);
-    if (!buf) {
-        return NULL;
-    }
-    xmlDocPtr doc = nwf_xmldoc_parse(ctx, buf, len);
-    free(buf);
-    return doc;
 }
 
 /* Reports in 'ctx' every way 'doc' does not match the RELAX NG schema in

@@ -16,12 +16,11 @@
  * and value (nwf-diag.h), and is counted in the context, so that a
  * parser can tell whether its own part added errors.
  *
- * A file is read only if it is a regular file (nwf_xmldoc_open_file()),
- * so that a FIFO or a device never blocks the reader. */
+ * Documents come as buffers: reading files is for the callers
+ * (lib/nwf-xmlfile.h), since the compiler touches no file. */
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 #include <libxml/tree.h>
 
@@ -51,14 +50,6 @@ void nwf_xmldoc_report(struct nwf_xmldoc_ctx *, int line,
 
 xmlDocPtr nwf_xmldoc_parse(struct nwf_xmldoc_ctx *, const char *buf,
                            size_t len)
-    OVS_WARN_UNUSED_RESULT;
-FILE *nwf_xmldoc_open_file(const char *file_name, char **errorp)
-    OVS_WARN_UNUSED_RESULT;
-char *nwf_xmldoc_read_file(struct nwf_xmldoc_ctx *, const char *file_name,
-                           size_t *lenp)
-    OVS_WARN_UNUSED_RESULT;
-xmlDocPtr nwf_xmldoc_parse_file(struct nwf_xmldoc_ctx *,
-                                const char *file_name)
     OVS_WARN_UNUSED_RESULT;
 void nwf_xmldoc_validate_schema(struct nwf_xmldoc_ctx *, xmlDocPtr,
                                 const char *schema_file);

@@ -29,5 +29,5 @@ controller_nwf_controller_SOURCES = \
 	controller/pinctrl.c \
 	controller/pinctrl.h
 controller_nwf_controller_LDADD = \
-	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
-	$(JANSSON_LIBS) $(LIBPCAP_LIBS)
+	lib/libnwf.la compiler/libnwfcompiler.la $(OVS_LIBADD) \
+	$(LIBXML2_LIBS) $(JANSSON_LIBS) $(LIBPCAP_LIBS)

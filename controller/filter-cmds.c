@@ -8,7 +8,8 @@
  * checked, then tried on every port that uses it through the binding
  * module's try_change() hook, and only written to the store if every port
  * took it.  So a definition that some port cannot use changes nothing,
- * neither the file nor any flow, as libvirt rolls back (FACTS 9). */
+ * neither the file nor any flow, as libvirt rolls back
+ * (docs/filter-format.md, "Defining and undefining filters"). */
 
 #include <config.h>
 
@@ -138,7 +139,8 @@ filter_cmd_list(struct unixctl_conn *conn, int argc, const char *argv[],
 
 /* "filter/define XML [ORIGIN]": defines a filter from the XML text, or
  * replaces the definition of the filter of its name, which then must carry
- * that filter's UUID (FACTS 15.6).  ORIGIN names the input in messages,
+ * that filter's UUID (docs/filter-format.md, "Defining and undefining
+ * filters").  ORIGIN names the input in messages,
  * typically the file the client read.
  *
  * A new definition of a filter in use is first tried on every port that

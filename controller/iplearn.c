@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "iplearn-packet.h"
-#include "nwf-store.h"
+#include "nwf-file.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"

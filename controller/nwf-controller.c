@@ -30,6 +30,7 @@
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "filter-cmds.h"
+#include "filter-dir.h"
 #include "iplearn.h"
 #include "nwf-diag.h"
 #include "nwf-pipeline.h"
@@ -200,11 +201,13 @@ filter_store_open(void)
         VLOG_ERR("%s: cannot create filter directory (%s)", filter_dir,
                  ovs_strerror(errno));
     }
-    struct nwf_store *store = nwf_store_create(filter_dir);
+    struct nwf_store *store = nwf_store_create(
+        nwf_filter_dir_create(filter_dir));
     unsigned int n_bad = nwf_store_load(store, &diag);
 
     struct sset added = SSET_INITIALIZER(&added);
-    n_bad += nwf_store_install_builtins(store, builtin_dir, &added, &diag);
+    n_bad += nwf_filter_dir_install_builtins(store, builtin_dir, &added,
+                                             &diag);
     log_diag(&diag);
     VLOG_INFO("%s: %"PRIuSIZE" filters loaded (%"PRIuSIZE" built-in filters "
               "added from %s), %u files with errors", filter_dir,

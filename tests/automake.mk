@@ -32,8 +32,8 @@ tests_nwf_unit_tests_SOURCES += \
 	controller/ofctrl.c \
 	controller/pinctrl.c
 tests_nwf_unit_tests_LDADD = \
-	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
-	$(JANSSON_LIBS) $(LIBPCAP_LIBS) $(CUNIT_LIBS)
+	lib/libnwf.la compiler/libnwfcompiler.la $(OVS_LIBADD) \
+	$(LIBXML2_LIBS) $(JANSSON_LIBS) $(LIBPCAP_LIBS) $(CUNIT_LIBS)
 tests_nwf_unit_tests_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 
 # The fuzz targets, replayed over their corpora without libFuzzer: the
@@ -44,8 +44,8 @@ tests_fuzz_fuzz_filter_replay_SOURCES = \
 	tests/fuzz/fuzz-filter.c \
 	tests/fuzz/replay.c
 tests_fuzz_fuzz_filter_replay_LDADD = \
-	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
-	$(JANSSON_LIBS)
+	lib/libnwf.la compiler/libnwfcompiler.la $(OVS_LIBADD) \
+	$(LIBXML2_LIBS) $(JANSSON_LIBS)
 
 FUZZ_IPLEARN_CONTROLLER_SRCS = \
 	controller/iplearn-packet.c \
@@ -56,8 +56,8 @@ tests_fuzz_fuzz_iplearn_replay_SOURCES = \
 	tests/fuzz/fuzz-iplearn.c \
 	tests/fuzz/replay.c
 tests_fuzz_fuzz_iplearn_replay_LDADD = \
-	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
-	$(JANSSON_LIBS)
+	lib/libnwf.la compiler/libnwfcompiler.la $(OVS_LIBADD) \
+	$(LIBXML2_LIBS) $(JANSSON_LIBS)
 
 FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -82,14 +82,16 @@ tests/fuzz/fuzz-filter: $(FUZZ_SRCS)
 	  -o $@ $(addprefix $(srcdir)/,$(FUZZ_SRCS)) $(FUZZ_LIBS)
 CLEANFILES += tests/fuzz/fuzz-filter
 
-# The learning code the guest's frames reach, with the compiler it uses.
+# The learning code the guest's frames reach, with the compiler it uses
+# and the file code that saves its state.
+FUZZ_IPLEARN_LIB_SRCS = lib/nwf-file.c
 tests/fuzz/fuzz-iplearn: $(FUZZ_SRCS) $(FUZZ_IPLEARN_CONTROLLER_SRCS) \
-		tests/fuzz/fuzz-iplearn.c
+		$(FUZZ_IPLEARN_LIB_SRCS) tests/fuzz/fuzz-iplearn.c
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) $(AM_CPPFLAGS) $(CPPFLAGS) \
 	  -I$(srcdir)/controller -o $@ \
 	  $(addprefix $(srcdir)/,$(filter-out tests/fuzz/fuzz-filter.c, \
 	    $(FUZZ_SRCS)) $(FUZZ_IPLEARN_CONTROLLER_SRCS) \
-	    tests/fuzz/fuzz-iplearn.c) $(FUZZ_LIBS)
+	    $(FUZZ_IPLEARN_LIB_SRCS) tests/fuzz/fuzz-iplearn.c) $(FUZZ_LIBS)
 CLEANFILES += tests/fuzz/fuzz-iplearn
 
 fuzz: tests/fuzz/fuzz-filter tests/fuzz/fuzz-iplearn

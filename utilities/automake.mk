@@ -6,8 +6,8 @@ utilities_nwf_ofctl_SOURCES = \
 	utilities/nwf-ofctl.h \
 	utilities/nwf-ofctl-binding.c
 utilities_nwf_ofctl_LDADD = \
-	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
-	$(JANSSON_LIBS)
+	lib/libnwf.la compiler/libnwfcompiler.la $(OVS_LIBADD) \
+	$(LIBXML2_LIBS) $(JANSSON_LIBS)
 
 EXTRA_DIST += \
 	utilities/nwf-install-deps.sh \

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "command-line.h"
+#include "filter-dir.h"
 #include "flow.h"
 #include "nwf-binding.h"
 #include "nwf-compile.h"
@@ -25,6 +26,7 @@
 #include "nwf-ofctl.h"
 #include "nwf-pipeline.h"
 #include "nwf-xmldoc.h"
+#include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "packets.h"
@@ -216,11 +218,12 @@ static bool
 binding_compiles(const struct nwf_binding *b, struct nwf_diag *diag)
 {
     char *builtin_dir = nwf_ofctl_find_builtin_dir(true);
+    struct nwf_filter_files files;
+    nwf_filter_files_init(&files, nwf_ofctl_store_dir(), builtin_dir, diag);
     struct nwf_compile_request req = {
         .filter = b->filter,
-        .name_only = true,
-        .filter_dir = nwf_ofctl_store_dir(),
-        .builtin_dir = builtin_dir,
+        .lookup = nwf_filter_files_lookup,
+        .aux = &files,
         .params = &b->params,
         .mac = &b->mac,
         .ofport = u16_to_ofp(1),
@@ -230,6 +233,7 @@ binding_compiles(const struct nwf_binding *b, struct nwf_diag *diag)
     struct ds flows = DS_EMPTY_INITIALIZER;
     enum nwf_resolve_status status = nwf_compile_port(&req, &flows, diag);
     ds_destroy(&flows);
+    nwf_filter_files_destroy(&files);
     free(builtin_dir);
     if (status == NWF_RESOLVE_ERROR && !nwf_diag_has_errors(diag)) {
         struct nwf_diag_loc loc = { .element = "filterref" };

@@ -22,17 +22,20 @@
 #include "daemon.h"
 #include "dirs.h"
 #include "fatal-signal.h"
+#include "filter-dir.h"
 #include "flow.h"
 #include "jsonrpc.h"
 #include "nwf-bridge-flows.h"
 #include "nwf-compile.h"
 #include "nwf-diag.h"
+#include "nwf-file.h"
 #include "nwf-filter.h"
 #include "nwf-flows.h"
 #include "nwf-ofctl.h"
 #include "nwf-pipeline.h"
 #include "nwf-vars.h"
 #include "nwf-xml.h"
+#include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
@@ -561,9 +564,18 @@ static void
 nwf_ofctl_compile(struct ovs_cmdl_context *ctx)
 {
     char *dir = find_filter_dir();
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    struct nwf_filter_files files;
+    nwf_filter_files_init(&files, dir, NULL, &diag);
+    const char *top = nwf_filter_files_top(&files, ctx->argv[1], false);
+    if (!top) {
+        ovs_fatal(0, "%s", nwf_diag_text(&diag));
+    }
     struct nwf_compile_request req = {
-        .filter = ctx->argv[1],
-        .filter_dir = dir,
+        .filter = top,
+        .lookup = nwf_filter_files_lookup,
+        .aux = &files,
         .params = &params,
         .mac = port_mac_given ? &port_mac : NULL,
         .ofport = u16_to_ofp(port_ofport),
@@ -571,8 +583,6 @@ nwf_ofctl_compile(struct ovs_cmdl_context *ctx)
         .tag = port_tag,
     };
     struct ds out = DS_EMPTY_INITIALIZER;
-    struct nwf_diag diag;
-    nwf_diag_init(&diag);
 
     switch (nwf_compile_port(&req, &out, &diag)) {
     case NWF_RESOLVE_OK:
@@ -586,6 +596,7 @@ nwf_ofctl_compile(struct ovs_cmdl_context *ctx)
     default:
         ovs_fatal(0, "%s", nwf_diag_text(&diag));
     }
+    nwf_filter_files_destroy(&files);
     nwf_diag_destroy(&diag);
     ds_destroy(&out);
     free(dir);
@@ -696,7 +707,7 @@ static char *
 read_filter_text(const char *file_name, struct ds *s)
 {
     char *open_error;
-    FILE *file = nwf_xmldoc_open_file(file_name, &open_error);
+    FILE *file = nwf_file_open(file_name, &open_error);
     if (!file) {
         char *msg = xasprintf("%s: %s", file_name, open_error);
         free(open_error);

@@ -8,8 +8,8 @@ tests_bench_bench_compile_SOURCES = tests/bench/bench-compile.c
 tests_bench_bench_compile_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DNWF_BENCH_FILTER_DIR='"$(abs_top_srcdir)/filters"'
 tests_bench_bench_compile_LDADD = \
-	compiler/libnwfcompiler.la $(OVS_LIBADD) $(LIBXML2_LIBS) \
-	$(JANSSON_LIBS)
+	lib/libnwf.la compiler/libnwfcompiler.la $(OVS_LIBADD) \
+	$(LIBXML2_LIBS) $(JANSSON_LIBS)
 
 bench: tests/bench/bench-compile
 .PHONY: bench

@@ -55,6 +55,7 @@
 #include "nwf-resolve.h"
 #include "nwf-vars.h"
 #include "nwf-xml.h"
+#include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "packets.h"

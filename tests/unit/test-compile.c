@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bitmap.h"
+#include "filter-dir.h"
 #include "flow.h"
 #include "nwf-compile.h"
 #include "nwf-diag.h"
@@ -21,6 +22,7 @@
 #include "nwf-unit.h"
 #include "nwf-vars.h"
 #include "nwf-xml.h"
+#include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "packets.h"
@@ -83,9 +85,18 @@ compile_tag(const char *filter, const char *dir, const char *const *params,
     struct eth_addr mac;
     CU_ASSERT(eth_addr_from_string(MAC, &mac));
 
+    struct nwf_filter_files files;
+    nwf_filter_files_init(&files, dir, NULL, diag);
+    const char *top = nwf_filter_files_top(&files, filter, false);
+    if (!top) {
+        nwf_filter_files_destroy(&files);
+        nwf_var_table_destroy(&vars);
+        return NWF_RESOLVE_ERROR;
+    }
     struct nwf_compile_request req = {
-        .filter = filter,
-        .filter_dir = dir,
+        .filter = top,
+        .lookup = nwf_filter_files_lookup,
+        .aux = &files,
         .params = &vars,
         .mac = &mac,
         .ofport = u16_to_ofp(3),
@@ -93,6 +104,7 @@ compile_tag(const char *filter, const char *dir, const char *const *params,
         .tag = tag,
     };
     enum nwf_resolve_status status = nwf_compile_port(&req, out, diag);
+    nwf_filter_files_destroy(&files);
     nwf_var_table_destroy(&vars);
     return status;
 }

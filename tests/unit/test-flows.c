@@ -23,6 +23,7 @@
 #include "nwf-unit.h"
 #include "nwf-vars.h"
 #include "nwf-xml.h"
+#include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofp-actions.h"

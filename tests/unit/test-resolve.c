@@ -15,6 +15,7 @@
 #include "nwf-unit.h"
 #include "nwf-vars.h"
 #include "nwf-xml.h"
+#include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "packets.h"

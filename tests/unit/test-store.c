@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filter-dir.h"
 #include "nwf-diag.h"
 #include "nwf-filter.h"
 #include "nwf-resolve.h"
@@ -35,6 +36,13 @@
 #define RULE2 "<rule action='accept' direction='out' priority='100'/>"
 
 /* ---- Helpers. ---- */
+
+/* A store kept in directory 'dir', as nwf-controller's is. */
+static struct nwf_store *
+store_create(const char *dir)
+{
+    return nwf_store_create(nwf_filter_dir_create(dir));
+}
 
 /* Returns the XML of filter 'name' with 'uuid' (none if NULL) and
  * 'body'. */
@@ -238,7 +246,7 @@ format_of(const struct nwf_store *store, const char *name)
 static struct nwf_store *
 load(const char *dir, unsigned int n_failed, struct nwf_diag *diag)
 {
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     CU_ASSERT_EQUAL(nwf_store_load(store, diag), n_failed);
     return store;
 }
@@ -475,7 +483,7 @@ static void
 test_define_new(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
 
     define(store, "a", U1, RULE, NWF_STORE_CREATED);
     const struct nwf_filter *a = nwf_store_find_by_name(store, "a");
@@ -512,7 +520,7 @@ static void
 test_define_identical(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
 
     define(store, "a", U1, RULE, NWF_STORE_CREATED);
     uint64_t seqno = nwf_store_get_seqno(store);
@@ -551,7 +559,7 @@ static void
 test_define_same_name_other_uuid(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
 
     define(store, "a", U1, RULE, NWF_STORE_CREATED);
     char *before = get_file(dir, "a.xml");
@@ -580,7 +588,7 @@ static void
 test_define_same_uuid_other_name(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
 
     define(store, "a", U1, RULE, NWF_STORE_CREATED);
     define_fails(store, "b", U1, RULE,
@@ -598,7 +606,7 @@ static void
 test_define_bad_name(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
 
     define_fails(store, "sub/evil", U1, RULE, "(byte 4 is 0x2f)");
     define_fails(store, "../evil", U2, RULE, "must start with a letter");
@@ -641,7 +649,7 @@ static void
 test_define_reversed_range(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     static const char reversed[] =
         "<rule action='accept' direction='in'>"
         "<tcp dstportstart='100' dstportend='10'/></rule>";
@@ -672,7 +680,7 @@ static void
 test_loop_self(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
 
     define_fails(store, "a", U1, "<filterref filter='a'/>",
                  "<filterref> attribute 'filter' value 'a': filter 'a' "
@@ -694,7 +702,7 @@ static void
 test_loop_cycle(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
 
     /* a -> b -> c, plus side branches the search must get through. */
     define(store, "a", U1, "<filterref filter='x'/><filterref filter='b'/>",
@@ -739,7 +747,7 @@ static void
 test_undefined_refs(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
 
     define(store, "a", U1, "<filterref filter='missing'/>",
            NWF_STORE_CREATED);
@@ -782,7 +790,7 @@ static void
 test_prepare_abort(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     define(store, "top", U1, "<filterref filter='a'/>", NWF_STORE_CREATED);
     define(store, "a", U2, RULE, NWF_STORE_CREATED);
     char *a_before = get_file(dir, "a.xml");
@@ -848,7 +856,7 @@ static void
 test_prepare_commit(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     define(store, "top", U1, "<filterref filter='a'/>", NWF_STORE_CREATED);
     define(store, "a", U2, RULE, NWF_STORE_CREATED);
 
@@ -893,7 +901,7 @@ static void
 test_commit_failure(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     define(store, "a", U1, RULE, NWF_STORE_CREATED);
     char *a_before = get_file(dir, "a.xml");
     uint64_t seqno = nwf_store_get_seqno(store);
@@ -956,7 +964,7 @@ test_commit_failure(void)
     CU_ASSERT_TRUE(dir_equals(dir, "a.xml c.xml"));
 
     /* With a missing directory, define fails cleanly. */
-    struct nwf_store *nowhere = nwf_store_create("/nonexistent/nwf-store");
+    struct nwf_store *nowhere = store_create("/nonexistent/nwf-store");
     nwf_diag_clear(&diag);
     CU_ASSERT_EQUAL(nwf_store_define(nowhere, b, strlen(b), "t", &diag),
                     NWF_STORE_ERROR);
@@ -1000,7 +1008,7 @@ static void
 test_undefine_in_use(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     struct usage usage = { .asked = SSET_INITIALIZER(&usage.asked) };
     nwf_store_set_in_use_cb(store, usage_in_use, &usage);
 
@@ -1046,7 +1054,7 @@ static void
 test_undefine_by_uuid(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     define(store, "a", U1, RULE, NWF_STORE_CREATED);
     define(store, "b", U2, RULE, NWF_STORE_CREATED);
 
@@ -1106,7 +1114,7 @@ static void
 test_referrers(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     define(store, "a", NULL, "<filterref filter='b'/>", NWF_STORE_CREATED);
     define(store, "b", NULL, "<filterref filter='c'/>", NWF_STORE_CREATED);
     define(store, "c", NULL, RULE, NWF_STORE_CREATED);
@@ -1131,7 +1139,7 @@ static void
 test_list_and_find(void)
 {
     char *dir = tmpdir_create();
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     define(store, "c", U3, RULE, NWF_STORE_CREATED);
     define(store, "a", U1, RULE, NWF_STORE_CREATED);
     define(store, "b", U2, RULE, NWF_STORE_CREATED);
@@ -1267,8 +1275,8 @@ test_install_builtins(void)
     nwf_diag_init(&diag);
     struct nwf_store *store = load(dir, 0, &diag);
     struct sset installed = SSET_INITIALIZER(&installed);
-    CU_ASSERT_EQUAL(nwf_store_install_builtins(store, builtin, &installed,
-                                               &diag), 1);
+    CU_ASSERT_EQUAL(nwf_filter_dir_install_builtins(store, builtin,
+                                                    &installed, &diag), 1);
     char *bad_path = xasprintf("%s/bad.xml", builtin);
     CU_ASSERT_TRUE(diag_has(&diag, bad_path));
     CU_ASSERT_EQUAL(sset_count(&installed), 1);
@@ -1289,8 +1297,8 @@ test_install_builtins(void)
     sset_clear(&installed);
     nwf_diag_clear(&diag);
     put_file(builtin, "bad.xml", clean);    /* Name mismatch now. */
-    CU_ASSERT_EQUAL(nwf_store_install_builtins(store, builtin, &installed,
-                                               &diag), 1);
+    CU_ASSERT_EQUAL(nwf_filter_dir_install_builtins(store, builtin,
+                                                    &installed, &diag), 1);
     CU_ASSERT_TRUE(diag_has(&diag, "does not match the file name"));
     CU_ASSERT_EQUAL(sset_count(&installed), 0);
     CU_ASSERT_TRUE(file_equals(dir, "clean.xml", clean_xml));
@@ -1318,10 +1326,10 @@ test_install_libvirt_builtins(void)
 
     struct nwf_diag diag;
     nwf_diag_init(&diag);
-    struct nwf_store *store = nwf_store_create(dir);
+    struct nwf_store *store = store_create(dir);
     struct sset installed = SSET_INITIALIZER(&installed);
-    CU_ASSERT_EQUAL(nwf_store_install_builtins(store, builtin, &installed,
-                                               &diag), 0);
+    CU_ASSERT_EQUAL(nwf_filter_dir_install_builtins(store, builtin,
+                                                    &installed, &diag), 0);
     if (nwf_diag_has_errors(&diag)) {
         fprintf(stderr, "\n%s\n", nwf_diag_text(&diag));
     }

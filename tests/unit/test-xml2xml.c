@@ -21,6 +21,7 @@
 #include "nwf-filter.h"
 #include "nwf-unit.h"
 #include "nwf-xml.h"
+#include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 

@@ -1,0 +1,11 @@
+# lib/: what the programs around the pure compiler share: files (the
+# filter store's directory, atomic writes, XML files for the parsers).
+
+noinst_LTLIBRARIES += lib/libnwf.la
+lib_libnwf_la_SOURCES = \
+	lib/filter-dir.c \
+	lib/filter-dir.h \
+	lib/nwf-file.c \
+	lib/nwf-file.h \
+	lib/nwf-xmlfile.c \
+	lib/nwf-xmlfile.h
