@@ -21,6 +21,8 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-flows.h \
 	compiler/nwf-learn-flows.c \
 	compiler/nwf-match.c \
+	compiler/nwf-match-expand.c \
+	compiler/nwf-match-private.h \
 	compiler/nwf-ofpacts.c \
 	compiler/nwf-ofpacts.h \
 	compiler/nwf-match.h \

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include "nwf-match.h"
+#include "nwf-match-private.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -75,125 +76,6 @@
  * nothing, and tcp flags 'MASK/FLAGS' with a flag in FLAGS but not in MASK
  * match no packet at all (iptables' --tcp-flags never does). */
 
-/* 128-bit arithmetic on ovs_u128, enough for IPv6 ranges. */
-
-static ovs_u128
-u128_make(uint64_t hi, uint64_t lo)
-{
-    ovs_u128 x;
-    x.u64.hi = hi;
-    x.u64.lo = lo;
-    return x;
-}
-
-/* 2**n - 1, for 0 <= n <= 128. */
-static ovs_u128
-u128_low_bits(int n)
-{
-    return (n >= 128 ? u128_make(UINT64_MAX, UINT64_MAX)
-            : n >= 64 ? u128_make((UINT64_C(1) << (n - 64)) - 1,
-                                  UINT64_MAX)
-            : u128_make(0, (UINT64_C(1) << n) - 1));
-}
-
-static int
-u128_cmp(ovs_u128 a, ovs_u128 b)
-{
-    return (a.u64.hi != b.u64.hi ? (a.u64.hi < b.u64.hi ? -1 : 1)
-            : a.u64.lo != b.u64.lo ? (a.u64.lo < b.u64.lo ? -1 : 1)
-            : 0);
-}
-
-static ovs_u128
-u128_or(ovs_u128 a, ovs_u128 b)
-{
-    return u128_make(a.u64.hi | b.u64.hi, a.u64.lo | b.u64.lo);
-}
-
-static ovs_u128
-u128_and_not(ovs_u128 a, ovs_u128 b)
-{
-    return u128_make(a.u64.hi & ~b.u64.hi, a.u64.lo & ~b.u64.lo);
-}
-
-static ovs_u128
-u128_add1(ovs_u128 a)
-{
-    return u128_make(a.u64.hi + (a.u64.lo == UINT64_MAX), a.u64.lo + 1);
-}
-
-static ovs_u128
-u128_sub1(ovs_u128 a)
-{
-    return u128_make(a.u64.hi - (a.u64.lo == 0), a.u64.lo - 1);
-}
-
-/* Number of trailing zero bits, 128 for 0. */
-static int
-u128_ctz(ovs_u128 a)
-{
-    return (a.u64.lo ? ctz64(a.u64.lo)
-            : a.u64.hi ? 64 + ctz64(a.u64.hi)
-            : 128);
-}
-
-/* 'n' big-endian bytes as a number. */
-static ovs_u128
-u128_from_bytes(const uint8_t *bytes, size_t n)
-{
-    ovs_u128 x = OVS_U128_ZERO;
-    for (size_t i = 0; i < n; i++) {
-        x = u128_make(x.u64.hi << 8 | x.u64.lo >> 56,
-                      x.u64.lo << 8 | bytes[i]);
-    }
-    return x;
-}
-
-static void
-u128_to_bytes(ovs_u128 x, uint8_t *bytes, size_t n)
-{
-    for (size_t i = n; i-- > 0;) {
-        bytes[i] = x.u64.lo;
-        x = u128_make(x.u64.hi >> 8, x.u64.lo >> 8 | x.u64.hi << 56);
-    }
-}
-
-/* The field table. */
-
-enum field_kind {
-    FK_NONE,                    /* Nothing to match. */
-    FK_FIELD,                   /* An OpenFlow field. */
-    FK_ETHERTYPE,               /* dl_type and the VLAN tag. */
-    FK_FIXED,                   /* Only 'min' is possible: no match. */
-    FK_GRATUITOUS,              /* arp_spa = arp_tpa. */
-    FK_CALLER,                  /* The flow compiler's. */
-    FK_UNSUPPORTED,             /* No OpenFlow field: an error. */
-};
-
-struct field_info {
-    enum field_kind kind;
-
-    /* FK_FIELD. */
-    const char *name[2];        /* By family: Ethernet and IPv4, IPv6.
-                                 * NULL: depends on the transport protocol
-                                 * (transport_fields[]). */
-    uint8_t n_bits[2];          /* Width of the values, by family. */
-    bool maskable;              /* Arbitrary bitwise masks. */
-    enum nwf_field mirror;      /* The field in the mirrored copy. */
-    bool prereq;                /* A prerequisite that every exclusion
-                                 * repeats. */
-    enum nwf_field joins;       /* Negated, it is excluded together with
-                                 * a negated condition on this field. */
-    uint32_t value_or;          /* Bits added to an attribute's value. */
-
-    /* FK_FIELD: the values Open vSwitch can match, if 'max'.
-     * FK_FIXED: the only value, 'min'. */
-    uint32_t min, max;
-
-    /* FK_FIELD with 'max', FK_FIXED, FK_UNSUPPORTED: for messages. */
-    const char *what;
-};
-
 #define FIELD(NAME4, NAME6, BITS4, BITS6, MASKABLE, MIRROR)             \
     .kind = FK_FIELD, .name = { NAME4, NAME6 },                         \
     .n_bits = { BITS4, BITS6 }, .maskable = MASKABLE,                   \
@@ -201,7 +83,7 @@ struct field_info {
 
 #define UNSUPPORTED(WHAT) { .kind = FK_UNSUPPORTED, .what = WHAT }
 
-static const struct field_info fields[NWF_N_FIELDS] = {
+const struct field_info nwf_match_fields[NWF_N_FIELDS] = {
     [NWF_FIELD_NONE] = { .kind = FK_NONE },
 
     [NWF_FIELD_ETH_TYPE] = {
@@ -308,90 +190,9 @@ static const struct transport_field {
     { NWF_FIELD_ICMP_CODE, IPPROTO_ICMPV6, 1, "icmpv6_code" },
 };
 
-/* Conditions. */
-
-struct interval {
-    ovs_u128 lo, hi;
-};
-
-/* A condition on one field: values lo..hi, or (tcp_flags) a value under a
- * mask. */
-struct cond {
-    enum nwf_field field;
-    bool masked;
-    struct interval iv;         /* If !masked. */
-    ovs_u128 value, mask;       /* If masked. */
-};
-
-/* What a negated attribute excludes: all of its conditions at once. */
-#define MAX_NEG_CONDS 2
-struct neg_group {
-    struct cond conds[MAX_NEG_CONDS];
-    size_t n_conds;
-};
-
-/* The positive conditions on one field, intersected. */
-struct field_state {
-    bool set;
-    bool implied;               /* From the element itself (stp's dl_dst):
-                                 * repeated in every exclusion. */
-    bool masked;
-    struct interval iv;         /* If !masked. */
-    ovs_u128 value, mask;       /* If masked. */
-    struct interval *holes;     /* Exclusions folded in (within 'iv'). */
-    size_t n_holes;
-};
-
-/* One field of one match being built: a value under a mask. */
-struct slot {
-    bool set;
-    ovs_u128 value, mask;
-};
-
-struct slot_list {
-    struct slot *slots;
-    size_t n, allocated;
-};
-
-struct match_ctx {
-    const struct nwf_rule *rule;
-    const struct nwf_proto *proto;
-    const struct nwf_match_options *opts;
-    int family;                 /* 0: Ethernet or IPv4, 1: IPv6. */
-    int ip_proto;               /* Positive IP protocol, or -1. */
-    bool ip_proto_negated;      /* 'protocol' given with match='no'. */
-
-    struct field_state pos[NWF_N_FIELDS];
-    bool never;                 /* The positive part matches nothing. */
-
-    struct neg_group *negs;
-    size_t n_negs, allocated_negs;
-
-    int gratuitous;             /* Index of gratuitous='true', or -1. */
-
-    const struct nwf_diag_loc *loc;
-    struct nwf_diag *diag;
-    bool ok;
-};
-
-static int
-field_bits(const struct match_ctx *ctx, enum nwf_field field)
-{
-    return fields[field].n_bits[ctx->family];
-}
-
-static bool
-is_full(const struct match_ctx *ctx, enum nwf_field field,
-        const struct interval *iv)
-{
-    return (ovs_u128_is_zero(iv->lo)
-            && ovs_u128_equals(iv->hi,
-                               u128_low_bits(field_bits(ctx, field))));
-}
-
 /* Reports an error about the rule, or about its attribute 'i' if i >= 0,
  * and makes the rule fail. */
-static void OVS_PRINTF_FORMAT(3, 4)
+void
 match_error(struct match_ctx *ctx, int i, const char *format, ...)
 {
     struct nwf_diag_loc loc = { .line = 0 };
@@ -425,10 +226,10 @@ match_error(struct match_ctx *ctx, int i, const char *format, ...)
 
 /* The name of 'field' for this rule, or NULL if the field does not exist
  * for its transport protocol. */
-static const char *
+const char *
 field_name(const struct match_ctx *ctx, enum nwf_field field)
 {
-    const char *name = fields[field].name[ctx->family];
+    const char *name = nwf_match_fields[field].name[ctx->family];
     if (name) {
         return name;
     }
@@ -557,7 +358,7 @@ attr_interval(struct match_ctx *ctx, size_t i, enum nwf_field field,
         }
     }
 
-    const struct field_info *info = &fields[field];
+    const struct field_info *info = &nwf_match_fields[field];
     if (info->max && (u128_cmp(iv->lo, u128_make(0, info->min)) < 0
                       || u128_cmp(iv->hi, u128_make(0, info->max)) > 0)) {
         match_error(ctx, i, "Open vSwitch matches only %s from %"PRIu32
@@ -644,7 +445,7 @@ attr_field(struct match_ctx *ctx, size_t i, struct cond *conds, size_t *n)
     const struct nwf_attr_desc *desc = &ctx->proto->attrs[i];
     enum nwf_field field = desc->field;
     if (ctx->opts->orient == NWF_MATCH_MIRRORED) {
-        field = fields[field].mirror;
+        field = nwf_match_fields[field].mirror;
     }
     if (!check_transport(ctx, field, i)) {
         return false;
@@ -796,7 +597,7 @@ add_attr_conds(struct match_ctx *ctx)
     for (size_t i = 0; i < proto->n_attrs; i++) {
         const struct nwf_attr_desc *desc = &proto->attrs[i];
         const struct nwf_rule_attr *attr = &ctx->rule->attrs[i];
-        const struct field_info *info = &fields[desc->field];
+        const struct field_info *info = &nwf_match_fields[desc->field];
         struct cond conds[MAX_NEG_CONDS];
         size_t n = 0;
         bool possible;
@@ -897,7 +698,7 @@ join_neg_groups(struct match_ctx *ctx)
 {
     for (size_t i = 0; i < ctx->n_negs; i++) {
         struct neg_group *g = &ctx->negs[i];
-        enum nwf_field joins = fields[g->conds[0].field].joins;
+        enum nwf_field joins = nwf_match_fields[g->conds[0].field].joins;
         if (g->n_conds != 1 || !joins) {
             continue;
         }
@@ -915,25 +716,10 @@ join_neg_groups(struct match_ctx *ctx)
     }
 }
 
-/* The largest block of values that starts at 'lo' and ends at or below
- * 'hi': 2**k values, k returned in '*k', for an 'n_bits' wide field that
- * can be masked (a single value if not).  Returns its last value. */
-static ovs_u128
-first_block(ovs_u128 lo, ovs_u128 hi, int n_bits, bool maskable, int *k)
-{
-    *k = maskable ? MIN(u128_ctz(lo), n_bits) : 0;
-    ovs_u128 end = u128_or(lo, u128_low_bits(*k));
-    while (u128_cmp(end, hi) > 0) {
-        --*k;
-        end = u128_or(lo, u128_low_bits(*k));
-    }
-    return end;
-}
-
 /* Whether the positive values of field 'f' are one prefix (or, for a field
  * that cannot be masked, one value): then an exclusion within it refines
  * it when joined after it. */
-static bool
+bool
 is_one_prefix(const struct match_ctx *ctx, enum nwf_field f)
 {
     const struct field_state *fs = &ctx->pos[f];
@@ -944,7 +730,7 @@ is_one_prefix(const struct match_ctx *ctx, enum nwf_field f)
     }
     int k;
     ovs_u128 end = first_block(fs->iv.lo, fs->iv.hi, field_bits(ctx, f),
-                               fields[f].maskable, &k);
+                               nwf_match_fields[f].maskable, &k);
     return ovs_u128_equals(end, fs->iv.hi);
 }
 
@@ -1009,260 +795,6 @@ settle_neg_groups(struct match_ctx *ctx)
         }
     }
     ctx->n_negs = n;
-}
-
-/* Expansion into matches. */
-
-static void
-slot_list_add(struct slot_list *list, ovs_u128 value, ovs_u128 mask)
-{
-    if (list->n >= list->allocated) {
-        list->slots = x2nrealloc(list->slots, &list->allocated,
-                                 sizeof *list->slots);
-    }
-    list->slots[list->n++] = (struct slot) {
-        .set = !ovs_u128_is_zero(mask), .value = value, .mask = mask,
-    };
-}
-
-/* Appends to 'list' the fewest masked values (one per value for a field
- * that cannot be masked) that cover lo..hi of an 'n_bits' wide field.
- * Returns false if that would take the list beyond NWF_MATCH_MAX_MATCHES
- * entries. */
-static bool
-decompose(const struct interval *iv, int n_bits, bool maskable,
-          struct slot_list *list)
-{
-    ovs_u128 all = u128_low_bits(n_bits);
-    ovs_u128 lo = iv->lo;
-
-    if (!maskable) {
-        ovs_u128 count = u128_add1(u128_make(iv->hi.u64.hi - lo.u64.hi
-                                             - (iv->hi.u64.lo < lo.u64.lo),
-                                             iv->hi.u64.lo - lo.u64.lo));
-        if (count.u64.hi || ovs_u128_is_zero(count)
-            || count.u64.lo > NWF_MATCH_MAX_MATCHES - list->n) {
-            return false;
-        }
-    }
-
-    for (;;) {
-        int k;
-        ovs_u128 end = first_block(lo, iv->hi, n_bits, maskable, &k);
-        if (list->n >= NWF_MATCH_MAX_MATCHES) {
-            return false;
-        }
-        slot_list_add(list, lo, u128_and_not(all, u128_low_bits(k)));
-        if (u128_cmp(end, iv->hi) >= 0) {
-            return true;
-        }
-        lo = u128_add1(end);
-    }
-}
-
-static int
-compare_intervals(const void *a_, const void *b_)
-{
-    const struct interval *a = a_;
-    const struct interval *b = b_;
-    return u128_cmp(a->lo, b->lo);
-}
-
-/* The choices for field 'f' in the alternatives: its positive values less
- * the folded exclusions.  Returns false on too many. */
-static bool
-field_choices(struct match_ctx *ctx, enum nwf_field f,
-              struct slot_list *list)
-{
-    struct field_state *fs = &ctx->pos[f];
-    const struct field_info *info = &fields[f];
-    int n_bits = field_bits(ctx, f);
-
-    if (fs->masked) {
-        slot_list_add(list, fs->value, fs->mask);
-        return true;
-    } else if (!fs->n_holes && is_full(ctx, f, &fs->iv)) {
-        slot_list_add(list, OVS_U128_ZERO, OVS_U128_ZERO);
-        return true;
-    }
-
-    qsort(fs->holes, fs->n_holes, sizeof *fs->holes, compare_intervals);
-    ovs_u128 next = fs->iv.lo;
-    bool done = false;
-    for (size_t i = 0; i < fs->n_holes && !done; i++) {
-        const struct interval *hole = &fs->holes[i];
-        if (u128_cmp(hole->lo, next) > 0) {
-            struct interval piece = { next, u128_sub1(hole->lo) };
-            if (!decompose(&piece, n_bits, info->maskable, list)) {
-                return false;
-            }
-        }
-        if (u128_cmp(hole->hi, fs->iv.hi) >= 0) {
-            done = true;
-        } else if (u128_cmp(hole->hi, next) >= 0) {
-            next = u128_add1(hole->hi);
-        }
-    }
-    if (!done) {
-        struct interval piece = { next, fs->iv.hi };
-        return decompose(&piece, n_bits, info->maskable, list);
-    }
-    return true;
-}
-
-/* Sets field 'f' of 'match' to 'slot'. */
-static void
-set_field(const struct match_ctx *ctx, enum nwf_field f,
-          const struct slot *slot, struct match *match)
-{
-    const struct mf_field *mf = mf_from_name(field_name(ctx, f));
-    ovs_assert(mf);
-
-    union mf_value value, mask;
-    memset(&value, 0, sizeof value);
-    memset(&mask, 0, sizeof mask);
-    u128_to_bytes(slot->value, value.b, mf->n_bytes);
-    u128_to_bytes(slot->mask, mask.b, mf->n_bytes);
-    /* Exact on all of Open vSwitch's field: no mask (a narrower field,
-     * such as the 13 bits of vlan_tci we use, keeps its mask). */
-    int n_bits = field_bits(ctx, f);
-    bool exact = (n_bits == mf->n_bits
-                  && ovs_u128_equals(slot->mask, u128_low_bits(n_bits)));
-    mf_set(mf, &value, exact ? NULL : &mask, match, NULL);
-}
-
-/* Sets 'match' to the fields of 'slots'. */
-static void
-slots_to_match(const struct match_ctx *ctx, const struct slot *slots,
-               struct match *match)
-{
-    match_init_catchall(match);
-    for (int f = NWF_FIELD_ETH_TYPE; f <= NWF_FIELD_ICMP_CODE; f++) {
-        if (slots[f].set) {
-            set_field(ctx, f, &slots[f], match);
-        }
-    }
-}
-
-/* Adds to 'out' one match per combination of one choice for each field of
- * 'lists' (the first field changing slowest), on top of 'base'. */
-static bool
-add_product(struct match_ctx *ctx, const struct slot *base,
-            struct slot_list *lists, struct nwf_match_list *out)
-{
-    size_t total = 1;
-    for (int f = 0; f < NWF_N_FIELDS; f++) {
-        size_t n = lists[f].n ? lists[f].n : 1;
-        if (total > NWF_MATCH_MAX_MATCHES / n) {
-            return false;
-        }
-        total *= n;
-    }
-
-    struct slot slots[NWF_N_FIELDS];
-    for (size_t k = 0; k < total; k++) {
-        size_t rest = k;
-        memcpy(slots, base, sizeof slots);
-        for (int f = NWF_N_FIELDS - 1; f >= 0; f--) {
-            if (lists[f].n) {
-                slots[f] = lists[f].slots[rest % lists[f].n];
-                rest /= lists[f].n;
-            }
-        }
-        struct match m;
-        slots_to_match(ctx, slots, &m);
-        nwf_match_list_add(out, &m);
-    }
-    return true;
-}
-
-static void
-slot_lists_destroy(struct slot_list *lists)
-{
-    for (int f = 0; f < NWF_N_FIELDS; f++) {
-        free(lists[f].slots);
-    }
-}
-
-static void
-too_many(struct match_ctx *ctx)
-{
-    match_error(ctx, -1, "the rule needs more than %d OpenFlow matches",
-                NWF_MATCH_MAX_MATCHES);
-}
-
-static void
-expand_alternatives(struct match_ctx *ctx, struct nwf_match_list *out)
-{
-    struct slot_list lists[NWF_N_FIELDS];
-    struct slot none[NWF_N_FIELDS];
-
-    memset(lists, 0, sizeof lists);
-    memset(none, 0, sizeof none);
-    bool empty = false;
-    for (int f = 0; f < NWF_N_FIELDS && ctx->ok; f++) {
-        if (!ctx->pos[f].set) {
-            continue;
-        } else if (!field_choices(ctx, f, &lists[f])) {
-            too_many(ctx);
-        } else if (!lists[f].n) {
-            /* Exclusions folded in took every value. */
-            empty = true;
-        }
-    }
-    if (ctx->ok && !empty && !add_product(ctx, none, lists, out)) {
-        too_many(ctx);
-    }
-    slot_lists_destroy(lists);
-}
-
-/* The rule's prerequisites, which every exclusion repeats. */
-static void
-prereq_slots(const struct match_ctx *ctx, struct slot *slots)
-{
-    memset(slots, 0, NWF_N_FIELDS * sizeof *slots);
-    for (int f = 0; f < NWF_N_FIELDS; f++) {
-        const struct field_state *fs = &ctx->pos[f];
-        if (fs->set && (fields[f].prereq || fs->implied)
-            && is_one_prefix(ctx, f) && !fs->masked) {
-            struct slot_list list = { NULL, 0, 0 };
-            decompose(&fs->iv, field_bits(ctx, f), fields[f].maskable,
-                      &list);
-            slots[f] = list.slots[0];
-            free(list.slots);
-        }
-    }
-}
-
-static void
-expand_negations(struct match_ctx *ctx, struct nwf_rule_match *out)
-{
-    struct slot base[NWF_N_FIELDS];
-    prereq_slots(ctx, base);
-
-    out->negations = xcalloc(ctx->n_negs, sizeof *out->negations);
-    for (size_t i = 0; i < ctx->n_negs && ctx->ok; i++) {
-        const struct neg_group *g = &ctx->negs[i];
-        struct slot_list lists[NWF_N_FIELDS];
-
-        memset(lists, 0, sizeof lists);
-        nwf_match_list_init(&out->negations[i]);
-        out->n_negations++;
-        for (size_t j = 0; j < g->n_conds && ctx->ok; j++) {
-            const struct cond *c = &g->conds[j];
-            struct slot_list *list = &lists[c->field];
-            if (c->masked) {
-                slot_list_add(list, c->value, c->mask);
-            } else if (!decompose(&c->iv, field_bits(ctx, c->field),
-                                  fields[c->field].maskable, list)) {
-                too_many(ctx);
-            }
-        }
-        if (ctx->ok && !add_product(ctx, base, lists, &out->negations[i])) {
-            too_many(ctx);
-        }
-        slot_lists_destroy(lists);
-    }
 }
 
 void
