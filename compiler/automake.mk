@@ -20,6 +20,7 @@ compiler_libnwfcompiler_la_SOURCES = \
 	compiler/nwf-flows.c \
 	compiler/nwf-flows.h \
 	compiler/nwf-learn-flows.c \
+	compiler/nwf-port-entries.c \
 	compiler/nwf-match.c \
 	compiler/nwf-match-expand.c \
 	compiler/nwf-match-private.h \

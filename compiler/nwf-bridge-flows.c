@@ -43,6 +43,8 @@
 
 #include <config.h>
 
+#include <stdarg.h>
+
 #include "nwf-bridge-flows.h"
 
 #include <inttypes.h>
@@ -112,6 +114,41 @@ vid_blocks(const unsigned long *vids, struct vid_block **blocksp)
     }
     *blocksp = blocks;
     return n;
+}
+
+/* Flows given as ovs-ofctl text, parsed at once (the bridge-wide flows
+ * are not built typed yet).  A flow that does not parse is a compiler bug;
+ * the first one is kept in set->error. */
+
+static void
+nwf_flows_add_text(struct nwf_flow_set *set, uint8_t table,
+                   uint16_t priority, uint64_t cookie, const char *match,
+                   const char *actions)
+{
+    char *text = xasprintf("table=%"PRIu8",priority=%"PRIu16
+                           ",cookie=0x%"PRIx64"%s%s actions=%s",
+                           table, priority, cookie, *match ? "," : "",
+                           match, actions);
+    char *error = nwf_flow_set_add_text(set, text);
+    if (error && !set->error) {
+        set->error = xasprintf("%s: %s", text, error);
+    }
+    free(error);
+    free(text);
+}
+
+static void OVS_PRINTF_FORMAT(6, 7)
+nwf_flows_add_textf(struct nwf_flow_set *set, uint8_t table,
+                    uint16_t priority, uint64_t cookie, const char *actions,
+                    const char *match_fmt, ...)
+{
+    va_list args;
+
+    va_start(args, match_fmt);
+    char *match = xvasprintf(match_fmt, args);
+    va_end(args);
+    nwf_flows_add_text(set, table, priority, cookie, match, actions);
+    free(match);
 }
 
 /* Appends to match 's' a match on NWF_REG_VLAN for the VLANs of 'b'

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "byte-order.h"
+#include "flow.h"
 #include "nwf-ofpacts.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofp-actions.h"
@@ -20,7 +21,7 @@
 #include "util.h"
 
 static uint32_t
-flow_hash(uint8_t table, uint16_t priority, const struct minimatch *match)
+flow_set_hash(uint8_t table, uint16_t priority, const struct minimatch *match)
 {
     return minimatch_hash(match, ((uint32_t) table << 16) | priority);
 }
@@ -30,7 +31,7 @@ nwf_flow_set_find(const struct nwf_flow_set *set, uint8_t table,
                   uint16_t priority, const struct minimatch *match)
 {
     struct nwf_flow *f;
-    HMAP_FOR_EACH_WITH_HASH (f, node, flow_hash(table, priority, match),
+    HMAP_FOR_EACH_WITH_HASH (f, node, flow_set_hash(table, priority, match),
                              &set->flows) {
         if (f->table == table && f->priority == priority
             && minimatch_equal(&f->match, match)) {
@@ -142,7 +143,7 @@ flow_set_replace(struct nwf_flow_set *set, struct nwf_flow *f)
 {
     flow_set_remove_key(set, f);
     hmap_insert(&set->flows, &f->node,
-                flow_hash(f->table, f->priority, &f->match));
+                flow_set_hash(f->table, f->priority, &f->match));
 }
 
 /* Adds to 'set' a flow with copies of 'match' and 'ofpacts', replacing
@@ -361,4 +362,25 @@ nwf_flow_set_format(const struct nwf_flow_set *set, struct ds *s)
         ds_put_char(s, '\n');
     }
     free(flows);
+}
+
+/* Sets 'both' to the packets that match both 'a' and 'b'.  Returns false
+ * if there are none. */
+bool
+nwf_match_intersect(const struct match *a, const struct match *b, struct match *both)
+{
+    *both = *a;
+
+    uint64_t *f = (uint64_t *) &both->flow;
+    uint64_t *w = (uint64_t *) &both->wc.masks;
+    const uint64_t *fb = (const uint64_t *) &b->flow;
+    const uint64_t *wb = (const uint64_t *) &b->wc.masks;
+    for (size_t i = 0; i < FLOW_U64S; i++) {
+        if ((f[i] ^ fb[i]) & w[i] & wb[i]) {
+            return false;
+        }
+        f[i] = (f[i] & w[i]) | (fb[i] & wb[i]);
+        w[i] |= wb[i];
+    }
+    return true;
 }

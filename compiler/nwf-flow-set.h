@@ -74,6 +74,11 @@ struct nwf_flow *nwf_flow_set_find(const struct nwf_flow_set *,
                                    const struct minimatch *);
 bool nwf_flow_same_content(const struct nwf_flow *, const struct nwf_flow *);
 
+/* Sets 'both' to the packets that match both 'a' and 'b'.  Returns false
+ * if there are none. */
+bool nwf_match_intersect(const struct match *a, const struct match *b,
+                         struct match *both);
+
 /* The flows of a set in a stable order: table, then priority from high to
  * low, then match and actions as printed, then cookie.  The caller frees
  * the array (not the flows). */

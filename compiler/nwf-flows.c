@@ -40,62 +40,6 @@
  * verdict.  The steps are then cut into segments and emitted with
  * priorities counting down; see emit_chain(). */
 
-/* ---- Flows given as text (transitional). ---- */
-
-void
-nwf_flows_add_text(struct nwf_flow_set *set, uint8_t table,
-                   uint16_t priority, uint64_t cookie, const char *match,
-                   const char *actions)
-{
-    char *text = xasprintf("table=%"PRIu8",priority=%"PRIu16
-                           ",cookie=0x%"PRIx64"%s%s actions=%s",
-                           table, priority, cookie, *match ? "," : "",
-                           match, actions);
-    char *error = nwf_flow_set_add_text(set, text);
-    if (error && !set->error) {
-        set->error = xasprintf("%s: %s", text, error);
-    }
-    free(error);
-    free(text);
-}
-
-void
-nwf_flows_add_textf(struct nwf_flow_set *set, uint8_t table,
-                    uint16_t priority, uint64_t cookie, const char *actions,
-                    const char *match_fmt, ...)
-{
-    va_list args;
-
-    va_start(args, match_fmt);
-    char *match = xvasprintf(match_fmt, args);
-    va_end(args);
-    nwf_flows_add_text(set, table, priority, cookie, match, actions);
-    free(match);
-}
-
-/* ---- Matches. ---- */
-
-/* Sets 'both' to the packets that match both 'a' and 'b'.  Returns false
- * if there are none. */
-static bool
-intersect(const struct match *a, const struct match *b, struct match *both)
-{
-    *both = *a;
-
-    uint64_t *f = (uint64_t *) &both->flow;
-    uint64_t *w = (uint64_t *) &both->wc.masks;
-    const uint64_t *fb = (const uint64_t *) &b->flow;
-    const uint64_t *wb = (const uint64_t *) &b->wc.masks;
-    for (size_t i = 0; i < FLOW_U64S; i++) {
-        if ((f[i] ^ fb[i]) & w[i] & wb[i]) {
-            return false;
-        }
-        f[i] = (f[i] & w[i]) | (fb[i] & wb[i]);
-        w[i] |= wb[i];
-    }
-    return true;
-}
-
 /* ---- Building one table of one port. ---- */
 
 enum verdict {
@@ -384,7 +328,7 @@ add_conds(struct nwf_match_list *out, const struct match *cond,
 {
     for (size_t i = 0; i < matches->n; i++) {
         struct match both;
-        if (intersect(cond, &matches->matches[i], &both)) {
+        if (nwf_match_intersect(cond, &matches->matches[i], &both)) {
             nwf_match_list_add(out, &both);
         }
     }
@@ -404,48 +348,6 @@ finish_step(struct step *step, const struct match *cond,
 }
 
 /* ---- The Ethernet layer. ---- */
-
-/* The condition of a jump into a sub-chain, by the chain's prefix
- * (docs/filter-format.md, "Two layers"): ebtables' "-p TYPE" sees the frame's outer ethertype, so
- * the ethertypes match untagged frames only and "vlan" tagged ones. */
-static void
-jump_cond(const char *chain, struct match *m)
-{
-    static const struct {
-        const char *prefix;
-        uint16_t eth_type;      /* 0: any. */
-        bool tagged;
-    } conds[] = {
-        { "mac", 0, false },
-        { "vlan", 0, true },
-        { "stp", 0, false },
-        { "arp", ETH_TYPE_ARP, false },
-        { "rarp", ETH_TYPE_RARP, false },
-        { "ipv4", ETH_TYPE_IP, false },
-        { "ipv6", ETH_TYPE_IPV6, false },
-    };
-    const char *prefix = nwf_chain_prefix(chain);
-
-    match_init_catchall(m);
-    for (size_t i = 0; prefix && i < ARRAY_SIZE(conds); i++) {
-        if (!strcmp(prefix, conds[i].prefix)) {
-            if (!strcmp(prefix, "mac")) {
-                /* Every frame. */
-            } else if (!strcmp(prefix, "stp")) {
-                match_set_dl_dst(m, eth_addr_stp);
-            } else {
-                match_set_dl_tci_masked(m, htons(conds[i].tagged
-                                                   ? VLAN_CFI : 0),
-                                          htons(VLAN_CFI));
-                if (conds[i].eth_type) {
-                    match_set_dl_type(m, htons(conds[i].eth_type));
-                }
-            }
-            return;
-        }
-    }
-    OVS_NOT_REACHED();
-}
 
 static bool
 eth_applies(const struct nwf_rule_inst *inst, bool from_vm)
@@ -576,7 +478,7 @@ eth_build(struct port_ctx *ctx, struct chain *c, bool from_vm)
                 .name = inst->chain,
                 .first = i,
             };
-            jump_cond(inst->chain, &sc->cond);
+            nwf_match_jump_cond(inst->chain, &sc->cond);
         }
         sc->priority = inst->chain_priority;
     }
@@ -843,7 +745,7 @@ add_seg_flow(struct port_ctx *ctx, const struct chain *c, int seg,
     struct match prefix, match;
     prefix = c->port_match;
     nwf_match_set_reg(&prefix, c->seg_reg, seg_number(c, seg));
-    if (intersect(&prefix, cond, &match)) {
+    if (nwf_match_intersect(&prefix, cond, &match)) {
         nwf_flow_set_add(&ctx->flows, c->table, priority, cookie, &match,
                          ofpacts);
     }
@@ -957,167 +859,6 @@ emit_chain(struct port_ctx *ctx, struct chain *c)
 }
 
 /* ---- Ports. ---- */
-
-/* Sets 'm' to DHCP packets from a client (UDP 68 to 67) or, with
- * 'server', from a server (UDP 67 to 68). */
-void
-nwf_match_set_dhcp(struct match *m, bool server)
-{
-    match_set_dl_type(m, htons(ETH_TYPE_IP));
-    match_set_nw_proto(m, IPPROTO_UDP);
-    match_set_tp_src(m, htons(server ? 67 : 68));
-    match_set_tp_dst(m, htons(server ? 68 : 67));
-}
-
-/* Learning copies: the matches, each on top of 'base', of the frames from
- * a port (in 'from_vm', returning how many) and to it (in 'to_vm',
- * '*n_to_vm' of them) that its learn_punt sends to the controller. */
-static size_t
-learn_punt_matches(const struct nwf_port *port, const struct match *base,
-                   struct match from_vm[2], struct match to_vm[2],
-                   size_t *n_to_vm)
-{
-    size_t n = 0;
-
-    *n_to_vm = 0;
-    switch (port->learn_punt) {
-    case NWF_LEARN_PUNT_NONE:
-        return 0;
-    case NWF_LEARN_PUNT_ANY:
-        for (int i = 0; i < 2; i++) {
-            from_vm[n] = *base;
-            match_set_dl_src(&from_vm[n], port->mac);
-            match_set_dl_type(&from_vm[n++],
-                              htons(i ? ETH_TYPE_ARP : ETH_TYPE_IP));
-        }
-        break;
-    case NWF_LEARN_PUNT_DHCP:
-        from_vm[n] = *base;
-        match_set_dl_src(&from_vm[n], port->mac);
-        nwf_match_set_dhcp(&from_vm[n++], false);
-        break;
-    }
-    /* Not to other MACs: a frame flooded to every port (its destination
-     * not learned yet) is copied for its own port only. */
-    for (int i = 0; i < 2; i++) {
-        to_vm[i] = *base;
-        match_set_dl_dst(&to_vm[i], i ? eth_addr_broadcast : port->mac);
-        nwf_match_set_dhcp(&to_vm[i], true);
-    }
-    *n_to_vm = 2;
-    return n;
-}
-
-struct nwf_ofport_name
-nwf_ofport_name(const struct nwf_port *port)
-{
-    struct nwf_ofport_name name;
-    ofputil_port_to_string(port->ofport, NULL, name.s, sizeof name.s);
-    return name;
-}
-
-/* Appends to 'ofpacts' the action of a CLASSIFY entry that loads 'port''s
- * class of VLAN input (nwf_port_vlan_in_class()) into NWF_MFF_IN_VLAN, if
- * the port has one. */
-void
-nwf_port_put_vlan_in(const struct nwf_port *port, struct ofpbuf *ofpacts)
-{
-    uint32_t vlan_in = nwf_port_vlan_in_class(port);
-    if (vlan_in) {
-        nwf_put_set_reg(ofpacts, NWF_MFF_IN_VLAN, vlan_in);
-    }
-}
-
-/* Adds flows for 'matches' that send a learning copy to the controller
- * (meter 'meter_id') and go on with 'actions'. */
-static void
-add_punt_flows(struct nwf_flow_set *flows, uint8_t table, uint16_t priority,
-               uint64_t cookie, const struct match *matches, size_t n,
-               uint32_t meter_id, const struct ofpbuf *actions)
-{
-    uint64_t stub[1024 / 8];
-    struct ofpbuf punt = OFPBUF_STUB_INITIALIZER(stub);
-    nwf_put_controller(&punt, NWF_PUNT_LEARN, meter_id);
-    ofpbuf_put(&punt, actions->data, actions->size);
-    for (size_t i = 0; i < n; i++) {
-        nwf_flow_set_add(flows, table, priority, cookie, &matches[i], &punt);
-    }
-    ofpbuf_uninit(&punt);
-}
-
-/* The port's entries in CLASSIFY (frames from it) and OUTPUT (frames to
- * it), which load the port's zone and the first segment of each of its
- * rule tables, each also in a variant two priorities higher that first
- * sends a copy to the controller for IP address learning
- * (port->learn_punt).  nwf_flows_for_bridge() drops a copy for the input
- * port above these, and ct_clear()s before IP_IN_CT's conntrack. */
-void
-nwf_flows_add_port_entries(const struct nwf_port *port,
-                           const struct nwf_first_segs *segs,
-                           struct nwf_flow_set *flows)
-{
-    uint16_t ofport = ofp_to_u16(port->ofport);
-    uint64_t cookie = NWF_COOKIE_PORT(ofport);
-    struct match punt_from[2], punt_to[2];
-    size_t n_from, n_to;
-
-    /* NWF_MFF_IN_VLAN is for VLAN_IN, after the rules. */
-    struct match in_port;
-    match_init_catchall(&in_port);
-    match_set_in_port(&in_port, port->ofport);
-    uint64_t classify_stub[256 / 8];
-    struct ofpbuf classify = OFPBUF_STUB_INITIALIZER(classify_stub);
-    nwf_put_set_reg(&classify, NWF_MFF_ZONE, port->zone);
-    nwf_put_set_reg(&classify, NWF_MFF_SEG, segs->eth_out);
-    nwf_put_set_reg(&classify, NWF_MFF_IP_SEG, segs->ip_out);
-    nwf_port_put_vlan_in(port, &classify);
-    nwf_put_goto_table(&classify, NWF_TABLE_ETH_OUT);
-    nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
-                     &in_port, &classify);
-    n_from = learn_punt_matches(port, &in_port, punt_from, punt_to, &n_to);
-    add_punt_flows(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST + 2,
-                   cookie, punt_from, n_from,
-                   NWF_METER_LEARN(ofport, false), &classify);
-    ofpbuf_uninit(&classify);
-
-    /* NWF_MFF_IP_SEG and NWF_MFF_SEG still hold the sender's. */
-    uint64_t enter_stub[256 / 8];
-    struct ofpbuf enter = OFPBUF_STUB_INITIALIZER(enter_stub);
-    nwf_put_set_reg(&enter, NWF_MFF_ZONE, port->zone);
-    nwf_put_set_reg(&enter, NWF_MFF_SEG, segs->eth_in);
-    nwf_put_set_reg(&enter, NWF_MFF_IP_SEG, segs->ip_in);
-    nwf_put_goto_table(&enter, NWF_TABLE_IP_IN_CT);
-
-    struct match to_port;
-    match_init_catchall(&to_port);
-    nwf_match_set_reg(&to_port, NWF_MFF_OUT, ofport);
-
-    /* A trunk or native port: VLAN 0 (a native-untagged port's native
-     * VLAN) leaves untagged, the others with their tag, and the rules see
-     * the frame as the VM will. */
-    uint64_t tagged_stub[256 / 8];
-    struct ofpbuf tagged = OFPBUF_STUB_INITIALIZER(tagged_stub);
-    if (!nwf_port_is_access(port)) {
-        struct match untagged = to_port;
-        nwf_match_set_reg(&untagged, NWF_MFF_VLAN,
-                          nwf_port_untagged_out_vlan(port));
-        nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 1,
-                         cookie, &untagged, &enter);
-        learn_punt_matches(port, &untagged, punt_from, punt_to, &n_to);
-        add_punt_flows(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 3,
-                       cookie, punt_to, n_to, NWF_METER_LEARN(ofport, true),
-                       &enter);
-        nwf_put_push_vlan_from_reg(&tagged);
-    }
-    ofpbuf_put(&tagged, enter.data, enter.size);
-    nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST, cookie,
-                     &to_port, &tagged);
-    learn_punt_matches(port, &to_port, punt_from, punt_to, &n_to);
-    add_punt_flows(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 2, cookie,
-                   punt_to, n_to, NWF_METER_LEARN(ofport, true), &tagged);
-    ofpbuf_uninit(&tagged);
-    ofpbuf_uninit(&enter);
-}
 
 /* The flows of one bound port: see nwf-flows.h. */
 bool

@@ -24,17 +24,6 @@ struct ofpbuf;
 struct nwf_diag;
 struct nwf_resolved;
 
-/* Transitional: a flow given as ovs-ofctl text, parsed into 'set' at
- * once.  A flow that does not parse is a compiler bug; the first one is
- * kept in set->error and fails the port (nwf_flows_for_port()). */
-void nwf_flows_add_text(struct nwf_flow_set *, uint8_t table,
-                        uint16_t priority, uint64_t cookie,
-                        const char *match, const char *actions);
-void nwf_flows_add_textf(struct nwf_flow_set *, uint8_t table,
-                         uint16_t priority, uint64_t cookie,
-                         const char *actions, const char *match_fmt, ...)
-    OVS_PRINTF_FORMAT(6, 7);
-
 /* A port's VLAN mode, as Open vSwitch's Port.vlan_mode (NORMAL's
  * semantics, ovs-vswitchd.conf.db(5)):
  *

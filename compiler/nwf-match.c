@@ -901,3 +901,45 @@ nwf_match_rule(const struct nwf_rule *rule,
     }
     return ctx.ok;
 }
+
+/* The condition of a jump into a sub-chain, by the chain's prefix
+ * (docs/filter-format.md, "Two layers"): ebtables' "-p TYPE" sees the frame's outer ethertype, so
+ * the ethertypes match untagged frames only and "vlan" tagged ones. */
+void
+nwf_match_jump_cond(const char *chain, struct match *m)
+{
+    static const struct {
+        const char *prefix;
+        uint16_t eth_type;      /* 0: any. */
+        bool tagged;
+    } conds[] = {
+        { "mac", 0, false },
+        { "vlan", 0, true },
+        { "stp", 0, false },
+        { "arp", ETH_TYPE_ARP, false },
+        { "rarp", ETH_TYPE_RARP, false },
+        { "ipv4", ETH_TYPE_IP, false },
+        { "ipv6", ETH_TYPE_IPV6, false },
+    };
+    const char *prefix = nwf_chain_prefix(chain);
+
+    match_init_catchall(m);
+    for (size_t i = 0; prefix && i < ARRAY_SIZE(conds); i++) {
+        if (!strcmp(prefix, conds[i].prefix)) {
+            if (!strcmp(prefix, "mac")) {
+                /* Every frame. */
+            } else if (!strcmp(prefix, "stp")) {
+                match_set_dl_dst(m, eth_addr_stp);
+            } else {
+                match_set_dl_tci_masked(m, htons(conds[i].tagged
+                                                   ? VLAN_CFI : 0),
+                                          htons(VLAN_CFI));
+                if (conds[i].eth_type) {
+                    match_set_dl_type(m, htons(conds[i].eth_type));
+                }
+            }
+            return;
+        }
+    }
+    OVS_NOT_REACHED();
+}

@@ -94,4 +94,8 @@ bool nwf_match_rule(const struct nwf_rule *, const struct nwf_match_options *,
                     struct nwf_rule_match *, const struct nwf_diag_loc *,
                     struct nwf_diag *);
 
+/* Sets 'm' to the condition of a jump into sub-chain 'chain', by its
+ * prefix (mac, vlan, stp, arp, rarp, ipv4, ipv6). */
+void nwf_match_jump_cond(const char *chain, struct match *m);
+
 #endif /* nwf-match.h */
