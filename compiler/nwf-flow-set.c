@@ -284,24 +284,47 @@ nwf_flow_format_actions(const struct nwf_flow *flow, struct ds *s)
     ofpacts_format(flow->ofpacts, flow->ofpacts_len, &fp);
 }
 
+/* Appends to 's' the match of 'flow' as nwf_flow_format() prints it: ""
+ * for every packet. */
+static void
+put_match(const struct nwf_flow *flow, struct ds *s)
+{
+    size_t len = s->length;
+    nwf_flow_format_match(flow, s);
+    if (s->length - len == 3 && !memcmp(&s->string[len], "any", 3)) {
+        ds_truncate(s, len);
+    }
+}
+
+/* 'flow' as a line of nwf_flow_format() from its match and actions as
+ * printed. */
+static void
+put_flow(const struct nwf_flow *flow, const char *match, const char *actions,
+         struct ds *s)
+{
+    ds_put_format(s, "table=%"PRIu8",priority=%"PRIu16",cookie=0x%"PRIx64
+                  "%s%s actions=%s", flow->table, flow->priority,
+                  flow->cookie, *match ? "," : "", match, actions);
+}
+
 void
 nwf_flow_format(const struct nwf_flow *flow, struct ds *s)
 {
-    ds_put_format(s, "table=%"PRIu8",priority=%"PRIu16",cookie=0x%"PRIx64,
-                  flow->table, flow->priority, flow->cookie);
-    size_t len = s->length;
-    ds_put_char(s, ',');
-    nwf_flow_format_match(flow, s);
-    if (s->length == len + 1 || !strcmp(&s->string[len + 1], "any")) {
-        ds_truncate(s, len);    /* Every packet: nothing to say. */
-    }
-    ds_put_cstr(s, " actions=");
-    nwf_flow_format_actions(flow, s);
+    struct ds match = DS_EMPTY_INITIALIZER;
+    struct ds actions = DS_EMPTY_INITIALIZER;
+    put_match(flow, &match);
+    nwf_flow_format_actions(flow, &actions);
+    put_flow(flow, ds_cstr(&match), ds_cstr(&actions), s);
+    ds_destroy(&match);
+    ds_destroy(&actions);
 }
 
+/* A flow with its match and actions as printed, "MATCH ACTIONS" in 'text'
+ * (the sort key), the match 'match_len' bytes of it. */
 struct sort_entry {
     const struct nwf_flow *flow;
     char *text;
+    size_t match_len;
 };
 
 static int
@@ -325,8 +348,10 @@ compare_sort_entries(const void *a_, const void *b_)
     return cmp;
 }
 
-const struct nwf_flow **
-nwf_flow_set_sorted(const struct nwf_flow_set *set, size_t *np)
+/* The flows of 'set' with their text, sorted; free each 'text' and the
+ * array. */
+static struct sort_entry *
+sorted_entries(const struct nwf_flow_set *set, size_t *np)
 {
     size_t n = hmap_count(&set->flows);
     struct sort_entry *entries = xmalloc(n * sizeof *entries);
@@ -335,39 +360,52 @@ nwf_flow_set_sorted(const struct nwf_flow_set *set, size_t *np)
     const struct nwf_flow *f;
     HMAP_FOR_EACH (f, node, &set->flows) {
         struct ds s = DS_EMPTY_INITIALIZER;
-        nwf_flow_format_match(f, &s);
+        put_match(f, &s);
+        size_t match_len = s.length;
         ds_put_char(&s, ' ');
         nwf_flow_format_actions(f, &s);
-        entries[i++] = (struct sort_entry) { f, ds_steal_cstr(&s) };
+        entries[i++] = (struct sort_entry) { f, ds_steal_cstr(&s),
+                                             match_len };
     }
     qsort(entries, n, sizeof *entries, compare_sort_entries);
+    *np = n;
+    return entries;
+}
 
-    const struct nwf_flow **flows = xmalloc(n * sizeof *flows);
-    for (i = 0; i < n; i++) {
+const struct nwf_flow **
+nwf_flow_set_sorted(const struct nwf_flow_set *set, size_t *np)
+{
+    struct sort_entry *entries = sorted_entries(set, np);
+    const struct nwf_flow **flows = xmalloc(*np * sizeof *flows);
+    for (size_t i = 0; i < *np; i++) {
         flows[i] = entries[i].flow;
         free(entries[i].text);
     }
     free(entries);
-    *np = n;
     return flows;
 }
 
+/* Formats each flow once: the sort key is its text. */
 void
 nwf_flow_set_format(const struct nwf_flow_set *set, struct ds *s)
 {
     size_t n;
-    const struct nwf_flow **flows = nwf_flow_set_sorted(set, &n);
+    struct sort_entry *entries = sorted_entries(set, &n);
     for (size_t i = 0; i < n; i++) {
-        nwf_flow_format(flows[i], s);
+        struct sort_entry *e = &entries[i];
+        e->text[e->match_len] = '\0';
+        put_flow(e->flow, e->text, &e->text[e->match_len + 1], s);
         ds_put_char(s, '\n');
+        free(e->text);
     }
-    free(flows);
+    free(entries);
 }
 
 /* Sets 'both' to the packets that match both 'a' and 'b'.  Returns false
  * if there are none. */
 bool
-nwf_match_intersect(const struct match *a, const struct match *b, struct match *both)
+nwf_match_intersect(const struct match *a, const struct match *b,
+                    struct match *both)
 {
     *both = *a;
 

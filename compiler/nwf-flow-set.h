@@ -43,7 +43,8 @@ struct nwf_flow {
 
 struct nwf_flow_set {
     struct hmap flows;          /* Contains "struct nwf_flow"s. */
-    char *error;                /* The first flow given as text that did
+    char *error;                /* Bridge-wide flows, still built as text
+                                 * (nwf-bridge-flows.c): the first that did
                                  * not parse, with the reason, or NULL. */
 };
 

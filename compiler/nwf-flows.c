@@ -511,7 +511,7 @@ add_ct_cond(struct nwf_match_list *out, uint32_t state, uint32_t mask)
 {
     struct match m;
     match_init_catchall(&m);
-    nwf_match_set_ct_state(&m, state, mask);
+    match_set_ct_state_masked(&m, state, mask);
     nwf_match_list_add(out, &m);
 }
 
@@ -910,13 +910,7 @@ nwf_flows_for_port(const struct nwf_port *port,
             .eth_in = seg_number(&chains[RT_ETH_IN], 0),
         };
         nwf_flows_add_port_entries(port, &segs, &ctx.flows);
-        if (ctx.flows.error) {
-            nwf_diag_error(diag, NULL, "internal error: %s",
-                           ctx.flows.error);
-            ok = false;
-        } else {
-            nwf_flow_set_move(flows, &ctx.flows);
-        }
+        nwf_flow_set_move(flows, &ctx.flows);
     }
     for (size_t i = 0; i < N_RULE_TABLES; i++) {
         chain_destroy(&chains[i]);

@@ -811,12 +811,6 @@ nwf_match_list_destroy(struct nwf_match_list *list)
     nwf_match_list_init(list);
 }
 
-void
-nwf_match_list_clear(struct nwf_match_list *list)
-{
-    list->n = 0;
-}
-
 /* Appends a copy of 'm' to 'list' and returns it. */
 struct match *
 nwf_match_list_add(struct nwf_match_list *list, const struct match *m)

@@ -56,7 +56,6 @@ struct nwf_match_list {
 
 void nwf_match_list_init(struct nwf_match_list *);
 void nwf_match_list_destroy(struct nwf_match_list *);
-void nwf_match_list_clear(struct nwf_match_list *);
 struct match *nwf_match_list_add(struct nwf_match_list *,
                                  const struct match *);
 

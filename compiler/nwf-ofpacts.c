@@ -96,12 +96,6 @@ nwf_match_set_reg(struct match *match, enum mf_field_id reg, uint32_t value)
 }
 
 void
-nwf_match_set_ct_state(struct match *match, uint32_t state, uint32_t mask)
-{
-    match_set_ct_state_masked(match, state, mask);
-}
-
-void
 nwf_match_add_ethernet_prereq(struct match *match)
 {
     /* Every field from dl_dst on belongs to a packet's headers and has

@@ -34,8 +34,6 @@ void nwf_put_ct_commit(struct ofpbuf *);
 /* push_vlan:0x8100, then the VLAN id from NWF_MFF_VLAN into the tag. */
 void nwf_put_push_vlan_from_reg(struct ofpbuf *);
 
-/* ct_state=+STATE-... : the bits of 'mask' as in 'state' (CS_*). */
-void nwf_match_set_ct_state(struct match *, uint32_t state, uint32_t mask);
 /* Marks 'match' as matching Ethernet packets only (the default packet
  * type) if it matches any field of a packet's headers, as Open vSwitch's
  * parser does for each field it reads: a match built field by field is

@@ -32,19 +32,17 @@ nwf_match_set_dhcp(struct match *m, bool server)
 }
 
 /* Learning copies: the matches, each on top of 'base', of the frames from
- * a port (in 'from_vm', returning how many) and to it (in 'to_vm',
- * '*n_to_vm' of them) that its learn_punt sends to the controller. */
+ * a port that its learn_punt sends to the controller.  Returns how many
+ * (at most 2). */
 static size_t
-learn_punt_matches(const struct nwf_port *port, const struct match *base,
-                   struct match from_vm[2], struct match to_vm[2],
-                   size_t *n_to_vm)
+learn_punt_from_vm(const struct nwf_port *port, const struct match *base,
+                   struct match from_vm[2])
 {
     size_t n = 0;
 
-    *n_to_vm = 0;
     switch (port->learn_punt) {
     case NWF_LEARN_PUNT_NONE:
-        return 0;
+        break;
     case NWF_LEARN_PUNT_ANY:
         for (int i = 0; i < 2; i++) {
             from_vm[n] = *base;
@@ -59,15 +57,25 @@ learn_punt_matches(const struct nwf_port *port, const struct match *base,
         nwf_match_set_dhcp(&from_vm[n++], false);
         break;
     }
-    /* Not to other MACs: a frame flooded to every port (its destination
-     * not learned yet) is copied for its own port only. */
+    return n;
+}
+
+/* The same for the frames to the port: DHCP server replies to its MAC or
+ * to broadcast, not to other MACs (a frame flooded to every port, its
+ * destination not learned yet, is copied for its own port only). */
+static size_t
+learn_punt_to_vm(const struct nwf_port *port, const struct match *base,
+                 struct match to_vm[2])
+{
+    if (port->learn_punt == NWF_LEARN_PUNT_NONE) {
+        return 0;
+    }
     for (int i = 0; i < 2; i++) {
         to_vm[i] = *base;
         match_set_dl_dst(&to_vm[i], i ? eth_addr_broadcast : port->mac);
         nwf_match_set_dhcp(&to_vm[i], true);
     }
-    *n_to_vm = 2;
-    return n;
+    return 2;
 }
 
 struct nwf_ofport_name
@@ -120,8 +128,8 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
 {
     uint16_t ofport = ofp_to_u16(port->ofport);
     uint64_t cookie = NWF_COOKIE_PORT(ofport);
-    struct match punt_from[2], punt_to[2];
-    size_t n_from, n_to;
+    struct match punt[2];
+    size_t n_punt;
 
     /* NWF_MFF_IN_VLAN is for VLAN_IN, after the rules. */
     struct match in_port;
@@ -136,9 +144,9 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
     nwf_put_goto_table(&classify, NWF_TABLE_ETH_OUT);
     nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
                      &in_port, &classify);
-    n_from = learn_punt_matches(port, &in_port, punt_from, punt_to, &n_to);
+    n_punt = learn_punt_from_vm(port, &in_port, punt);
     add_punt_flows(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST + 2,
-                   cookie, punt_from, n_from,
+                   cookie, punt, n_punt,
                    NWF_METER_LEARN(ofport, false), &classify);
     ofpbuf_uninit(&classify);
 
@@ -165,18 +173,18 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
                           nwf_port_untagged_out_vlan(port));
         nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 1,
                          cookie, &untagged, &enter);
-        learn_punt_matches(port, &untagged, punt_from, punt_to, &n_to);
+        n_punt = learn_punt_to_vm(port, &untagged, punt);
         add_punt_flows(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 3,
-                       cookie, punt_to, n_to, NWF_METER_LEARN(ofport, true),
+                       cookie, punt, n_punt, NWF_METER_LEARN(ofport, true),
                        &enter);
         nwf_put_push_vlan_from_reg(&tagged);
     }
     ofpbuf_put(&tagged, enter.data, enter.size);
     nwf_flow_set_add(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST, cookie,
                      &to_port, &tagged);
-    learn_punt_matches(port, &to_port, punt_from, punt_to, &n_to);
+    n_punt = learn_punt_to_vm(port, &to_port, punt);
     add_punt_flows(flows, NWF_TABLE_OUTPUT, NWF_PRIO_PORT_FIRST + 2, cookie,
-                   punt_to, n_to, NWF_METER_LEARN(ofport, true), &tagged);
+                   punt, n_punt, NWF_METER_LEARN(ofport, true), &tagged);
     ofpbuf_uninit(&tagged);
     ofpbuf_uninit(&enter);
 }

@@ -259,7 +259,6 @@ binding_port_compile(const struct nwf_port_inputs *in,
         out->learning = c.state == NWF_PORT_LEARNING;
         svec_swap(&out->learned_ips, &c.learned_ips);
         /* The compiler's flows are ofctrl's: no copy. */
-        error = c.flows.error ? xstrdup(c.flows.error) : NULL;
         nwf_flow_set_clear(&out->flows);
         nwf_flow_set_swap(&out->flows, &c.flows);
         out->n_flows = nwf_flow_set_count(&out->flows);
