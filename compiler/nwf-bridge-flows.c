@@ -9,7 +9,7 @@
  * port's from-VM rules):
  *
  *   VLAN_IN    the input port's VLAN configuration puts the frame's VLAN
- *              in NWF_REG_VLAN and pops its tag, or drops it, as NORMAL
+ *              in NWF_MFF_VLAN and pops its tag, or drops it, as NORMAL
  *              does: an access port takes untagged frames only, a trunk
  *              tagged frames of its VLANs and untagged frames into VLAN 0
  *              if it carries VLAN 0 (OVS's "trunks" semantics: a trunk
@@ -17,22 +17,22 @@
  *              native-untagged port is a trunk whose untagged frames
  *              belong to its native VLAN ("tag").  Access ports and trunks
  *              of every VLAN share the flows of their class, which their
- *              CLASSIFY entry loads into NWF_REG_IN_VLAN; other ports
+ *              CLASSIFY entry loads into NWF_MFF_IN_VLAN; other ports
  *              have flows of their own.
  *   L2_LEARN   drops frames to the IEEE reserved group addresses
  *              01:80:c2:00:00:0x (NORMAL without forward-bpdu), learns
  *              (VLAN, source MAC) -> input port into L2_LOOKUP unless the
  *              source is a group address, looks the destination up and
  *              goes on to OUTPUT with the port found, if any.
- *   L2_LOOKUP  learned flows load the port into NWF_REG_OUT; a miss
+ *   L2_LOOKUP  learned flows load the port into NWF_MFF_OUT; a miss
  *              floods.
- *   FLOOD      per VLAN, one clone per member port with NWF_REG_OUT set,
+ *   FLOOD      per VLAN, one clone per member port with NWF_MFF_OUT set,
  *              each resubmitted to OUTPUT.
  *   OUTPUT     drops a copy for the input port, then, for an unbound
  *              port, outputs with the port's VLAN encapsulation (bound
  *              ports' entries come from nwf_flows_for_port()).
  *
- * After a flood NWF_REG_OUT is 0 again (a clone's changes stay inside
+ * After a flood NWF_MFF_OUT is 0 again (a clone's changes stay inside
  * it), so the L2_LEARN flow's final step to OUTPUT finds no port.
  *
  * Besides, every table gets its catch-all (drop, except where the pipeline
@@ -42,8 +42,6 @@
  * and first segments. */
 
 #include <config.h>
-
-#include <stdarg.h>
 
 #include "nwf-bridge-flows.h"
 
@@ -57,8 +55,9 @@
 #include "nwf-ofpacts.h"
 #include "nwf-pipeline.h"
 #include "openvswitch/match.h"
+#include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofpbuf.h"
-#include "openvswitch/dynamic-string.h"
+#include "packets.h"
 #include "util.h"
 
 #define N_VIDS 4096
@@ -116,72 +115,89 @@ vid_blocks(const unsigned long *vids, struct vid_block **blocksp)
     return n;
 }
 
-/* Flows given as ovs-ofctl text, parsed at once (the bridge-wide flows
- * are not built typed yet).  A flow that does not parse is a compiler bug;
- * the first one is kept in set->error. */
+/* Adds a bridge-wide flow; a null 'match' matches every packet. */
+static void
+add_flow(struct nwf_flow_set *flows, enum nwf_table table, int priority,
+         const struct match *match, const struct ofpbuf *actions)
+{
+    struct match catchall;
+    if (!match) {
+        match_init_catchall(&catchall);
+        match = &catchall;
+    }
+    nwf_flow_set_add(flows, table, priority, COOKIE, match, actions);
+}
 
 static void
-nwf_flows_add_text(struct nwf_flow_set *set, uint8_t table,
-                   uint16_t priority, uint64_t cookie, const char *match,
-                   const char *actions)
+add_drop(struct nwf_flow_set *flows, enum nwf_table table, int priority,
+         const struct match *match)
 {
-    char *text = xasprintf("table=%"PRIu8",priority=%"PRIu16
-                           ",cookie=0x%"PRIx64"%s%s actions=%s",
-                           table, priority, cookie, *match ? "," : "",
-                           match, actions);
-    char *error = nwf_flow_set_add_text(set, text);
-    if (error && !set->error) {
-        set->error = xasprintf("%s: %s", text, error);
-    }
-    free(error);
-    free(text);
+    struct ofpbuf none;
+    ofpbuf_init(&none, 0);
+    add_flow(flows, table, priority, match, &none);
+    ofpbuf_uninit(&none);
 }
 
-static void OVS_PRINTF_FORMAT(6, 7)
-nwf_flows_add_textf(struct nwf_flow_set *set, uint8_t table,
-                    uint16_t priority, uint64_t cookie, const char *actions,
-                    const char *match_fmt, ...)
-{
-    va_list args;
-
-    va_start(args, match_fmt);
-    char *match = xvasprintf(match_fmt, args);
-    va_end(args);
-    nwf_flows_add_text(set, table, priority, cookie, match, actions);
-    free(match);
-}
-
-/* Appends to match 's' a match on NWF_REG_VLAN for the VLANs of 'b'
- * (nothing for every VLAN). */
 static void
-put_reg_vlan_match(struct ds *s, const struct vid_block *b)
+add_goto(struct nwf_flow_set *flows, enum nwf_table table, int priority,
+         const struct match *match, enum nwf_table next)
 {
-    if (b->mask) {
-        ds_put_format(s, "%s"NWF_REG_VLAN"=", s->length ? "," : "");
-        if (b->mask == VID_MASK) {
-            ds_put_format(s, "%d", b->value);
-        } else {
-            ds_put_format(s, "0x%x/0x%x", b->value, b->mask);
-        }
+    uint64_t stub[16 / 8];
+    struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
+    nwf_put_goto_table(&actions, next);
+    add_flow(flows, table, priority, match, &actions);
+    ofpbuf_uninit(&actions);
+}
+
+/* A match on in_port 'port'. */
+static struct match
+in_port_match(ofp_port_t port)
+{
+    struct match m;
+    match_init_catchall(&m);
+    match_set_in_port(&m, port);
+    return m;
+}
+
+/* Adds to 'm' a match on untagged frames, or on frames tagged with a VLAN
+ * id 'vid' under 'vid_mask' (0 for any tag). */
+static void
+match_vlan(struct match *m, bool tagged, uint16_t vid, uint16_t vid_mask)
+{
+    match_set_dl_tci_masked(m, htons(tagged ? VLAN_PRESENT | vid : 0),
+                            htons(VLAN_PRESENT | (tagged ? vid_mask : 0)));
+}
+
+/* Adds to 'm' a match on NWF_MFF_VLAN for the VLANs of 'b' (nothing for
+ * every VLAN). */
+static void
+match_reg_vlan(struct match *m, const struct vid_block *b)
+{
+    if (b->mask == VID_MASK) {
+        nwf_match_set_reg(m, NWF_MFF_VLAN, b->value);
+    } else if (b->mask) {
+        match_set_reg_masked(m, NWF_REG_INDEX(NWF_MFF_VLAN), b->value,
+                             b->mask);
     }
 }
 
-/* Adds to 'table' one entry per block of 'blocks', matching 'match' ("" for
- * all) and NWF_REG_VLAN in the block, with 'actions'. */
+/* Adds to 'table' one entry per block of 'blocks', matching 'base' (null
+ * for all) and NWF_MFF_VLAN in the block, with 'actions'. */
 static void
 add_vlan_flows(struct nwf_flow_set *flows, enum nwf_table table,
-               const char *match, const struct vid_block *blocks, size_t n,
-               const struct ds *actions)
+               const struct match *base, const struct vid_block *blocks,
+               size_t n, const struct ofpbuf *actions)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
     for (size_t i = 0; i < n; i++) {
-        ds_clear(&s);
-        ds_put_cstr(&s, match);
-        put_reg_vlan_match(&s, &blocks[i]);
-        nwf_flows_add_text(flows, table, PRIO_ENTRY, COOKIE, ds_cstr(&s),
-                         ds_cstr_ro(actions));
+        struct match m;
+        if (base) {
+            m = *base;
+        } else {
+            match_init_catchall(&m);
+        }
+        match_reg_vlan(&m, &blocks[i]);
+        add_flow(flows, table, PRIO_ENTRY, &m, actions);
     }
-    ds_destroy(&s);
 }
 
 /* As NORMAL: a native port always carries its native VLAN and, as OVS
@@ -219,24 +235,6 @@ port_vid_blocks(const struct nwf_port *port, int without,
     return n;
 }
 
-static void
-add_flow(struct nwf_flow_set *flows, enum nwf_table table, int priority,
-         const char *match, const struct ds *actions)
-{
-    nwf_flows_add_text(flows, table, priority, COOKIE, match,
-                     ds_cstr_ro(actions));
-}
-
-static void
-add_goto(struct nwf_flow_set *flows, enum nwf_table table, int priority,
-         const char *match, enum nwf_table next)
-{
-    struct ds actions = DS_EMPTY_INITIALIZER;
-    ds_put_format(&actions, "goto_table:%d", next);
-    add_flow(flows, table, priority, match, &actions);
-    ds_destroy(&actions);
-}
-
 /* The catch-all flows of every table. */
 static void
 add_table_defaults(struct nwf_flow_set *flows)
@@ -247,21 +245,22 @@ add_table_defaults(struct nwf_flow_set *flows)
         NWF_TABLE_ETH_IN,
     };
     for (size_t i = 0; i < ARRAY_SIZE(drop_tables); i++) {
-        nwf_flows_add_text(flows, drop_tables[i], NWF_PRIO_DEFAULT, COOKIE,
-                         "", "drop");
+        add_drop(flows, drop_tables[i], NWF_PRIO_DEFAULT, NULL);
     }
-    add_goto(flows, NWF_TABLE_L2_LOOKUP, NWF_PRIO_DEFAULT, "",
+    add_goto(flows, NWF_TABLE_L2_LOOKUP, NWF_PRIO_DEFAULT, NULL,
              NWF_TABLE_FLOOD);
 
     /* After a flood, L2_LEARN's step to OUTPUT has no destination: the
      * copies are out.  A flow of its own keeps the catch-all's counters
      * for what should not happen. */
-    nwf_flows_add_text(flows, NWF_TABLE_OUTPUT, PRIO_ENTRY, COOKIE,
-                     NWF_REG_OUT"=0", "drop");
+    struct match no_port;
+    match_init_catchall(&no_port);
+    nwf_match_set_reg(&no_port, NWF_MFF_OUT, 0);
+    add_drop(flows, NWF_TABLE_OUTPUT, PRIO_ENTRY, &no_port);
 }
 
 /* Untagged IPv4 and IPv6 go through conntrack in the zone of the port
- * whose rules apply (NWF_REG_ZONE, loaded by that port's flows), other
+ * whose rules apply (NWF_MFF_ZONE, loaded by that port's flows), other
  * frames straight on: from the VM to VLAN_IN, to the VM to ETH_IN.  On
  * the way in, ct_clear forgets the sender's zone.
  *
@@ -274,61 +273,112 @@ add_table_defaults(struct nwf_flow_set *flows)
 static void
 add_conntrack(struct nwf_flow_set *flows)
 {
-    static const char *const ip_matches[] = {
-        "ip,vlan_tci=0x0000/0x1000",
-        "ipv6,vlan_tci=0x0000/0x1000",
-    };
-    struct ds actions = DS_EMPTY_INITIALIZER;
+    static const uint16_t ip_types[] = { ETH_TYPE_IP, ETH_TYPE_IPV6 };
+    uint64_t stub[128 / 8];
+    struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
 
-    for (size_t i = 0; i < ARRAY_SIZE(ip_matches); i++) {
-        ds_clear(&actions);
-        ds_put_format(&actions, "ct(table=%d,zone="NWF_REG_ZONE_FIELD")",
-                      NWF_TABLE_IP_OUT);
-        add_flow(flows, NWF_TABLE_IP_OUT_CT, PRIO_ENTRY, ip_matches[i],
+    for (size_t i = 0; i < ARRAY_SIZE(ip_types); i++) {
+        struct match untagged_ip;
+        match_init_catchall(&untagged_ip);
+        match_set_dl_type(&untagged_ip, htons(ip_types[i]));
+        match_vlan(&untagged_ip, false, 0, 0);
+
+        ofpbuf_clear(&actions);
+        nwf_put_ct(&actions, 0, NWF_TABLE_IP_OUT);
+        add_flow(flows, NWF_TABLE_IP_OUT_CT, PRIO_ENTRY, &untagged_ip,
                  &actions);
 
-        ds_clear(&actions);
-        ds_put_format(&actions, "ct_clear,ct(table=%d,zone="
-                      NWF_REG_ZONE_FIELD")", NWF_TABLE_IP_IN);
-        add_flow(flows, NWF_TABLE_IP_IN_CT, PRIO_ENTRY, ip_matches[i],
+        ofpbuf_clear(&actions);
+        nwf_put_ct_clear(&actions);
+        nwf_put_ct(&actions, 0, NWF_TABLE_IP_IN);
+        add_flow(flows, NWF_TABLE_IP_IN_CT, PRIO_ENTRY, &untagged_ip,
                  &actions);
     }
-    add_goto(flows, NWF_TABLE_IP_IN_CT, PRIO_EXCEPTION,
-             "in_port=CONTROLLER", NWF_TABLE_ETH_IN);
-    add_goto(flows, NWF_TABLE_IP_OUT_CT, NWF_PRIO_DEFAULT, "",
-             NWF_TABLE_VLAN_IN);
-    add_goto(flows, NWF_TABLE_IP_IN_CT, NWF_PRIO_DEFAULT, "",
+    struct match from_controller = in_port_match(OFPP_CONTROLLER);
+    add_goto(flows, NWF_TABLE_IP_IN_CT, PRIO_EXCEPTION, &from_controller,
              NWF_TABLE_ETH_IN);
-    ds_destroy(&actions);
+    add_goto(flows, NWF_TABLE_IP_OUT_CT, NWF_PRIO_DEFAULT, NULL,
+             NWF_TABLE_VLAN_IN);
+    add_goto(flows, NWF_TABLE_IP_IN_CT, NWF_PRIO_DEFAULT, NULL,
+             NWF_TABLE_ETH_IN);
+    ofpbuf_uninit(&actions);
+}
+
+/* Appends to the learn action at the end of 'ofpacts' a specification that
+ * 'dst_type' (NX_LEARN_DST_MATCH or NX_LEARN_DST_LOAD) field 'dst' of the
+ * learned flow from all of field 'src' of the packet, both the first
+ * 'n_bits' bits. */
+static void
+put_learn_spec(struct ofpbuf *ofpacts, uint16_t dst_type,
+               enum mf_field_id src, enum mf_field_id dst, int n_bits)
+{
+    struct ofpact_learn_spec *spec = ofpbuf_put_zeros(ofpacts, sizeof *spec);
+    spec->src = (struct mf_subfield) { mf_from_id(src), 0, n_bits };
+    spec->dst = (struct mf_subfield) { mf_from_id(dst), 0, n_bits };
+    spec->src_type = NX_LEARN_SRC_FIELD;
+    spec->dst_type = dst_type;
+    spec->n_bits = n_bits;
+}
+
+/* learn(): a flow in L2_LOOKUP that sends frames to the (VLAN, source MAC)
+ * of this frame to its input port, for as long as NORMAL keeps a MAC. */
+static void
+put_mac_learn(struct ofpbuf *ofpacts)
+{
+    struct ofpact_learn *learn = ofpact_put_LEARN(ofpacts);
+    learn->table_id = NWF_TABLE_L2_LOOKUP;
+    learn->idle_timeout = MAC_AGING_SECONDS;
+    learn->hard_timeout = OFP_FLOW_PERMANENT;
+    learn->priority = PRIO_ENTRY;
+    put_learn_spec(ofpacts, NX_LEARN_DST_MATCH, NWF_MFF_VLAN, NWF_MFF_VLAN,
+                   12);
+    put_learn_spec(ofpacts, NX_LEARN_DST_MATCH, MFF_ETH_SRC, MFF_ETH_DST,
+                   48);
+    put_learn_spec(ofpacts, NX_LEARN_DST_LOAD, MFF_IN_PORT, NWF_MFF_OUT, 16);
+    learn = ofpacts->header;
+    ofpact_finish_LEARN(ofpacts, &learn);
 }
 
 /* MAC learning and the lookup that follows it. */
 static void
 add_learning(struct nwf_flow_set *flows)
 {
-    struct ds lookup = DS_EMPTY_INITIALIZER;
-    ds_put_format(&lookup, "resubmit(,%d),goto_table:%d",
-                  NWF_TABLE_L2_LOOKUP, NWF_TABLE_OUTPUT);
+    struct eth_addr group = ETH_ADDR_C(01,00,00,00,00,00);
+    struct eth_addr reserved = ETH_ADDR_C(01,80,c2,00,00,00);
+    struct eth_addr reserved_mask = ETH_ADDR_C(ff,ff,ff,ff,ff,f0);
+    struct match m;
 
-    nwf_flows_add_text(flows, NWF_TABLE_L2_LEARN, PRIO_EXCEPTION, COOKIE,
-                     "dl_dst=01:80:c2:00:00:00/ff:ff:ff:ff:ff:f0", "drop");
-    add_flow(flows, NWF_TABLE_L2_LEARN, PRIO_ENTRY,
-             "dl_src=01:00:00:00:00:00/01:00:00:00:00:00", &lookup);
+    match_init_catchall(&m);
+    match_set_dl_dst_masked(&m, reserved, reserved_mask);
+    add_drop(flows, NWF_TABLE_L2_LEARN, PRIO_EXCEPTION, &m);
 
-    struct ds learn = DS_EMPTY_INITIALIZER;
-    ds_put_format(&learn, "learn(table=%d,idle_timeout=%d,priority=%d,"
-                  NWF_REG_VLAN_FIELD",NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
-                  "load:NXM_OF_IN_PORT[]->"NWF_REG_OUT_FIELD"),%s",
-                  NWF_TABLE_L2_LOOKUP, MAC_AGING_SECONDS, PRIO_ENTRY,
-                  ds_cstr(&lookup));
-    add_flow(flows, NWF_TABLE_L2_LEARN, NWF_PRIO_DEFAULT, "", &learn);
+    uint64_t stub[256 / 8];
+    struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
+    nwf_put_resubmit(&actions, NWF_TABLE_L2_LOOKUP);
+    nwf_put_goto_table(&actions, NWF_TABLE_OUTPUT);
+    match_init_catchall(&m);
+    match_set_dl_src_masked(&m, group, group);
+    add_flow(flows, NWF_TABLE_L2_LEARN, PRIO_ENTRY, &m, &actions);
 
-    ds_destroy(&learn);
-    ds_destroy(&lookup);
+    ofpbuf_clear(&actions);
+    put_mac_learn(&actions);
+    nwf_put_resubmit(&actions, NWF_TABLE_L2_LOOKUP);
+    nwf_put_goto_table(&actions, NWF_TABLE_OUTPUT);
+    add_flow(flows, NWF_TABLE_L2_LEARN, NWF_PRIO_DEFAULT, NULL, &actions);
+    ofpbuf_uninit(&actions);
+}
+
+/* move:NXM_OF_VLAN_TCI[0..11]->NWF_MFF_VLAN, pop_vlan: a tagged frame's
+ * VLAN into the register, without its tag. */
+static void
+put_vlan_from_tag(struct ofpbuf *ofpacts)
+{
+    nwf_put_move(ofpacts, MFF_VLAN_TCI, 0, NWF_MFF_VLAN, 0, 12);
+    nwf_put_pop_vlan(ofpacts);
 }
 
 /* VLAN_IN for the ports whose CLASSIFY entry loads a class of VLAN input
- * into NWF_REG_IN_VLAN (nwf_port_vlan_in_class()): an access port's
+ * into NWF_MFF_IN_VLAN (nwf_port_vlan_in_class()): an access port's
  * untagged frames go into the VLAN in the class, a trunk of every VLAN
  * takes untagged frames into VLAN 0 and tagged ones into theirs. */
 static void
@@ -338,34 +388,35 @@ add_vlan_in_classes(struct nwf_flow_set *flows)
         uint32_t class;
         bool masked;            /* Only the class, not the VLAN in it. */
         bool tagged;
-        const char *actions;    /* Before going on to L2_LEARN. */
     } classes[] = {
-        { NWF_VLAN_IN_ACCESS, true, false,
-          "move:"NWF_REG_IN_VLAN_FIELD"->"NWF_REG_VLAN_FIELD },
-        { NWF_VLAN_IN_TRUNK, false, false, "load:0->"NWF_REG_VLAN_FIELD },
-        { NWF_VLAN_IN_TRUNK, false, true,
-          "move:NXM_OF_VLAN_TCI[0..11]->"NWF_REG_VLAN_FIELD",pop_vlan" },
+        { NWF_VLAN_IN_ACCESS, true, false },
+        { NWF_VLAN_IN_TRUNK, false, false },
+        { NWF_VLAN_IN_TRUNK, false, true },
     };
-    struct ds match = DS_EMPTY_INITIALIZER;
-    struct ds actions = DS_EMPTY_INITIALIZER;
+    uint64_t stub[128 / 8];
+    struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
 
     for (size_t i = 0; i < ARRAY_SIZE(classes); i++) {
-        ds_clear(&match);
-        ds_put_format(&match, NWF_REG_IN_VLAN"=0x%"PRIx32, classes[i].class);
-        if (classes[i].masked) {
-            ds_put_format(&match, "/0x%x", NWF_VLAN_IN_CLASS_MASK);
-        }
-        ds_put_format(&match, ",vlan_tci=0x%04x/0x%04x",
-                      classes[i].tagged ? VLAN_PRESENT : 0, VLAN_PRESENT);
+        struct match m;
+        match_init_catchall(&m);
+        match_set_reg_masked(&m, NWF_REG_INDEX(NWF_MFF_IN_VLAN),
+                             classes[i].class,
+                             classes[i].masked ? NWF_VLAN_IN_CLASS_MASK
+                             : UINT32_MAX);
+        match_vlan(&m, classes[i].tagged, 0, 0);
 
-        ds_clear(&actions);
-        ds_put_format(&actions, "%s,goto_table:%d", classes[i].actions,
-                      NWF_TABLE_L2_LEARN);
-        add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, ds_cstr(&match),
-                 &actions);
+        ofpbuf_clear(&actions);
+        if (classes[i].tagged) {
+            put_vlan_from_tag(&actions);
+        } else if (classes[i].masked) {
+            nwf_put_move(&actions, NWF_MFF_IN_VLAN, 0, NWF_MFF_VLAN, 0, 12);
+        } else {
+            nwf_put_load(&actions, NWF_MFF_VLAN, 0, 12, 0);
+        }
+        nwf_put_goto_table(&actions, NWF_TABLE_L2_LEARN);
+        add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, &m, &actions);
     }
-    ds_destroy(&actions);
-    ds_destroy(&match);
+    ofpbuf_uninit(&actions);
 }
 
 /* The VLAN_IN entries of 'port', bound or not, if it has no class of VLAN
@@ -377,40 +428,34 @@ add_vlan_in(struct nwf_flow_set *flows, const struct nwf_port *port)
         return;
     }
 
-    struct nwf_ofport_name ofport = nwf_ofport_name(port);
-    struct ds match = DS_EMPTY_INITIALIZER;
-    struct ds actions = DS_EMPTY_INITIALIZER;
+    uint64_t stub[128 / 8];
+    struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
+    struct match m;
 
     int untagged_vlan = nwf_port_untagged_in_vlan(port);
     if (port_carries_vlan(port, untagged_vlan)) {
-        ds_put_format(&match, "in_port=%s,vlan_tci=0x0000/0x%04x",
-                      ofport.s, VLAN_PRESENT);
-        ds_put_format(&actions, "load:%d->"NWF_REG_VLAN_FIELD
-                      ",goto_table:%d", untagged_vlan, NWF_TABLE_L2_LEARN);
-        add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, ds_cstr(&match),
-                 &actions);
+        m = in_port_match(port->ofport);
+        match_vlan(&m, false, 0, 0);
+        nwf_put_load(&actions, NWF_MFF_VLAN, 0, 12, untagged_vlan);
+        nwf_put_goto_table(&actions, NWF_TABLE_L2_LEARN);
+        add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, &m, &actions);
     }
 
     if (!nwf_port_is_access(port)) {
         struct vid_block *blocks;
         size_t n = port_vid_blocks(port, -1, &blocks);
 
-        ds_clear(&actions);
-        ds_put_format(&actions, "move:NXM_OF_VLAN_TCI[0..11]->"
-                      NWF_REG_VLAN_FIELD",pop_vlan,goto_table:%d",
-                      NWF_TABLE_L2_LEARN);
+        ofpbuf_clear(&actions);
+        put_vlan_from_tag(&actions);
+        nwf_put_goto_table(&actions, NWF_TABLE_L2_LEARN);
         for (size_t i = 0; i < n; i++) {
-            ds_clear(&match);
-            ds_put_format(&match, "in_port=%s,vlan_tci=0x%04x/0x%04x",
-                          ofport.s, VLAN_PRESENT | blocks[i].value,
-                          VLAN_PRESENT | blocks[i].mask);
-            add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, ds_cstr(&match),
-                     &actions);
+            m = in_port_match(port->ofport);
+            match_vlan(&m, true, blocks[i].value, blocks[i].mask);
+            add_flow(flows, NWF_TABLE_VLAN_IN, PRIO_ENTRY, &m, &actions);
         }
         free(blocks);
     }
-    ds_destroy(&actions);
-    ds_destroy(&match);
+    ofpbuf_uninit(&actions);
 }
 
 /* The blocks of VLANs that trunk or native 'port' outputs tagged: its
@@ -433,25 +478,27 @@ trunk_output_blocks(const struct nwf_port *port, struct vid_block **blocksp)
     return n;
 }
 
+/* A match on NWF_MFF_OUT holding 'port'. */
+static struct match
+out_port_match(ofp_port_t port)
+{
+    struct match m;
+    match_init_catchall(&m);
+    nwf_match_set_reg(&m, NWF_MFF_OUT, ofp_to_u16(port));
+    return m;
+}
+
 /* The CLASSIFY and OUTPUT entries of unbound 'port'. */
 static void
 add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
 {
-    int ofport = ofp_to_u16(port->ofport);
-    struct nwf_ofport_name port_s = nwf_ofport_name(port);
-    struct ds match = DS_EMPTY_INITIALIZER;
-    struct ds actions = DS_EMPTY_INITIALIZER;
+    uint64_t stub[128 / 8];
+    struct ofpbuf actions = OFPBUF_STUB_INITIALIZER(stub);
 
-    struct match in_port;
-    match_init_catchall(&in_port);
-    match_set_in_port(&in_port, port->ofport);
-    uint64_t stub[64 / 8];
-    struct ofpbuf entry = OFPBUF_STUB_INITIALIZER(stub);
-    nwf_port_put_vlan_in(port, &entry);
-    nwf_put_goto_table(&entry, NWF_TABLE_VLAN_IN);
-    nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, PRIO_ENTRY, COOKIE, &in_port,
-                     &entry);
-    ofpbuf_uninit(&entry);
+    struct match m = in_port_match(port->ofport);
+    nwf_port_put_vlan_in(port, &actions);
+    nwf_put_goto_table(&actions, NWF_TABLE_VLAN_IN);
+    add_flow(flows, NWF_TABLE_CLASSIFY, PRIO_ENTRY, &m, &actions);
 
     /* Untagged output: an access port's VLAN, a native-untagged port's
      * native VLAN, or a trunk's VLAN 0 (above the tagged entries, which
@@ -459,31 +506,26 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
     bool access = nwf_port_is_access(port);
     int untagged_vlan = nwf_port_untagged_out_vlan(port);
     if (port_carries_vlan(port, untagged_vlan)) {
-        ds_clear(&match);
-        ds_clear(&actions);
-        ds_put_format(&match, NWF_REG_OUT"=%d,"NWF_REG_VLAN"=%d",
-                      ofport, untagged_vlan);
-        ds_put_format(&actions, "output:%s", port_s.s);
+        m = out_port_match(port->ofport);
+        nwf_match_set_reg(&m, NWF_MFF_VLAN, untagged_vlan);
+        ofpbuf_clear(&actions);
+        nwf_put_output(&actions, port->ofport);
         add_flow(flows, NWF_TABLE_OUTPUT,
-                 access ? PRIO_ENTRY : PRIO_EXCEPTION,
-                 ds_cstr(&match), &actions);
+                 access ? PRIO_ENTRY : PRIO_EXCEPTION, &m, &actions);
     }
 
     if (!access) {
         struct vid_block *blocks;
         size_t n = trunk_output_blocks(port, &blocks);
 
-        ds_clear(&match);
-        ds_clear(&actions);
-        ds_put_format(&match, NWF_REG_OUT"=%d", ofport);
-        ds_put_format(&actions, "push_vlan:0x8100,move:"NWF_REG_VLAN_FIELD
-                      "->NXM_OF_VLAN_TCI[0..11],output:%s", port_s.s);
-        add_vlan_flows(flows, NWF_TABLE_OUTPUT, ds_cstr(&match), blocks, n,
-                       &actions);
+        m = out_port_match(port->ofport);
+        ofpbuf_clear(&actions);
+        nwf_put_push_vlan_from_reg(&actions);
+        nwf_put_output(&actions, port->ofport);
+        add_vlan_flows(flows, NWF_TABLE_OUTPUT, &m, blocks, n, &actions);
         free(blocks);
     }
-    ds_destroy(&actions);
-    ds_destroy(&match);
+    ofpbuf_uninit(&actions);
 }
 
 /* OUTPUT: a copy never goes back to the port it came from.  OVS would
@@ -492,24 +534,25 @@ add_unbound_port(struct nwf_flow_set *flows, const struct nwf_port *port)
 static void
 add_hairpin_drop(struct nwf_flow_set *flows, const struct nwf_port *port)
 {
-    nwf_flows_add_textf(flows, NWF_TABLE_OUTPUT, PRIO_HAIRPIN, COOKIE,
-                            "drop", "in_port=%s,"NWF_REG_OUT"=%d",
-                            nwf_ofport_name(port).s,
-                            ofp_to_u16(port->ofport));
+    struct match m = out_port_match(port->ofport);
+    match_set_in_port(&m, port->ofport);
+    add_drop(flows, NWF_TABLE_OUTPUT, PRIO_HAIRPIN, &m);
 }
 
 /* Puts into 'actions' one clone per port of 'ports' whose bit is set in
- * 'members', each setting NWF_REG_OUT and resubmitting to OUTPUT. */
+ * 'members', each setting NWF_MFF_OUT and resubmitting to OUTPUT. */
 static void
-put_flood_actions(struct ds *actions, const struct nwf_port *const *ports,
+put_flood_actions(struct ofpbuf *actions, const struct nwf_port *const *ports,
                   size_t n_ports, const unsigned long *members)
 {
-    ds_clear(actions);
+    ofpbuf_clear(actions);
     for (size_t i = 0; i < n_ports; i++) {
         if (bitmap_is_set(members, i)) {
-            ds_put_format(actions, "%sclone(load:%d->"NWF_REG_OUT_FIELD
-                          ",resubmit(,%d))", actions->length ? "," : "",
-                          ofp_to_u16(ports[i]->ofport), NWF_TABLE_OUTPUT);
+            size_t clone = nwf_put_clone_start(actions);
+            nwf_put_load(actions, NWF_MFF_OUT, 0, 16,
+                         ofp_to_u16(ports[i]->ofport));
+            nwf_put_resubmit(actions, NWF_TABLE_OUTPUT);
+            nwf_put_clone_end(actions, clone);
         }
     }
 }
@@ -535,15 +578,16 @@ add_flood_run(struct nwf_flow_set *flows, const struct nwf_port *const *ports,
               size_t n_ports, const unsigned long *run,
               unsigned long *members, const unsigned long *full)
 {
-    struct ds actions = DS_EMPTY_INITIALIZER;
+    struct ofpbuf actions;
+    ofpbuf_init(&actions, 0);
     bitmap_or(members, full, n_ports);
     put_flood_actions(&actions, ports, n_ports, members);
 
     struct vid_block *blocks;
     size_t n = vid_blocks(run, &blocks);
-    add_vlan_flows(flows, NWF_TABLE_FLOOD, "", blocks, n, &actions);
+    add_vlan_flows(flows, NWF_TABLE_FLOOD, NULL, blocks, n, &actions);
     free(blocks);
-    ds_destroy(&actions);
+    ofpbuf_uninit(&actions);
 }
 
 /* FLOOD: the full trunks (every VLAN) flood at the table's catch-all;
@@ -559,13 +603,13 @@ add_flood(struct nwf_flow_set *flows, const struct nwf_port *const *ports,
         }
     }
     if (bitmap_is_all_zeros(full, n_ports)) {
-        nwf_flows_add_text(flows, NWF_TABLE_FLOOD, NWF_PRIO_DEFAULT, COOKIE,
-                         "", "drop");
+        add_drop(flows, NWF_TABLE_FLOOD, NWF_PRIO_DEFAULT, NULL);
     } else {
-        struct ds actions = DS_EMPTY_INITIALIZER;
+        struct ofpbuf actions;
+        ofpbuf_init(&actions, 0);
         put_flood_actions(&actions, ports, n_ports, full);
-        add_flow(flows, NWF_TABLE_FLOOD, NWF_PRIO_DEFAULT, "", &actions);
-        ds_destroy(&actions);
+        add_flow(flows, NWF_TABLE_FLOOD, NWF_PRIO_DEFAULT, NULL, &actions);
+        ofpbuf_uninit(&actions);
     }
 
     unsigned long *members = bitmap_allocate(n_ports);

@@ -84,7 +84,6 @@ void
 nwf_flow_set_init(struct nwf_flow_set *set)
 {
     hmap_init(&set->flows);
-    set->error = NULL;
 }
 
 void
@@ -94,8 +93,6 @@ nwf_flow_set_clear(struct nwf_flow_set *set)
     HMAP_FOR_EACH_POP (f, node, &set->flows) {
         flow_destroy(f);
     }
-    free(set->error);
-    set->error = NULL;
 }
 
 void
@@ -111,9 +108,6 @@ void
 nwf_flow_set_swap(struct nwf_flow_set *a, struct nwf_flow_set *b)
 {
     hmap_swap(&a->flows, &b->flows);
-    char *error = a->error;
-    a->error = b->error;
-    b->error = error;
 }
 
 size_t

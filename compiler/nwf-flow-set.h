@@ -43,9 +43,6 @@ struct nwf_flow {
 
 struct nwf_flow_set {
     struct hmap flows;          /* Contains "struct nwf_flow"s. */
-    char *error;                /* Bridge-wide flows, still built as text
-                                 * (nwf-bridge-flows.c): the first that did
-                                 * not parse, with the reason, or NULL. */
 };
 
 void nwf_flow_set_init(struct nwf_flow_set *);

@@ -21,6 +21,7 @@
 #include "nwf-resolve.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
+#include "openvswitch/ofp-actions.h"
 #include "openvswitch/ofp-flow.h"
 #include "openvswitch/ofp-parse.h"
 #include "openvswitch/ofp-port.h"
@@ -103,7 +104,7 @@ rule_table_accept(const struct rule_table *t, ofp_port_t port,
                   struct ofpbuf *ofpacts)
 {
     if (t->ip) {
-        nwf_put_ct_commit(ofpacts);
+        nwf_put_ct(ofpacts, NX_CT_F_COMMIT, NX_CT_RECIRC_NONE);
     }
     if (t->next) {
         nwf_put_goto_table(ofpacts, t->next);

@@ -117,7 +117,7 @@ nwf_port_is_full_trunk(const struct nwf_port *port)
 }
 
 /* The NWF_VLAN_IN_* class of 'port', which its CLASSIFY entry loads into
- * NWF_REG_IN_VLAN, or 0 if it needs VLAN_IN flows of its own (a trunk
+ * NWF_MFF_IN_VLAN, or 0 if it needs VLAN_IN flows of its own (a trunk
  * with a list of VLANs, a native port). */
 static inline uint32_t
 nwf_port_vlan_in_class(const struct nwf_port *port)
@@ -131,7 +131,7 @@ void nwf_port_put_vlan_in(const struct nwf_port *, struct ofpbuf *ofpacts);
 
 /* 'port''s OpenFlow port as in_port= and output: name it: its number, or
  * "LOCAL" for the bridge's own interface (ovs-vswitchd warns about 65534).
- * Registers that hold a port (NWF_REG_OUT) take the number. */
+ * Registers that hold a port (NWF_MFF_OUT) take the number. */
 struct nwf_ofport_name {
     char s[32];
 };
@@ -158,10 +158,10 @@ nwf_port_untagged_out_vlan(const struct nwf_port *port)
  * added.
  *
  * The port's flows, all with the port's ofport in their cookie:
- *   - CLASSIFY, in_port: zone into NWF_REG_ZONE, the first segments of
- *     ETH_OUT and IP_OUT into NWF_REG_SEG and NWF_REG_IP_SEG, on to
+ *   - CLASSIFY, in_port: zone into NWF_MFF_ZONE, the first segments of
+ *     ETH_OUT and IP_OUT into NWF_MFF_SEG and NWF_MFF_IP_SEG, on to
  *     ETH_OUT;
- *   - OUTPUT, NWF_REG_OUT: zone, the first segments of ETH_IN and IP_IN,
+ *   - OUTPUT, NWF_MFF_OUT: zone, the first segments of ETH_IN and IP_IN,
  *     on to IP_IN_CT (a trunk or native port pushes the tag of a VLAN
  *     other than nwf_port_untagged_out_vlan() first);
  *   - ETH_OUT, ETH_IN, IP_OUT and IP_IN: the rules in segments, numbered
@@ -216,7 +216,7 @@ uint8_t nwf_flows_eth_table(const struct nwf_port *, bool from_vm,
  * learning, flood lists, and the CLASSIFY and OUTPUT entries of unbound
  * ports.  They depend on every port of the bridge and its VLANs.  They
  * also hold, for bound ports too, what is not one port's: IP_OUT_CT's and
- * IP_IN_CT's conntrack flows (zone from NWF_REG_ZONE; IP_IN_CT does
+ * IP_IN_CT's conntrack flows (zone from NWF_MFF_ZONE; IP_IN_CT does
  * ct_clear first), the ends of the segments of the rule tables
  * (nwf_flows_chain_ends()), VLAN_IN (per class of VLAN input, or per
  * port for a port without one), flood list membership, and the OUTPUT

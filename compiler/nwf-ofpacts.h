@@ -29,8 +29,18 @@ void nwf_put_move(struct ofpbuf *, enum mf_field_id src, int src_ofs,
                   enum mf_field_id dst, int dst_ofs, int n_bits);
 /* output:REG[0..15], the port in register 'reg'. */
 void nwf_put_output_reg(struct ofpbuf *, enum mf_field_id reg);
-/* ct(commit,zone=NWF_MFF_ZONE[0..15]). */
-void nwf_put_ct_commit(struct ofpbuf *);
+/* load:VALUE->REG[OFS..OFS+N_BITS-1] for a 32-bit register. */
+void nwf_put_load(struct ofpbuf *, enum mf_field_id reg, int ofs, int n_bits,
+                  uint32_t value);
+/* ct(FLAGS,table=RECIRC_TABLE,zone=NWF_MFF_ZONE[0..15]): 'flags' are
+ * NX_CT_F_*, 'recirc_table' NX_CT_RECIRC_NONE for no "table". */
+void nwf_put_ct(struct ofpbuf *, uint16_t flags, uint8_t recirc_table);
+void nwf_put_ct_clear(struct ofpbuf *);
+void nwf_put_pop_vlan(struct ofpbuf *);
+/* clone(...): the actions put between nwf_put_clone_start() and
+ * nwf_put_clone_end(), which takes what the first returned. */
+size_t nwf_put_clone_start(struct ofpbuf *);
+void nwf_put_clone_end(struct ofpbuf *, size_t start);
 /* push_vlan:0x8100, then the VLAN id from NWF_MFF_VLAN into the tag. */
 void nwf_put_push_vlan_from_reg(struct ofpbuf *);
 

@@ -34,7 +34,7 @@
  * The Ethernet layer sees the frame as the VM sends or receives it (tags
  * included); the IP layer sees untagged IPv4 and IPv6 only, as libvirt's
  * br_netfilter does.  Inside the forwarding tables a frame is untagged
- * and its VLAN is in NWF_REG_VLAN. */
+ * and its VLAN is in NWF_MFF_VLAN. */
 
 #include <stdint.h>
 #include "openvswitch/meta-flow.h"
@@ -46,51 +46,38 @@ enum nwf_table {
     NWF_TABLE_ETH_OUT = 10,     /* Ethernet-layer rules, from the VM. */
     NWF_TABLE_IP_OUT_CT = 11,   /* Untagged IP to conntrack, others on. */
     NWF_TABLE_IP_OUT = 12,      /* IP-layer rules, from the VM. */
-    NWF_TABLE_VLAN_IN = 20,     /* Port VLAN configuration -> NWF_REG_VLAN. */
+    NWF_TABLE_VLAN_IN = 20,     /* Port VLAN configuration -> NWF_MFF_VLAN. */
     NWF_TABLE_L2_LEARN = 21,    /* Learns (VLAN, source MAC) -> in_port. */
     NWF_TABLE_L2_LOOKUP = 22,   /* Learned flows: destination -> port. */
     NWF_TABLE_FLOOD = 23,       /* Per VLAN: one copy to each member port. */
-    NWF_TABLE_OUTPUT = 30,      /* Per destination port (NWF_REG_OUT). */
+    NWF_TABLE_OUTPUT = 30,      /* Per destination port (NWF_MFF_OUT). */
     NWF_TABLE_IP_IN_CT = 31,    /* Untagged IP to conntrack, others on. */
     NWF_TABLE_IP_IN = 32,       /* IP-layer rules, to the VM. */
     NWF_TABLE_ETH_IN = 33,      /* Ethernet-layer rules, to the VM. */
 };
 
-/* Registers, as ovs-ofctl names them. */
-#define NWF_REG_SEG "reg0"      /* Ethernet layer: which segment of the
+/* Registers, as Open vSwitch's field ids (enum mf_field_id), for the
+ * flows (nwf-ofpacts.h) and for packet-ins (controller/pinctrl.c). */
+#define NWF_MFF_SEG MFF_REG0    /* Ethernet layer: which segment of the
                                  * port's root chain is being walked (see
                                  * docs/pipeline.md, "Chains"). */
-#define NWF_REG_OUT "reg1"      /* Output stage: destination ofport. */
-#define NWF_REG_VLAN "reg2"     /* Forwarding: VLAN id, 0 for untagged. */
-#define NWF_REG_ZONE "reg3"     /* Conntrack zone of the port whose rules
+#define NWF_MFF_OUT MFF_REG1    /* Output stage: destination ofport. */
+#define NWF_MFF_VLAN MFF_REG2   /* Forwarding: VLAN id, 0 for untagged. */
+#define NWF_MFF_ZONE MFF_REG3   /* Conntrack zone of the port whose rules
                                  * are being applied. */
-#define NWF_REG_IP_SEG "reg4"   /* IP layer: which segment of the port's
+#define NWF_MFF_IP_SEG MFF_REG4 /* IP layer: which segment of the port's
                                  * IP rules is being walked.  Its own
                                  * register, so that IP_IN does not disturb
-                                 * NWF_REG_SEG on the way to ETH_IN. */
-#define NWF_REG_IN_VLAN "reg5"   /* CLASSIFY to VLAN_IN: how the input
-                                 * port takes frames into VLANs, a
-                                 * NWF_VLAN_IN_* class, or 0 for a port
-                                 * with VLAN_IN flows of its own. */
-#define NWF_REG_ZONE_FIELD "NXM_NX_REG3[0..15]"
-#define NWF_REG_OUT_FIELD "NXM_NX_REG1[0..15]"
-#define NWF_REG_VLAN_FIELD "NXM_NX_REG2[0..11]"
-#define NWF_REG_IN_VLAN_FIELD "NXM_NX_REG5[0..11]"
+                                 * NWF_MFF_SEG on the way to ETH_IN. */
+#define NWF_MFF_IN_VLAN MFF_REG5 /* CLASSIFY to VLAN_IN: how the input
+                                  * port takes frames into VLANs, a
+                                  * NWF_VLAN_IN_* class, or 0 for a port
+                                  * with VLAN_IN flows of its own. */
 
-/* The same registers as Open vSwitch's field ids (enum mf_field_id), for
- * flows built typed (nwf-ofpacts.h) and for packet-ins
- * (controller/pinctrl.c).  The names above are for the flows still built
- * as text and must stay in step. */
-#define NWF_MFF_SEG MFF_REG0
-#define NWF_MFF_OUT MFF_REG1
-#define NWF_MFF_VLAN MFF_REG2
-#define NWF_MFF_ZONE MFF_REG3
-#define NWF_MFF_IP_SEG MFF_REG4
-#define NWF_MFF_IN_VLAN MFF_REG5
 /* A register's index in struct flow's regs[]. */
 #define NWF_REG_INDEX(MFF) ((MFF) - MFF_REG0)
 
-/* Classes of VLAN input in NWF_REG_IN_VLAN: VLAN_IN has one set of flows
+/* Classes of VLAN input in NWF_MFF_IN_VLAN: VLAN_IN has one set of flows
  * per class instead of one per port (compiler/nwf-bridge-flows.c). */
 #define NWF_VLAN_IN_ACCESS 0x1000   /* | VLAN: an access port, untagged
                                      * frames only, into that VLAN. */
@@ -160,7 +147,7 @@ enum nwf_punt_reason {
     NWF_PUNT_LEARN = 2,         /* A copy for IP address learning
                                  * (controller/iplearn.c): from CLASSIFY,
                                  * a frame from the VM (in_port); from
-                                 * OUTPUT, a frame to it (NWF_REG_OUT). */
+                                 * OUTPUT, a frame to it (NWF_MFF_OUT). */
 };
 
 /* Meters for packets sent to the controller, so that a guest cannot flood

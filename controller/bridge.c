@@ -315,10 +315,6 @@ bridge_put(struct bridge *br, const struct bridge_ports *in)
         nwf_flow_set_init(&set);
 
         nwf_flows_for_bridge(in->ports, in->n_ports, &set);
-        if (set.error) {
-            VLOG_ERR("%s: bad bridge-wide flow %s", br->node->name,
-                     set.error);
-        }
         nwf_flow_set_move(&desired, &set);
         for (size_t i = 0; i < in->n_flows; i++) {
             nwf_flow_set_merge(&desired, in->flows[i]);

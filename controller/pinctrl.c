@@ -195,7 +195,7 @@ pinctrl_handle_packet_in(struct ofctrl *ofctrl, const struct ofp_header *oh)
     const struct flow *md = &pin.flow_metadata.flow;
     if (port_packet_cb && (reason == NWF_PUNT_REJECT
                            || reason == NWF_PUNT_LEARN)) {
-        /* Frames to a port are copied in OUTPUT, where NWF_REG_OUT names
+        /* Frames to a port are copied in OUTPUT, where NWF_MFF_OUT names
          * the port; all others come from their in_port. */
         bool from_vm = pin.table_id != NWF_TABLE_OUTPUT;
         uint16_t ofport = (from_vm ? ofp_to_u16(md->in_port.ofp_port)

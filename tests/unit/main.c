@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <CUnit/Basic.h>
 
+#include "byte-order.h"
 #include "nwf-flow-set.h"
 #include "nwf-unit.h"
 #include "openvswitch/dynamic-string.h"
@@ -67,22 +68,56 @@ nwf_unit_reference_dir(void)
 }
 
 void
-nwf_unit_check_flow(const char *flow, const char *what)
+nwf_unit_check_flow(const struct nwf_flow *flow, const char *what)
 {
+    struct ds text = DS_EMPTY_INITIALIZER;
+    nwf_flow_format(flow, &text);
+
     struct ofputil_flow_mod fm;
     enum ofputil_protocol usable;
-    char *error = parse_ofp_flow_mod_str(&fm, flow, NULL, NULL, OFPFC_ADD,
-                                         &usable);
+    char *error = parse_ofp_flow_mod_str(&fm, ds_cstr(&text), NULL, NULL,
+                                         OFPFC_ADD, &usable);
     if (error) {
         fprintf(stderr, "\n%s%s%s -> %s\n", what ? what : "",
-                what ? ": " : "", flow, error);
+                what ? ": " : "", ds_cstr(&text), error);
         free(error);
         CU_FAIL("flow does not parse");
+        ds_destroy(&text);
         return;
     }
     CU_ASSERT(usable & OFPUTIL_P_OF13_OXM);
+
+    /* Built typed, the flow must be what Open vSwitch's parser makes of
+     * its text: the same match, and actions that go to the switch as the
+     * same OpenFlow 1.3 bytes and print the same (the bytes of ofpacts
+     * themselves may differ in padding, which the parser leaves as it
+     * finds it). */
+    struct ofpbuf parsed_of, typed_of;
+    ofpbuf_init(&parsed_of, 0);
+    ofpbuf_init(&typed_of, 0);
+    ofpacts_put_openflow_instructions(fm.ofpacts, fm.ofpacts_len,
+                                      &parsed_of, OFP13_VERSION);
+    ofpacts_put_openflow_instructions(flow->ofpacts, flow->ofpacts_len,
+                                      &typed_of, OFP13_VERSION);
+    bool same = (fm.table_id == flow->table
+                 && fm.priority == flow->priority
+                 && ntohll(fm.new_cookie) == flow->cookie
+                 && minimatch_equal(&fm.match, &flow->match)
+                 && fm.ofpacts_len == flow->ofpacts_len
+                 && ofpbuf_equal(&parsed_of, &typed_of)
+                 && ofpacts_equal_stringwise(fm.ofpacts, fm.ofpacts_len,
+                                             flow->ofpacts,
+                                             flow->ofpacts_len));
+    ofpbuf_uninit(&parsed_of);
+    ofpbuf_uninit(&typed_of);
+    if (!same) {
+        fprintf(stderr, "\n%s%s%s: built typed, not as parsed\n",
+                what ? what : "", what ? ": " : "", ds_cstr(&text));
+    }
+    CU_ASSERT(same);
     minimatch_destroy(&fm.match);
     free(CONST_CAST(struct ofpact *, fm.ofpacts));
+    ds_destroy(&text);
 }
 
 static void

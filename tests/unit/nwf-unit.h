@@ -60,10 +60,14 @@ bool nwf_unit_read_text(const char *file, struct ds *s);
  * project root), or NULL if it is not present. */
 const char *nwf_unit_reference_dir(void);
 
-/* Asserts that Open vSwitch's own parser reads 'flow' (ovs-ofctl syntax)
- * as a flow_mod usable over OpenFlow 1.3, as controller/ofctrl does.
- * 'what', if nonnull, names the case in the failure message. */
-void nwf_unit_check_flow(const char *flow, const char *what);
+struct nwf_flow;
+
+/* Asserts that 'flow', printed, is a flow that Open vSwitch's own parser
+ * reads as a flow_mod usable over OpenFlow 1.3, and that the parser makes
+ * of that text exactly 'flow': the same table, priority, cookie, match and
+ * ofpacts, byte for byte.  'what', if nonnull, names the case in the
+ * failure message. */
+void nwf_unit_check_flow(const struct nwf_flow *flow, const char *what);
 
 /* Expectations for flow sets are written in ovs-ofctl syntax as a person
  * writes it ("in_port=3,reg0=0,ip actions=set_field:9->reg3"), while the

@@ -39,7 +39,7 @@ is_chain_end(const struct nwf_flow *flow)
  * nwf_bridge_port_parse() specifications, NULL-terminated, as text, one
  * flow per line (only those of 'table', if it is not -1; with -1, all but
  * the ends of segments, which test_chain_ends() checks), after checking
- * that each flow parses. */
+ * that each flow is what Open vSwitch's parser makes of its text. */
 static char *
 bridge_flows(int table, const char *const *specs)
 {
@@ -63,7 +63,7 @@ bridge_flows(int table, const char *const *specs)
     for (size_t i = 0; i < n_flows; i++) {
         struct ds flow = DS_EMPTY_INITIALIZER;
         nwf_flow_format(sorted[i], &flow);
-        nwf_unit_check_flow(ds_cstr(&flow), NULL);
+        nwf_unit_check_flow(sorted[i], NULL);
         if (table < 0 ? !is_chain_end(sorted[i])
             : sorted[i]->table == table) {
             ds_put_format(&text, "%s\n", ds_cstr(&flow));
@@ -386,7 +386,7 @@ test_native_tagged(void)
 /* The ends of the segments of every bound port's rules, one table after
  * the other: segment K > 0 goes on with K - 1, segment 0, the last,
  * accepts (ETH_OUT: on to the IP layer; ETH_IN: out of the port in
- * NWF_REG_OUT; the IP tables commit the connection first, which needs
+ * NWF_MFF_OUT; the IP tables commit the connection first, which needs
  * the ethertype in the match). */
 static void
 test_chain_ends(void)
