@@ -203,11 +203,12 @@ nwf_binding_parse_buffer(const char *buf, size_t len, const char *name,
     return ok;
 }
 
-/* Like nwf_binding_parse_buffer(), also checked against the RELAX NG
- * schema in 'schema_file' unless it is NULL (for a file an admin wrote). */
+/* Like nwf_binding_parse_buffer(), also checked against RELAX NG schema
+ * 'schema' unless it is NULL (for a file an admin wrote). */
 bool
 nwf_binding_validate_buffer(const char *buf, size_t len, const char *name,
-                            const char *schema_file, struct nwf_binding *b,
+                            const struct nwf_schema *schema,
+                            struct nwf_binding *b,
                             struct nwf_diag *diag)
 {
     struct nwf_xmldoc_ctx ctx = { .file = name, .diag = diag,
@@ -216,8 +217,8 @@ nwf_binding_validate_buffer(const char *buf, size_t len, const char *name,
     if (!doc) {
         return false;
     }
-    if (schema_file) {
-        nwf_xmldoc_validate_schema(&ctx, doc, schema_file);
+    if (schema) {
+        nwf_xmldoc_validate_schema(&ctx, doc, schema);
     }
     bool ok = parse_binding(&ctx, xmlDocGetRootElement(doc), b);
     xmlFreeDoc(doc);

@@ -50,6 +50,7 @@
 
 struct ds;
 struct nwf_diag;
+struct nwf_schema;
 struct smap;
 struct sset;
 
@@ -81,7 +82,8 @@ bool nwf_binding_parse_buffer(const char *buf, size_t len, const char *name,
                               struct nwf_binding *, struct nwf_diag *)
     OVS_WARN_UNUSED_RESULT;
 bool nwf_binding_validate_buffer(const char *buf, size_t len,
-                                 const char *name, const char *schema_file,
+                                 const char *name,
+                                 const struct nwf_schema *schema,
                                  struct nwf_binding *, struct nwf_diag *)
     OVS_WARN_UNUSED_RESULT;
 void nwf_binding_format(const struct nwf_binding *, struct ds *);

@@ -614,22 +614,23 @@ nwf_xml_format_string(const struct nwf_filter *filter)
 
 /* Checks the filter XML in 'len' bytes at 'buf' ('name', a file name,
  * in messages) the way "nwf-ofctl validate" does: it must be safe,
- * well-formed XML (see nwf-xmldoc.h), match the RELAX NG schema in
- * 'schema_file' (unless it is NULL), pass every check of the parser and
+ * well-formed XML (see nwf-xmldoc.h), match RELAX NG schema 'schema'
+ * (unless it is NULL), pass every check of the parser and
  * those of a new definition (nwf_filter_check(), as a define does).
  * Returns true if it does; otherwise adds every problem found to
  * 'diag'. */
 bool
 nwf_xml_validate_buffer(const char *buf, size_t len, const char *name,
-                        const char *schema_file, struct nwf_diag *diag)
+                        const struct nwf_schema *schema,
+                        struct nwf_diag *diag)
 {
     struct nwf_xmldoc_ctx ctx = { .file = name, .diag = diag };
     xmlDocPtr doc = nwf_xmldoc_parse(&ctx, buf, len);
     if (!doc) {
         return false;
     }
-    if (schema_file) {
-        nwf_xmldoc_validate_schema(&ctx, doc, schema_file);
+    if (schema) {
+        nwf_xmldoc_validate_schema(&ctx, doc, schema);
     }
     struct nwf_filter *filter = parse_filter(&ctx,
                                              xmlDocGetRootElement(doc));

@@ -27,6 +27,7 @@
 struct ds;
 struct nwf_diag;
 struct nwf_filter;
+struct nwf_schema;
 struct shash;
 
 struct nwf_filter *nwf_xml_parse_buffer(const char *buf, size_t len,
@@ -43,11 +44,12 @@ void nwf_xml_format_filterref(const char *filter, const struct shash *params,
                               struct ds *);
 
 /* Full check of a filter file's content, for "nwf-ofctl validate": safe
- * and well-formed XML, valid against the RELAX NG schema in 'schema_file'
+ * and well-formed XML, valid against RELAX NG schema 'schema'
  * (schemas/nwfilter.rng; skipped if NULL), accepted by the parser and by
  * nwf_filter_check() as a define would be.  Returns true if valid;
  * otherwise adds one message per problem. */
 bool nwf_xml_validate_buffer(const char *buf, size_t len, const char *name,
-                             const char *schema_file, struct nwf_diag *);
+                             const struct nwf_schema *schema,
+                             struct nwf_diag *);
 
 #endif /* nwf-xml.h */

@@ -7,12 +7,10 @@
 #include "nwf-xmldoc.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -202,8 +200,8 @@ line_at(const char *buf, size_t offset)
 /* libxml2 reports through here while it parses. */
 
 /* libxml2 reports through here while it parses. */
-static void
-xml_error_handler(void *ctx_, xmlErrorPtr error)
+void
+nwf_xmldoc_error_handler(void *ctx_, xmlErrorPtr error)
 {
     struct nwf_xmldoc_ctx *ctx = ctx_;
 
@@ -303,7 +301,7 @@ nwf_xmldoc_parse(struct nwf_xmldoc_ctx *ctx, const char *buf, size_t len)
      * encoding is forced to UTF-8 whatever the declaration says. */
     int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
     unsigned int errors_before = ctx->n_errors;
-    xmlSetStructuredErrorFunc(ctx, xml_error_handler);
+    xmlSetStructuredErrorFunc(ctx, nwf_xmldoc_error_handler);
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, len, ctx->file, "UTF-8",
                                       options);
     xmlSetStructuredErrorFunc(NULL, NULL);
@@ -337,50 +335,22 @@ nwf_xmldoc_parse(struct nwf_xmldoc_ctx *ctx, const char *buf, size_t len)
     return NULL;
 }
 
-/* Reports in 'ctx' every way 'doc' does not match the RELAX NG schema in
- * 'schema_file'; problems with the schema itself are reported against the
- * schema's file. */
+/* Reports in 'ctx' every way 'doc' does not match 'schema'. */
 void
 nwf_xmldoc_validate_schema(struct nwf_xmldoc_ctx *ctx, xmlDocPtr doc,
-                           const char *schema_file)
+                           const struct nwf_schema *schema)
 {
-    if (access(schema_file, R_OK)) {
-        struct nwf_diag_loc loc = { .file = schema_file };
-        nwf_diag_error(ctx->diag, &loc, "cannot read the RELAX NG schema: "
-                       "%s", ovs_strerror(errno));
-        ctx->n_errors++;
-        return;
-    }
-
-    struct nwf_xmldoc_ctx schema_ctx = {
-        .file = schema_file, .diag = ctx->diag, .prefix = "schema: ",
-    };
-    xmlRelaxNGParserCtxtPtr pctxt = xmlRelaxNGNewParserCtxt(schema_file);
-    xmlRelaxNGSetParserStructuredErrors(pctxt, xml_error_handler,
-                                        &schema_ctx);
-    xmlRelaxNGPtr schema = xmlRelaxNGParse(pctxt);
-    xmlRelaxNGFreeParserCtxt(pctxt);
-    ctx->n_errors += schema_ctx.n_errors;
-    if (!schema) {
-        if (!schema_ctx.n_errors) {
-            nwf_xmldoc_report(ctx, 0, NULL, NULL, NULL, "cannot parse the "
-                              "RELAX NG schema %s", schema_file);
-        }
-        return;
-    }
-
     unsigned int errors_before = ctx->n_errors;
-    xmlRelaxNGValidCtxtPtr vctxt = xmlRelaxNGNewValidCtxt(schema);
-    xmlRelaxNGSetValidStructuredErrors(vctxt, xml_error_handler, ctx);
+    xmlRelaxNGValidCtxtPtr vctxt = xmlRelaxNGNewValidCtxt(schema->rng);
+    xmlRelaxNGSetValidStructuredErrors(vctxt, nwf_xmldoc_error_handler, ctx);
     ctx->prefix = "schema: ";
     int rc = xmlRelaxNGValidateDoc(vctxt, doc);
     ctx->prefix = NULL;
     xmlRelaxNGFreeValidCtxt(vctxt);
-    xmlRelaxNGFree(schema);
 
     if (rc && ctx->n_errors == errors_before) {
         nwf_xmldoc_report(ctx, 0, NULL, NULL, NULL,
-                          "schema: does not match %s", schema_file);
+                          "schema: does not match %s", schema->name);
     }
 }
 

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <libxml/relaxng.h>
 #include <libxml/tree.h>
 
 #include "openvswitch/compiler.h"
@@ -51,8 +52,21 @@ void nwf_xmldoc_report(struct nwf_xmldoc_ctx *, int line,
 xmlDocPtr nwf_xmldoc_parse(struct nwf_xmldoc_ctx *, const char *buf,
                            size_t len)
     OVS_WARN_UNUSED_RESULT;
+
+/* libxml2's structured errors for a parse with context 'ctx_' (a struct
+ * nwf_xmldoc_ctx), reported through it: for readers of what the compiler
+ * does not read itself, such as RELAX NG schemas (lib/nwf-schema.h). */
+void nwf_xmldoc_error_handler(void *ctx_, xmlErrorPtr);
+
+/* A RELAX NG schema, parsed (lib/nwf-schema.h reads one from its file,
+ * with the files it includes). */
+struct nwf_schema {
+    xmlRelaxNGPtr rng;
+    char *name;                 /* Its file, for messages. */
+};
+
 void nwf_xmldoc_validate_schema(struct nwf_xmldoc_ctx *, xmlDocPtr,
-                                const char *schema_file);
+                                const struct nwf_schema *);
 
 /* Nodes. */
 int nwf_xmldoc_line(const xmlNode *);

@@ -42,23 +42,22 @@ nwf_xml_parse_file(const char *file_name, struct nwf_diag *diag)
 /* nwf_xml_validate_buffer() of file 'file_name', for "nwf-ofctl
  * validate". */
 bool
-nwf_xml_validate_file(const char *file_name, const char *schema_file,
-                      struct nwf_diag *diag)
+nwf_xml_validate_file(const char *file_name,
+                      const struct nwf_schema *schema, struct nwf_diag *diag)
 {
     size_t len;
     char *buf = nwf_xmlfile_read(file_name, &len, diag);
     if (!buf) {
         return false;
     }
-    bool ok = nwf_xml_validate_buffer(buf, len, file_name, schema_file,
-                                      diag);
+    bool ok = nwf_xml_validate_buffer(buf, len, file_name, schema, diag);
     free(buf);
     return ok;
 }
 
 /* nwf_binding_validate_buffer() of file 'file_name'. */
 bool
-nwf_binding_parse_file(const char *file_name, const char *schema_file,
+nwf_binding_parse_file(const char *file_name, const struct nwf_schema *schema,
                        struct nwf_binding *b, struct nwf_diag *diag)
 {
     size_t len;
@@ -66,8 +65,8 @@ nwf_binding_parse_file(const char *file_name, const char *schema_file,
     if (!buf) {
         return false;
     }
-    bool ok = nwf_binding_validate_buffer(buf, len, file_name, schema_file,
-                                          b, diag);
+    bool ok = nwf_binding_validate_buffer(buf, len, file_name, schema, b,
+                                          diag);
     free(buf);
     return ok;
 }

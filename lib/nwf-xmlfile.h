@@ -21,6 +21,7 @@
 struct nwf_binding;
 struct nwf_diag;
 struct nwf_filter;
+struct nwf_schema;
 
 char *nwf_xmlfile_read(const char *file_name, size_t *lenp,
                        struct nwf_diag *)
@@ -29,9 +30,10 @@ char *nwf_xmlfile_read(const char *file_name, size_t *lenp,
 struct nwf_filter *nwf_xml_parse_file(const char *file_name,
                                       struct nwf_diag *)
     OVS_WARN_UNUSED_RESULT;
-bool nwf_xml_validate_file(const char *file_name, const char *schema_file,
-                           struct nwf_diag *);
-bool nwf_binding_parse_file(const char *file_name, const char *schema_file,
+bool nwf_xml_validate_file(const char *file_name,
+                           const struct nwf_schema *, struct nwf_diag *);
+bool nwf_binding_parse_file(const char *file_name,
+                            const struct nwf_schema *,
                             struct nwf_binding *, struct nwf_diag *)
     OVS_WARN_UNUSED_RESULT;
 

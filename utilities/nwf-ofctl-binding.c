@@ -25,6 +25,7 @@
 #include "nwf-domain.h"
 #include "nwf-ofctl.h"
 #include "nwf-pipeline.h"
+#include "nwf-schema.h"
 #include "nwf-xmldoc.h"
 #include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
@@ -285,7 +286,7 @@ nwf_ofctl_binding_create(struct ovs_cmdl_context *ctx)
     struct nwf_binding b;
     nwf_binding_init(&b);
 
-    char *schema = nwf_ofctl_find_schema("nwfilterbinding.rng");
+    struct nwf_schema *schema = nwf_ofctl_read_schema("nwfilterbinding.rng");
     if (!schema) {
         exit(EXIT_FAILURE);
     }
@@ -293,7 +294,7 @@ nwf_ofctl_binding_create(struct ovs_cmdl_context *ctx)
         || !binding_compiles(&b, &diag)) {
         fatal_diag(&diag);
     }
-    free(schema);
+    nwf_schema_destroy(schema);
 
     char *comment = xasprintf("binding-create %s", b.portdev);
     char *error = ovsdb_transact(create_change, &b, comment);

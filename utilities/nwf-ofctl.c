@@ -34,6 +34,7 @@
 #include "nwf-ofctl.h"
 #include "nwf-pipeline.h"
 #include "nwf-vars.h"
+#include "nwf-schema.h"
 #include "nwf-xml.h"
 #include "nwf-xmlfile.h"
 #include "openvswitch/dynamic-string.h"
@@ -445,13 +446,13 @@ beside_program(const char *path)
     return result;
 }
 
-/* Returns the RELAX NG schema 'name' (nwfilter.rng or
+/* Returns the file of RELAX NG schema 'name' (nwfilter.rng or
  * nwfilterbinding.rng) to validate with: the installed copy, else the
  * source tree's copy next to this program's build directory; for
  * nwfilter.rng, $NWF_SCHEMA first if it is set.  Returns NULL, after
  * saying where it looked, if none is readable. */
-char *
-nwf_ofctl_find_schema(const char *name)
+static char *
+find_schema(const char *name)
 {
     const char *env = getenv("NWF_SCHEMA");
     if (env && !strcmp(name, "nwfilter.rng")) {
@@ -469,6 +470,27 @@ nwf_ofctl_find_schema(const char *name)
                                  "set NWF_SCHEMA to nwfilter.rng's path");
     free(what);
     return found;
+}
+
+/* Returns RELAX NG schema 'name' (see find_schema()), read and parsed, or
+ * NULL after saying why not. */
+struct nwf_schema *
+nwf_ofctl_read_schema(const char *name)
+{
+    char *file = find_schema(name);
+    if (!file) {
+        return NULL;
+    }
+
+    struct nwf_diag diag;
+    nwf_diag_init(&diag);
+    struct nwf_schema *schema = nwf_schema_read(file, &diag);
+    if (!schema) {
+        fprintf(stderr, "%s\n", nwf_diag_text(&diag));
+    }
+    nwf_diag_destroy(&diag);
+    free(file);
+    return schema;
 }
 
 /* Returns the filter store's directory: --filter-dir, else
@@ -523,7 +545,7 @@ find_filter_dir(void)
 static void
 nwf_ofctl_validate(struct ovs_cmdl_context *ctx)
 {
-    char *schema = nwf_ofctl_find_schema("nwfilter.rng");
+    struct nwf_schema *schema = nwf_ofctl_read_schema("nwfilter.rng");
     bool ok = schema != NULL;
 
     for (int i = 1; i < ctx->argc; i++) {
@@ -535,7 +557,7 @@ nwf_ofctl_validate(struct ovs_cmdl_context *ctx)
         }
         nwf_diag_destroy(&diag);
     }
-    free(schema);
+    nwf_schema_destroy(schema);
     exit(ok ? EXIT_SUCCESS : EXIT_FAILURE);
 }
 

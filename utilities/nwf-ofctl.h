@@ -17,9 +17,11 @@ extern char *nwf_ofctl_ovs_db;
 /* --timeout: how long, in seconds, a command may wait for OVSDB. */
 extern int nwf_ofctl_timeout;
 
+struct nwf_schema;
+
 const char *nwf_ofctl_store_dir(void);
 char *nwf_ofctl_find_builtin_dir(bool quiet);
-char *nwf_ofctl_find_schema(const char *name);
+struct nwf_schema *nwf_ofctl_read_schema(const char *name);
 
 /* The commands of nwf-ofctl-binding.c: filter bindings and the libvirt
  * hook, terminated by a null command. */

@@ -285,6 +285,13 @@ create_refused "a binding without <mac>" "$SW_DIR/no-mac.xml" "<mac>"
 binding_xml "$p3" nwf-vm3 $UUID3 | sed "s/value='10.9.12.4'/value='a b'/" \
     >"$SW_DIR/bad-param.xml"
 create_refused "a bad parameter value" "$SW_DIR/bad-param.xml" "<parameter>"
+# The schema (nwfilterbinding.rng, which includes nwfilter.rng for the
+# <filterref>) knows no <comment> there; the parser alone would not care.
+binding_xml "$p3" nwf-vm3 $UUID3 \
+    | sed "s|<filterref filter|<comment/>\n  <filterref filter|" \
+    >"$SW_DIR/not-in-schema.xml"
+create_refused "an element the schema does not know" \
+    "$SW_DIR/not-in-schema.xml" "not-in-schema.xml:.*schema:"
 check "nothing was written by the refused creates" sh -c "
     [ \"\$(ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p4 external_ids)\" = '$before4' ] &&
     [ \"\$(ovs-vsctl --db=unix:$SW_DIR/db.sock get interface $p3 external_ids)\" = '$before3' ]"
