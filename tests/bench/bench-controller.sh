@@ -22,6 +22,31 @@ e2e_init
 sw_start
 now() { date +%s.%N; }
 elapsed() { echo "$1 $2" | awk '{ printf "%.3f", $2 - $1 }'; }
+# CPU seconds (user + system) that daemon $1 (its pidfile's name in
+# SW_DIR) has used so far: who did the work of a step, the controller or
+# the switch, whatever the wall time says.
+cpu_seconds() {
+    awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' \
+        "/proc/$(cat "$SW_DIR/$1.pid")/stat"
+}
+# The CPU seconds of the controller, the switch and the database, as one
+# word, for cpu_since.
+cpu_all() {
+    echo "$(cpu_seconds nwf-controller):$(cpu_seconds ovs-vswitchd):$(cpu_seconds ovsdb-server)"
+}
+# cpu_since WORD: "C / S / D s" used since cpu_all gave WORD.
+cpu_since() {
+    echo "$1:$(cpu_all)" | awk -F: '{ printf "%.2f / %.2f / %.2f s", \
+        $4 - $1, $5 - $2, $6 - $3 }'
+}
+# The controller's log lines from line $1 on that say how long it took to
+# build a bridge's desired flows, summed, in seconds.
+build_seconds_since() {
+    tail -n "+$1" "$SW_DIR/nwf-controller.log" \
+        | sed -n 's/.*desired flows built in \([0-9]*\) ms.*/\1/p' \
+        | awk '{ t += $1 } END { printf "%.3f", t / 1000 }'
+}
+log_lines() { wc -l <"$SW_DIR/nwf-controller.log"; }
 
 echo "# creating $N internal ports"
 for ((i = 0; i < N; i += 100)); do
@@ -64,6 +89,8 @@ for ((j = 0; j < N; j++)); do
     wait_args+=(-- wait-until interface "b$j"
                 external_ids:filterref-status=active)
 done
+log0=$(log_lines)
+cpu0=$(cpu_all)
 t0=$(now)
 vsctl "${args[@]}"
 echo "# ovs-vsctl returned after $(elapsed "$t0" "$(now)") s"
@@ -74,6 +101,11 @@ else
 fi
 t1=$(now)
 bind_time=$(elapsed "$t0" "$t1")
+bind_cpu=$(cpu_since "$cpu0")
+bind_build=$(build_seconds_since "$log0")
+bind_batches=$(tail -n "+$log0" "$SW_DIR/nwf-controller.log" \
+    | grep "flow changes confirmed" | sed 's/.*|INFO|br0: //' \
+    | paste -sd ';' -)
 flows=$(ofctl dump-flows br0 --no-stats | grep -vc "^OFPST\|table=22,")
 rss=$(ps -o rss= -p "$(cat "$SW_DIR/nwf-controller.pid")" | tr -d ' ')
 
@@ -113,6 +145,8 @@ until_next_batch() {
     batch_time=$(elapsed "$(day_seconds "$2")" "$(line_seconds "$line")")
 }
 confirmed_before=$(n_confirmed)
+log2=$(log_lines)
+cpu2=$(cpu_all)
 t2=$(now)
 "$NWF_OFCTL" --target="$SW_DIR/nwf-controller.ctl" define "$SW_DIR/ct2.xml" \
     >/dev/null
@@ -125,6 +159,8 @@ update_time=$batch_time
 while [ "$(n_new)" -lt "$N" ]; do sleep 0.05; done
 stable=$(n_new)
 define_time=$(elapsed "$t2" "$t3")
+update_cpu=$(cpu_since "$cpu2")
+update_build=$(build_seconds_since "$log2")
 rss2=$(ps -o rss= -p "$(cat "$SW_DIR/nwf-controller.pid")" | tr -d ' ')
 
 # ovs-vswitchd stopped and started: the switch comes back with no flows.
@@ -159,7 +195,12 @@ cat <<EOT
 | measure ($N ports, clean-traffic, explicit IPs) | ovs-nwfilter | libvirt 9.0 (libvirt-oracle.md) |
 |---|--:|--:|
 | one OVSDB transaction -> all ports active | ${bind_time} s | ~1 s per port |
+| bind: CPU of controller / ovs-vswitchd / ovsdb-server | ${bind_cpu} | |
+| bind: controller building desired flows (its log) | ${bind_build} s | |
+| bind: batches confirmed by the switch (controller's log) | ${bind_batches} | |
 | redefine clean-traffic -> applied on the switch | ${update_time} s (define returned after ${define_time} s) | 34.5 s for 21 ports |
+| update: CPU of controller / ovs-vswitchd / ovsdb-server | ${update_cpu} | |
+| update: controller building desired flows (its log) | ${update_build} s | |
 | flows on the bridge (learned aside) | ${flows} | |
 | flows per port for the new rule | $((stable / N)) | |
 | controller RSS after binding / after update | $((rss / 1024)) MiB / $((rss2 / 1024)) MiB | |
