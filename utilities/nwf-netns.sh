@@ -170,6 +170,12 @@ ctl_appctl() {
     ovs-appctl -t "$SW_DIR/nwf-controller.ctl" "$@"
 }
 
+# vsw_appctl COMMAND...: ovs-appctl to this switch's ovs-vswitchd.
+vsw_appctl() {
+    ovs-appctl -t "$SW_DIR/ovs-vswitchd.$(cat "$SW_DIR/ovs-vswitchd.pid").ctl" \
+        "$@"
+}
+
 ctl_log_has() {
     grep -q -- "$1" "$SW_DIR/nwf-controller.log"
 }
