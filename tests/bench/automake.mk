@@ -16,3 +16,4 @@ bench: tests/bench/bench-compile
 
 EXTRA_DIST += tests/bench/bench-controller.sh
 EXTRA_DIST += tests/bench/bench-iplearn.sh
+EXTRA_DIST += tests/bench/bench-vs-ovn.sh
