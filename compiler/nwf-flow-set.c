@@ -26,19 +26,40 @@ flow_set_hash(uint8_t table, uint16_t priority, const struct minimatch *match)
     return minimatch_hash(match, ((uint32_t) table << 16) | priority);
 }
 
-struct nwf_flow *
-nwf_flow_set_find(const struct nwf_flow_set *set, uint8_t table,
-                  uint16_t priority, const struct minimatch *match)
+/* The flow of 'set' with table 'table', priority 'priority' and match
+ * 'match', whose flow_set_hash() is 'hash'. */
+static struct nwf_flow *
+flow_set_find__(const struct nwf_flow_set *set, uint8_t table,
+                uint16_t priority, const struct minimatch *match,
+                uint32_t hash)
 {
     struct nwf_flow *f;
-    HMAP_FOR_EACH_WITH_HASH (f, node, flow_set_hash(table, priority, match),
-                             &set->flows) {
+    HMAP_FOR_EACH_WITH_HASH (f, node, hash, &set->flows) {
         if (f->table == table && f->priority == priority
             && minimatch_equal(&f->match, match)) {
             return f;
         }
     }
     return NULL;
+}
+
+struct nwf_flow *
+nwf_flow_set_find(const struct nwf_flow_set *set, uint8_t table,
+                  uint16_t priority, const struct minimatch *match)
+{
+    return flow_set_find__(set, table, priority, match,
+                           flow_set_hash(table, priority, match));
+}
+
+/* The flow of 'set' with the identity of 'key', a flow of any set: found
+ * by the hash 'key' already has, so that comparing two sets hashes no
+ * match. */
+struct nwf_flow *
+nwf_flow_set_find_same(const struct nwf_flow_set *set,
+                       const struct nwf_flow *key)
+{
+    return flow_set_find__(set, key->table, key->priority, &key->match,
+                           key->node.hash);
 }
 
 static void
@@ -59,6 +80,7 @@ flow_clone(const struct nwf_flow *src)
     f->cookie = src->cookie;
     f->ofpacts = xmemdup(src->ofpacts, src->ofpacts_len);
     f->ofpacts_len = src->ofpacts_len;
+    f->node.hash = src->node.hash;  /* The same identity: the same hash. */
     return f;
 }
 
@@ -121,8 +143,7 @@ nwf_flow_set_count(const struct nwf_flow_set *set)
 static bool
 flow_set_remove_key(struct nwf_flow_set *set, const struct nwf_flow *key)
 {
-    struct nwf_flow *old = nwf_flow_set_find(set, key->table, key->priority,
-                                             &key->match);
+    struct nwf_flow *old = nwf_flow_set_find_same(set, key);
     if (old) {
         hmap_remove(&set->flows, &old->node);
         flow_destroy(old);
@@ -131,13 +152,12 @@ flow_set_remove_key(struct nwf_flow_set *set, const struct nwf_flow *key)
 }
 
 /* Inserts 'f', which the set takes over, in place of the flow with its
- * identity. */
+ * identity.  'f->node.hash' must be its flow_set_hash(). */
 static void
 flow_set_replace(struct nwf_flow_set *set, struct nwf_flow *f)
 {
     flow_set_remove_key(set, f);
-    hmap_insert(&set->flows, &f->node,
-                flow_set_hash(f->table, f->priority, &f->match));
+    hmap_insert(&set->flows, &f->node, f->node.hash);
 }
 
 /* Adds to 'set' a flow with copies of 'match' and 'ofpacts', replacing
@@ -155,6 +175,7 @@ nwf_flow_set_add_ofpacts(struct nwf_flow_set *set, uint8_t table,
     f->table = table;
     f->priority = priority;
     minimatch_init(&f->match, &m);
+    f->node.hash = flow_set_hash(table, priority, &f->match);
     f->cookie = cookie;
     f->ofpacts = xmemdup(ofpacts, ofpacts_len);
     f->ofpacts_len = ofpacts_len;
@@ -199,6 +220,7 @@ flow_parse(const char *text, int command, struct nwf_flow **flowp)
     f->cookie = fm.new_cookie == OVS_BE64_MAX ? 0 : ntohll(fm.new_cookie);
     f->ofpacts = fm.ofpacts;
     f->ofpacts_len = fm.ofpacts_len;
+    f->node.hash = flow_set_hash(f->table, f->priority, &f->match);
     *flowp = f;
     return NULL;
 }
@@ -253,8 +275,24 @@ nwf_flow_set_merge(struct nwf_flow_set *dst, const struct nwf_flow_set *src)
 {
     const struct nwf_flow *f;
     HMAP_FOR_EACH (f, node, &src->flows) {
-        flow_set_replace(dst, flow_clone(f));
+        nwf_flow_set_add_copy(dst, f);
     }
+}
+
+/* Adds a copy of 'f', a flow of another set, to 'set', replacing the flow
+ * with its identity. */
+void
+nwf_flow_set_add_copy(struct nwf_flow_set *set, const struct nwf_flow *f)
+{
+    flow_set_replace(set, flow_clone(f));
+}
+
+/* Removes and frees the flow of 'set' with the identity of 'key', a flow of
+ * any set.  Returns true if there was one. */
+bool
+nwf_flow_set_remove_same(struct nwf_flow_set *set, const struct nwf_flow *key)
+{
+    return flow_set_remove_key(set, key);
 }
 
 void

@@ -42,6 +42,7 @@ struct bridge {
     struct nwf_port *ports;
     size_t n_ports;
     bool put_once;              /* 'ports' are known. */
+    struct nwf_flow_set bridge_flows;   /* Built from 'ports'. */
 
     /* Flows added through "debug/add-flow", kept beside the pipeline. */
     struct nwf_flow_set debug_flows;
@@ -87,6 +88,7 @@ bridge_free(struct bridge *br)
 {
     ofctrl_destroy(br->ofctrl);
     nwf_flow_set_destroy(&br->debug_flows);
+    nwf_flow_set_destroy(&br->bridge_flows);
     bridge_clear_ports(br);
     shash_delete(&bridges, br->node);
     free(br);
@@ -234,6 +236,7 @@ bridge_run(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
             br->ofctrl = ofctrl_create(brow->name, ovs_rundir_);
             ofctrl_set_packet_in_cb(br->ofctrl, pinctrl_handle_packet_in);
             nwf_flow_set_init(&br->debug_flows);
+            nwf_flow_set_init(&br->bridge_flows);
             br->node = shash_add(&bridges, brow->name, br);
         }
         ofctrl_run(br->ofctrl);
@@ -306,22 +309,29 @@ bridge_put(struct bridge *br, const struct bridge_ports *in)
             ofctrl_put(br->ofctrl, &flows, OFCTRL_PER_PORT);
             nwf_flow_set_destroy(&flows);
         }
-    } else if (!bridge_ports_unchanged(br, in->ports, in->n_ports)
-               || in->flows_changed || br->debug_changed) {
-        long long int start = time_msec();
-        struct nwf_flow_set desired;
-        struct nwf_flow_set set;
-        nwf_flow_set_init(&desired);
-        nwf_flow_set_init(&set);
+    } else {
+        bool ports_changed = !bridge_ports_unchanged(br, in->ports,
+                                                     in->n_ports);
+        if (!ports_changed && !in->flows_changed && !br->debug_changed) {
+            br->debug_changed = false;
+            return 0;
+        }
 
-        nwf_flows_for_bridge(in->ports, in->n_ports, &set);
-        nwf_flow_set_move(&desired, &set);
+        long long int start = time_msec();
+        if (ports_changed) {
+            /* A filter update leaves the ports as they are: their
+             * bridge-wide flows are not built again. */
+            nwf_flow_set_clear(&br->bridge_flows);
+            nwf_flows_for_bridge(in->ports, in->n_ports, &br->bridge_flows);
+        }
+        struct nwf_flow_set desired;
+        nwf_flow_set_init(&desired);
+        nwf_flow_set_merge(&desired, &br->bridge_flows);
         for (size_t i = 0; i < in->n_flows; i++) {
             nwf_flow_set_merge(&desired, in->flows[i]);
         }
         nwf_flow_set_merge(&desired, &br->debug_flows);
         seqno = ofctrl_put(br->ofctrl, &desired, in->mode);
-        nwf_flow_set_destroy(&set);
         nwf_flow_set_destroy(&desired);
         VLOG_INFO("%s: desired flows built in %lld ms", br->node->name,
                   time_msec() - start);

@@ -397,8 +397,7 @@ ofctrl_collect_changes(const struct ofctrl *ofctrl,
     /* Removals first, so that the table never holds a flow of the old set
      * beside one of the new set that it would shadow. */
     HMAP_FOR_EACH (f, node, &ofctrl->installed.flows) {
-        if (!nwf_flow_set_find(&ofctrl->desired, f->table, f->priority,
-                               &f->match)) {
+        if (!nwf_flow_set_find_same(&ofctrl->desired, f)) {
             if (n >= allocated) {
                 changes = x2nrealloc(changes, &allocated, sizeof *changes);
             }
@@ -407,8 +406,7 @@ ofctrl_collect_changes(const struct ofctrl *ofctrl,
     }
     HMAP_FOR_EACH (f, node, &ofctrl->desired.flows) {
         const struct nwf_flow *old
-            = nwf_flow_set_find(&ofctrl->installed, f->table,
-                                f->priority, &f->match);
+            = nwf_flow_set_find_same(&ofctrl->installed, f);
         /* An ADD replaces a flow with the same match in place, and unlike
          * a MODIFY it can change the cookie. */
         if (!old || !nwf_flow_same_content(old, f)) {
@@ -420,6 +418,22 @@ ofctrl_collect_changes(const struct ofctrl *ofctrl,
     }
     *changesp = changes;
     return n;
+}
+
+/* Makes 'installed' what 'changes' (from ofctrl_collect_changes()) make of
+ * it, which is the desired set: only the changed flows are copied. */
+static void
+ofctrl_apply_changes(struct nwf_flow_set *installed,
+                     const struct ofctrl_change *changes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (changes[i].command == OFPFC_DELETE_STRICT) {
+            /* The flow is in 'installed' itself: it goes. */
+            nwf_flow_set_remove_same(installed, changes[i].flow);
+        } else {
+            nwf_flow_set_add_copy(installed, changes[i].flow);
+        }
+    }
 }
 
 /* Sends 'changes' in bundles: all in the main lane's, or, for a large
@@ -494,10 +508,12 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
         ofctrl->batch_bundles = 1;
         VLOG_INFO("%s: full sync, %"PRIuSIZE" flows",
                   ofctrl->bridge, hmap_count(&ofctrl->desired.flows));
+        nwf_flow_set_copy(&ofctrl->installed, &ofctrl->desired);
     } else {
         struct ofctrl_change *changes;
         n_changes = ofctrl_collect_changes(ofctrl, &changes);
         ofctrl_send_changes(ofctrl, changes, n_changes);
+        ofctrl_apply_changes(&ofctrl->installed, changes, n_changes);
         free(changes);
     }
 
@@ -513,7 +529,6 @@ ofctrl_send_batch(struct ofctrl *ofctrl)
     ofctrl->sync = OFCTRL_SYNCED;
     ofctrl->changes_pending = false;
     ofctrl->all_at_once = false;
-    nwf_flow_set_copy(&ofctrl->installed, &ofctrl->desired);
 }
 
 /* Whether a batch is still on its way: the main lane's barrier, or a

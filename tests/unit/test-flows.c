@@ -424,6 +424,26 @@ test_flow_set(void)
     CU_ASSERT_PTR_NOT_NULL(error);
     free(error);
 
+    /* Across sets, by identity (table, priority, match), as ofctrl keeps
+     * what the switch has: typed and parsed flows find each other. */
+    struct nwf_flow_set other;
+    nwf_flow_set_init(&other);
+    error = nwf_flow_set_add_text(&other, "table=30,priority=100,reg1=3 "
+                                  "actions=drop");
+    CU_ASSERT_PTR_NULL(error);
+    const struct nwf_flow *typed = nwf_flow_set_find_same(
+        &set, CONTAINER_OF(hmap_first(&other.flows), struct nwf_flow, node));
+    CU_ASSERT(typed && typed->cookie == 0x4);
+    nwf_flow_set_add_copy(&other, typed);
+    CU_ASSERT_EQUAL(nwf_flow_set_count(&other), 1);
+    const struct nwf_flow *copy
+        = CONTAINER_OF(hmap_first(&other.flows), struct nwf_flow, node);
+    CU_ASSERT(copy != typed && nwf_flow_same_content(copy, typed));
+    CU_ASSERT_TRUE(nwf_flow_set_remove_same(&set, copy));
+    CU_ASSERT_FALSE(nwf_flow_set_remove_same(&set, copy));
+    CU_ASSERT_EQUAL(nwf_flow_set_count(&set), 2);
+    nwf_flow_set_destroy(&other);
+
     nwf_flow_set_clear(&set);
     CU_ASSERT_EQUAL(nwf_flow_set_count(&set), 0);
     ds_clear(&s);
