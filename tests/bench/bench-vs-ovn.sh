@@ -25,8 +25,9 @@
 # Usage (root, from the build tree, after "apt-get install ovn-central
 # ovn-host"): tests/bench/bench-vs-ovn.sh [N]
 # Not part of "make check".  Another benchmark on the same machine
-# distorts both columns: run it as "flock /tmp/bench.lock
-# tests/bench/bench-vs-ovn.sh".
+# distorts both columns: run it as "flock -o /tmp/bench.lock
+# tests/bench/bench-vs-ovn.sh" (-o, or the daemons it starts keep the
+# lock).
 # NWF_BENCH_SIDES="nwf ovn" (the default) chooses the sides to run.
 
 set -u
