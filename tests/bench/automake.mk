@@ -1,7 +1,8 @@
-# tests/bench/: benchmarks.  Built by "make" (so that they keep compiling)
-# and by "make bench", never run by "make check", which must stay fast.
-# Run by hand: "make bench && tests/bench/bench-compile" (see
-# docs/performance.md).
+# tests/bench/: benchmarks.  Built by "make" (so that they keep compiling),
+# run by hand with "make bench" (as root, for the ones that start their own
+# Open vSwitch; BENCH_PORTS=N for their number of ports, 1,000 by default),
+# never by "make check", which must stay fast.  docs/performance.md says
+# what each measures.
 
 noinst_PROGRAMS += tests/bench/bench-compile
 tests_bench_bench_compile_SOURCES = tests/bench/bench-compile.c
@@ -11,7 +12,11 @@ tests_bench_bench_compile_LDADD = \
 	lib/libnwf.la compiler/libnwfcompiler.la $(OVS_LIBADD) \
 	$(LIBXML2_LIBS) $(JANSSON_LIBS)
 
-bench: tests/bench/bench-compile
+BENCH_PORTS = 1000
+bench: tests/bench/bench-compile controller/nwf-controller utilities/nwf-ofctl
+	tests/bench/bench-compile
+	bash $(srcdir)/tests/bench/bench-controller.sh $(BENCH_PORTS)
+	bash $(srcdir)/tests/bench/bench-vs-ovn.sh $(BENCH_PORTS)
 .PHONY: bench
 
 EXTRA_DIST += tests/bench/bench-controller.sh
