@@ -14,6 +14,7 @@
 #include "nwf-xml.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
+#include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "sset.h"
@@ -766,6 +767,31 @@ nwf_store_format_list(const struct nwf_store *store, struct ds *s)
                       UUID_ARGS(&filters[i]->uuid), filters[i]->name);
     }
     free(filters);
+}
+
+/* Appends to 's' the same list as a JSON array of {"uuid": UUID, "name":
+ * NAME} objects, sorted by name.
+ *
+ * OVS's JSON library rather than jansson: both define json_array(),
+ * json_object() and json_string(), and in a program linked with the
+ * static libopenvswitch, OVS's definitions take the place of jansson's
+ * inside libjansson too (jansson's json_pack() then crashes). */
+void
+nwf_store_format_list_json(const struct nwf_store *store, struct ds *s)
+{
+    size_t n;
+    const struct nwf_filter **filters = nwf_store_list(store, &n);
+    struct json *array = json_array_create_empty();
+    for (size_t i = 0; i < n; i++) {
+        struct json *object = json_object_create();
+        json_object_put_format(object, "uuid", UUID_FMT,
+                               UUID_ARGS(&filters[i]->uuid));
+        json_object_put_string(object, "name", filters[i]->name);
+        json_array_add(array, object);
+    }
+    free(filters);
+    json_to_ds(array, JSSF_SORT, s);
+    json_destroy(array);
 }
 
 /* Adds to 'referrers' the name of every filter of 'store' that refers to

@@ -177,6 +177,7 @@ const struct nwf_filter *nwf_store_lookup(const char *name, void *store);
 const struct nwf_filter **nwf_store_list(const struct nwf_store *,
                                          size_t *n);
 void nwf_store_format_list(const struct nwf_store *, struct ds *);
+void nwf_store_format_list_json(const struct nwf_store *, struct ds *);
 void nwf_store_get_referrers(const struct nwf_store *, const char *name,
                              bool transitive, struct sset *referrers);
 

@@ -23,7 +23,6 @@
 #include "nwf-store.h"
 #include "nwf-xml.h"
 #include "openvswitch/dynamic-string.h"
-#include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
 #include "unixctl.h"
 #include "util.h"
@@ -107,34 +106,14 @@ filter_cmd_list(struct unixctl_conn *conn, int argc, const char *argv[],
         }
     }
 
-    if (!json) {
-        struct ds s = DS_EMPTY_INITIALIZER;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    if (json) {
+        nwf_store_format_list_json(cmds->store, &s);
+    } else {
         nwf_store_format_list(cmds->store, &s);
-        unixctl_command_reply(conn, ds_cstr(&s));
-        ds_destroy(&s);
-        return;
     }
-
-    /* OVS's JSON library rather than jansson: both define json_array(),
-     * json_object() and json_string(), and in a program linked with the
-     * static libopenvswitch, OVS's definitions take the place of jansson's
-     * inside libjansson too (jansson's json_pack() then crashes). */
-    size_t n;
-    const struct nwf_filter **filters = nwf_store_list(cmds->store, &n);
-    struct json *array = json_array_create_empty();
-    for (size_t i = 0; i < n; i++) {
-        struct json *object = json_object_create();
-        json_object_put_format(object, "uuid", UUID_FMT,
-                               UUID_ARGS(&filters[i]->uuid));
-        json_object_put_string(object, "name", filters[i]->name);
-        json_array_add(array, object);
-    }
-    free(filters);
-
-    char *text = json_to_string(array, JSSF_SORT);
-    unixctl_command_reply(conn, text);
-    free(text);
-    json_destroy(array);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
 }
 
 /* "filter/define XML [ORIGIN]": defines a filter from the XML text, or

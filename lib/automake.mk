@@ -12,3 +12,19 @@ lib_libnwf_la_SOURCES = \
 	lib/nwf-schema.h \
 	lib/nwf-xmlfile.c \
 	lib/nwf-xmlfile.h
+
+# The filter database's IDL (schemas/nwfilter.ovsschema), generated the
+# way Open vSwitch generates its own, with ovsdb-idlc from its source tree.
+OVSDB_IDLC = PYTHONPATH=$(OVS_SOURCEDIR)/python /usr/bin/python3 \
+	$(OVS_SOURCEDIR)/ovsdb/ovsdb-idlc.in
+nodist_lib_libnwf_la_SOURCES = lib/nwfilter-idl.c lib/nwfilter-idl.h
+BUILT_SOURCES += lib/nwfilter-idl.h
+CLEANFILES += lib/nwfilter-idl.c lib/nwfilter-idl.h lib/nwfilter-idl.ovsidl
+EXTRA_DIST += lib/nwfilter-idl.ann
+lib/nwfilter-idl.ovsidl: schemas/nwfilter.ovsschema lib/nwfilter-idl.ann
+	$(AM_V_GEN)$(OVSDB_IDLC) annotate $(srcdir)/schemas/nwfilter.ovsschema \
+	  $(srcdir)/lib/nwfilter-idl.ann >$@.tmp && mv $@.tmp $@
+lib/nwfilter-idl.c: lib/nwfilter-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-source $< >$@.tmp && mv $@.tmp $@
+lib/nwfilter-idl.h: lib/nwfilter-idl.ovsidl
+	$(AM_V_GEN)$(OVSDB_IDLC) c-idl-header $< >$@.tmp && mv $@.tmp $@

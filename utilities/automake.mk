@@ -4,7 +4,11 @@ bin_PROGRAMS += utilities/nwf-ofctl
 utilities_nwf_ofctl_SOURCES = \
 	utilities/nwf-ofctl.c \
 	utilities/nwf-ofctl.h \
-	utilities/nwf-ofctl-binding.c
+	utilities/nwf-ofctl-binding.c \
+	utilities/nwf-ofctl-db.c \
+	utilities/nwf-ofctl-db.h \
+	utilities/nwf-ofctl-ovsdb.c \
+	utilities/nwf-ofctl-ovsdb.h
 utilities_nwf_ofctl_LDADD = \
 	lib/libnwf.la compiler/libnwfcompiler.la $(OVS_LIBADD) \
 	$(LIBXML2_LIBS) $(JANSSON_LIBS)

@@ -24,6 +24,7 @@
 #include "nwf-diag.h"
 #include "nwf-domain.h"
 #include "nwf-ofctl.h"
+#include "nwf-ofctl-ovsdb.h"
 #include "nwf-pipeline.h"
 #include "nwf-schema.h"
 #include "nwf-xmldoc.h"
@@ -45,12 +46,6 @@ VLOG_DEFINE_THIS_MODULE(nwf_ofctl_binding);
 
 /* ---- The Open_vSwitch database. ---- */
 
-/* What one transaction does: given the database's current contents, puts
- * its changes into 'txn', or returns a malloc()ed message to change
- * nothing. */
-typedef char *ovsdb_change_func(struct ovsdb_idl *, struct ovsdb_idl_txn *,
-                                void *aux);
-
 static struct ovsdb_idl *
 ovsdb_open(void)
 {
@@ -62,95 +57,13 @@ ovsdb_open(void)
     return idl;
 }
 
-/* Runs 'idl' until its contents are newer than '*seqno', or the deadline.
- * Returns NULL, or a malloc()ed message. */
+/* nwf_ofctl_transact() on the Open_vSwitch database. */
 static char *
-ovsdb_wait_for_contents(struct ovsdb_idl *idl, unsigned int *seqno,
-                        long long int deadline)
+ovsdb_transact(nwf_ofctl_change_func *change, void *aux, const char *comment)
 {
-    for (;;) {
-        ovsdb_idl_run(idl);
-        if (!ovsdb_idl_is_alive(idl)) {
-            int retval = ovsdb_idl_get_last_error(idl);
-            return xasprintf("%s: database connection failed (%s)",
-                             nwf_ofctl_ovs_db, ovs_retval_to_string(retval));
-        }
-        if (ovsdb_idl_get_seqno(idl) != *seqno
-            && ovsdb_idl_has_ever_connected(idl)) {
-            *seqno = ovsdb_idl_get_seqno(idl);
-            return NULL;
-        }
-        if (time_msec() >= deadline) {
-            int retval = ovsdb_idl_get_last_error(idl);
-            return xasprintf("%s: no answer from the database in %d s%s%s%s",
-                             nwf_ofctl_ovs_db, nwf_ofctl_timeout,
-                             retval ? " (" : "",
-                             retval ? ovs_retval_to_string(retval) : "",
-                             retval ? ")" : "");
-        }
-        ovsdb_idl_wait(idl);
-        poll_timer_wait_until(deadline);
-        poll_block();
-    }
-}
-
-/* Commits 'txn' by the deadline. */
-static enum ovsdb_idl_txn_status
-ovsdb_commit(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
-             long long int deadline)
-{
-    enum ovsdb_idl_txn_status status;
-    while ((status = ovsdb_idl_txn_commit(txn)) == TXN_INCOMPLETE
-           && time_msec() < deadline) {
-        ovsdb_idl_run(idl);
-        ovsdb_idl_wait(idl);
-        ovsdb_idl_txn_wait(txn);
-        poll_timer_wait_until(deadline);
-        poll_block();
-    }
-    return status;
-}
-
-/* Runs 'change' in one transaction on the Open_vSwitch database, again
- * on fresh contents if someone else changed what it read.  Returns NULL,
- * or a malloc()ed message if 'change' refused or the database failed, in
- * which case nothing was written.  'comment' goes into the database's
- * log. */
-static char *
-ovsdb_transact(ovsdb_change_func *change, void *aux, const char *comment)
-{
-    long long int deadline = time_msec() + nwf_ofctl_timeout * 1000LL;
     struct ovsdb_idl *idl = ovsdb_open();
-    unsigned int seqno = ovsdb_idl_get_seqno(idl);
-    char *error;
-
-    for (;;) {
-        error = ovsdb_wait_for_contents(idl, &seqno, deadline);
-        if (error) {
-            break;
-        }
-        struct ovsdb_idl_txn *txn = ovsdb_idl_txn_create(idl);
-        ovsdb_idl_txn_add_comment(txn, "nwf-ofctl: %s", comment);
-        error = change(idl, txn, aux);
-        if (error) {
-            ovsdb_idl_txn_destroy(txn);
-            break;
-        }
-        enum ovsdb_idl_txn_status status = ovsdb_commit(idl, txn, deadline);
-        if (status == TXN_TRY_AGAIN) {
-            ovsdb_idl_txn_destroy(txn);
-            continue;
-        }
-        if (status == TXN_INCOMPLETE) {
-            error = xasprintf("%s: no answer from the database in %d s",
-                              nwf_ofctl_ovs_db, nwf_ofctl_timeout);
-        } else if (status != TXN_SUCCESS && status != TXN_UNCHANGED) {
-            error = xasprintf("%s: transaction failed: %s", nwf_ofctl_ovs_db,
-                              ovsdb_idl_txn_get_error(txn));
-        }
-        ovsdb_idl_txn_destroy(txn);
-        break;
-    }
+    char *error = nwf_ofctl_transact(idl, nwf_ofctl_ovs_db, change, aux,
+                                     comment);
     ovsdb_idl_destroy(idl);
     return error;
 }

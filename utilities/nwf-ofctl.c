@@ -32,6 +32,7 @@
 #include "nwf-filter.h"
 #include "nwf-flows.h"
 #include "nwf-ofctl.h"
+#include "nwf-ofctl-db.h"
 #include "nwf-pipeline.h"
 #include "nwf-vars.h"
 #include "nwf-schema.h"
@@ -59,6 +60,7 @@ enum {
     OPT_PORT,
     OPT_FORMAT,
     OPT_OVS_DB,
+    OPT_DB,
     OPT_TIMEOUT,
     VLOG_OPTION_ENUMS,
 };
@@ -134,6 +136,7 @@ parse_options(int argc, char *argv[])
         {"target", required_argument, NULL, 't'},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"ovs-db", required_argument, NULL, OPT_OVS_DB},
+        {"db", required_argument, NULL, OPT_DB},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -158,6 +161,11 @@ parse_options(int argc, char *argv[])
         case OPT_OVS_DB:
             free(nwf_ofctl_ovs_db);
             nwf_ofctl_ovs_db = xstrdup(optarg);
+            break;
+
+        case OPT_DB:
+            free(nwf_ofctl_db);
+            nwf_ofctl_db = xstrdup(optarg);
             break;
 
         case OPT_TIMEOUT:
@@ -327,6 +335,16 @@ usage(void)
            "                          %s)\n"
            "  --format=text|json      output of list and bindings "
            "(default: text)\n"
+           "\nThe filter database of a fleet (docs/distributed.md):\n"
+           "  --db=REMOTE             list, define, undefine, dumpxml and "
+           "edit work on\n"
+           "                          the filter database at REMOTE "
+           "(\"tcp:IP:PORT\",\n"
+           "                          several, comma-separated, for a "
+           "cluster) instead\n"
+           "                          of the daemon\n"
+           "  status                  with --db: the generation each host "
+           "has applied\n"
            "\nFilter binding commands (the Open_vSwitch database, no daemon "
            "needed):\n"
            "  binding-create FILE     bind a filter from libvirt's "
@@ -694,6 +712,17 @@ daemon_transact(const char *command, int argc, const char *argv[],
     return result;
 }
 
+/* Runs filter command 'command' where the filters are: the filter
+ * database with --db, else the daemon.  As daemon_transact(). */
+static char *
+filter_transact(const char *command, int argc, const char *argv[],
+                char **errorp)
+{
+    return (nwf_ofctl_db
+            ? nwf_ofctl_db_transact(command, argc, argv, errorp)
+            : daemon_transact(command, argc, argv, errorp));
+}
+
 /* Prints 'error', a daemon's error reply, as this program's error. */
 static void
 print_daemon_error(const char *error)
@@ -705,6 +734,19 @@ print_daemon_error(const char *error)
     fprintf(stderr, "%s: %.*s\n", program_name, (int) len, error);
 }
 
+/* Prints 'result', a reply; if there is none, prints 'error' and exits
+ * with status 1. */
+static void
+print_reply(char *result, char *error)
+{
+    if (!result) {
+        print_daemon_error(error);
+        exit(EXIT_FAILURE);
+    }
+    fputs(result, stdout);
+    free(result);
+}
+
 /* Runs 'command' on the daemon and prints its reply; on an error reply,
  * prints the error and exits with status 1. */
 static void
@@ -712,12 +754,17 @@ daemon_run(const char *command, int argc, const char *argv[])
 {
     char *error;
     char *result = daemon_transact(command, argc, argv, &error);
-    if (!result) {
-        print_daemon_error(error);
-        exit(EXIT_FAILURE);
-    }
-    fputs(result, stdout);
-    free(result);
+    print_reply(result, error);
+}
+
+/* The same for a filter command, where the filters are (see
+ * filter_transact()). */
+static void
+filter_run(const char *command, int argc, const char *argv[])
+{
+    char *error;
+    char *result = filter_transact(command, argc, argv, &error);
+    print_reply(result, error);
 }
 
 /* Reads file 'file_name' into 's' for sending to the daemon.  Returns
@@ -770,7 +817,7 @@ static void
 nwf_ofctl_list(struct ovs_cmdl_context *ctx OVS_UNUSED)
 {
     const char *args[] = { "--format=json" };
-    daemon_run("filter/list", format_json ? 1 : 0, args);
+    filter_run("filter/list", format_json ? 1 : 0, args);
 }
 
 /* Sends the filter XML 'text' read from 'file_name' to the daemon to
@@ -779,7 +826,7 @@ static char *
 define_text(const char *text, const char *file_name, char **errorp)
 {
     const char *args[] = { text, file_name };
-    return daemon_transact("filter/define", 2, args, errorp);
+    return filter_transact("filter/define", 2, args, errorp);
 }
 
 /* define FILE. */
@@ -792,7 +839,7 @@ nwf_ofctl_define(struct ovs_cmdl_context *ctx)
         ovs_fatal(0, "%s", error);
     }
     const char *args[] = { ds_cstr(&text), ctx->argv[1] };
-    daemon_run("filter/define", 2, args);
+    filter_run("filter/define", 2, args);
     ds_destroy(&text);
 }
 
@@ -800,14 +847,14 @@ nwf_ofctl_define(struct ovs_cmdl_context *ctx)
 static void
 nwf_ofctl_undefine(struct ovs_cmdl_context *ctx)
 {
-    daemon_run("filter/undefine", 1, (const char **) ctx->argv + 1);
+    filter_run("filter/undefine", 1, (const char **) ctx->argv + 1);
 }
 
 /* dumpxml NAME|UUID. */
 static void
 nwf_ofctl_dumpxml(struct ovs_cmdl_context *ctx)
 {
-    daemon_run("filter/dumpxml", 1, (const char **) ctx->argv + 1);
+    filter_run("filter/dumpxml", 1, (const char **) ctx->argv + 1);
 }
 
 /* Runs 'editor' (a shell command, as in $EDITOR) on 'file_name' and waits
@@ -896,7 +943,7 @@ static void
 nwf_ofctl_edit(struct ovs_cmdl_context *ctx)
 {
     char *error;
-    char *orig = daemon_transact("filter/dumpxml", 1,
+    char *orig = filter_transact("filter/dumpxml", 1,
                                  (const char **) ctx->argv + 1, &error);
     if (!orig) {
         print_daemon_error(error);
@@ -962,6 +1009,17 @@ nwf_ofctl_edit(struct ovs_cmdl_context *ctx)
     free(orig);
 }
 
+/* status: with --db, each host of the fleet and the generation of the
+ * filter database it has applied. */
+static void
+nwf_ofctl_status(struct ovs_cmdl_context *ctx OVS_UNUSED)
+{
+    if (!nwf_ofctl_db) {
+        ovs_fatal(0, "status needs --db=REMOTE, the filter database");
+    }
+    filter_run("status", 0, NULL);
+}
+
 /* bindings [--format=json]: the binding module's list of bound ports. */
 static void
 nwf_ofctl_bindings(struct ovs_cmdl_context *ctx OVS_UNUSED)
@@ -999,6 +1057,7 @@ nwf_ofctl_capture_stop(struct ovs_cmdl_context *ctx)
 static const struct ovs_cmdl_command all_commands[] = {
     { "list-commands", NULL, 0, 0, nwf_ofctl_list_commands, OVS_RO },
     { "list", "[--format=json]", 0, 0, nwf_ofctl_list, OVS_RO },
+    { "status", "", 0, 0, nwf_ofctl_status, OVS_RO },
     { "define", "FILE", 1, 1, nwf_ofctl_define, OVS_RW },
     { "undefine", "NAME|UUID", 1, 1, nwf_ofctl_undefine, OVS_RW },
     { "dumpxml", "NAME|UUID", 1, 1, nwf_ofctl_dumpxml, OVS_RO },
