@@ -35,6 +35,7 @@ VLOG_DEFINE_THIS_MODULE(filter_cmds);
 struct filter_cmds {
     struct nwf_store *store;
     struct filter_cmds_hooks hooks;
+    char *read_only;            /* Why define and undefine are refused. */
 };
 
 static struct filter_cmds filter_cmds;
@@ -65,22 +66,6 @@ filter_cmds_register(struct nwf_store *store,
                              filter_cmd_undefine, &filter_cmds);
     unixctl_command_register("filter/dumpxml", "NAME|UUID", 1, 1,
                              filter_cmd_dumpxml, &filter_cmds);
-}
-
-/* Replies to 'conn' with the first message in 'diag', or with 'fallback'
- * if there is none.  One message: what follows the first parse error is
- * mostly its consequence ("nwf-ofctl validate" lists them all). */
-static void
-reply_diag(struct unixctl_conn *conn, const struct nwf_diag *diag,
-           const char *fallback)
-{
-    if (nwf_diag_has_errors(diag)) {
-        char *first = nwf_diag_first(diag);
-        unixctl_command_reply_error(conn, first);
-        free(first);
-    } else {
-        unixctl_command_reply_error(conn, fallback);
-    }
 }
 
 /* "filter/list [--format=json]": the table of "virsh nwfilter-list", UUID
@@ -127,20 +112,47 @@ filter_cmd_list(struct unixctl_conn *conn, int argc, const char *argv[],
  * failing port with the reason. */
 static void
 filter_cmd_define(struct unixctl_conn *conn, int argc, const char *argv[],
-                  void *cmds_)
+                  void *cmds_ OVS_UNUSED)
 {
-    struct filter_cmds *cmds = cmds_;
+    if (filter_cmds.read_only) {
+        unixctl_command_reply_error(conn, filter_cmds.read_only);
+        return;
+    }
     const char *xml = argv[1];
     const char *origin = argc > 2 ? argv[2] : "filter/define";
-    size_t len = strlen(xml);
-
-    if (len > NWF_XML_MAX_SIZE) {
-        char *error = xasprintf("%s: filter XML of %"PRIuSIZE" bytes is "
-                                "larger than the limit of %d bytes",
-                                origin, len, NWF_XML_MAX_SIZE);
+    char *reply;
+    char *error = filter_cmds_define(xml, strlen(xml), origin, &reply);
+    if (error) {
         unixctl_command_reply_error(conn, error);
         free(error);
-        return;
+    } else {
+        unixctl_command_reply(conn, reply);
+        free(reply);
+    }
+}
+
+/* Returns the first message in 'diag', or 'fallback' if there is none.
+ * One message: what follows the first parse error is mostly its
+ * consequence ("nwf-ofctl validate" lists them all). */
+static char *
+diag_message(const struct nwf_diag *diag, const char *fallback)
+{
+    return (nwf_diag_has_errors(diag) ? nwf_diag_first(diag)
+            : xstrdup(fallback));
+}
+
+char *
+filter_cmds_define(const char *xml, size_t len, const char *origin,
+                   char **replyp)
+{
+    struct filter_cmds *cmds = &filter_cmds;
+    char *error = NULL;
+
+    *replyp = NULL;
+    if (len > NWF_XML_MAX_SIZE) {
+        return xasprintf("%s: filter XML of %"PRIuSIZE" bytes is larger "
+                         "than the limit of %d bytes", origin, len,
+                         NWF_XML_MAX_SIZE);
     }
 
     struct nwf_diag diag;
@@ -150,7 +162,7 @@ filter_cmd_define(struct unixctl_conn *conn, int argc, const char *argv[],
         cmds->store, xml, len, origin, &change, &diag);
     switch (result) {
     case NWF_STORE_ERROR:
-        reply_diag(conn, &diag, "filter not defined");
+        error = diag_message(&diag, "filter not defined");
         break;
 
     case NWF_STORE_UNCHANGED: {
@@ -160,10 +172,8 @@ filter_cmd_define(struct unixctl_conn *conn, int argc, const char *argv[],
         nwf_diag_init(&ignore);
         struct nwf_filter *filter = nwf_xml_parse_buffer(xml, len, origin,
                                                          &ignore);
-        char *reply = xasprintf("filter '%s' unchanged",
-                                filter ? filter->name : "");
-        unixctl_command_reply(conn, reply);
-        free(reply);
+        *replyp = xasprintf("filter '%s' unchanged",
+                            filter ? filter->name : "");
         nwf_filter_destroy(filter);
         nwf_diag_destroy(&ignore);
         break;
@@ -193,21 +203,18 @@ filter_cmd_define(struct unixctl_conn *conn, int argc, const char *argv[],
                               nwf_diag_text(&diag));
             }
             VLOG_WARN("%s", ds_cstr(&s));
-            unixctl_command_reply_error(conn, ds_cstr(&s));
-            ds_destroy(&s);
+            error = ds_steal_cstr(&s);
         } else if (!nwf_store_commit(change, &diag)) {
             if (hooks->abandoned) {
                 hooks->abandoned(name, hooks->aux);
             }
-            reply_diag(conn, &diag, "filter not defined");
+            error = diag_message(&diag, "filter not defined");
         } else {
             if (hooks->changed) {
                 hooks->changed(name, hooks->aux);
             }
             VLOG_INFO("filter '%s' %s (from %s)", name, verb, origin);
-            char *reply = xasprintf("filter '%s' %s", name, verb);
-            unixctl_command_reply(conn, reply);
-            free(reply);
+            *replyp = xasprintf("filter '%s' %s", name, verb);
         }
         free(name);
         break;
@@ -217,34 +224,62 @@ filter_cmd_define(struct unixctl_conn *conn, int argc, const char *argv[],
         OVS_NOT_REACHED();
     }
     nwf_diag_destroy(&diag);
+    return error;
 }
 
 /* "filter/undefine NAME|UUID": removes a filter, refused while some port
  * uses it (the message names the ports). */
 static void
 filter_cmd_undefine(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                    const char *argv[], void *cmds_)
+                    const char *argv[], void *cmds_ OVS_UNUSED)
 {
-    struct filter_cmds *cmds = cmds_;
-    const struct nwf_filter *filter = nwf_store_find(cmds->store, argv[1]);
-    char *name = filter ? xstrdup(filter->name) : NULL;
+    if (filter_cmds.read_only) {
+        unixctl_command_reply_error(conn, filter_cmds.read_only);
+        return;
+    }
+    char *reply;
+    char *error = filter_cmds_undefine(argv[1], &reply);
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, reply);
+        free(reply);
+    }
+}
 
+char *
+filter_cmds_undefine(const char *name_or_uuid, char **replyp)
+{
+    struct filter_cmds *cmds = &filter_cmds;
+    const struct nwf_filter *filter = nwf_store_find(cmds->store,
+                                                     name_or_uuid);
+    char *name = filter ? xstrdup(filter->name) : NULL;
+    char *error = NULL;
+
+    *replyp = NULL;
     struct nwf_diag diag;
     nwf_diag_init(&diag);
-    if (!nwf_store_undefine(cmds->store, argv[1], &diag)) {
-        reply_diag(conn, &diag, "filter not undefined");
+    if (!nwf_store_undefine(cmds->store, name_or_uuid, &diag)) {
+        error = diag_message(&diag, "filter not undefined");
     } else {
         const struct filter_cmds_hooks *hooks = &cmds->hooks;
         if (hooks->changed) {
             hooks->changed(name, hooks->aux);
         }
         VLOG_INFO("filter '%s' undefined", name);
-        char *reply = xasprintf("filter '%s' undefined", name);
-        unixctl_command_reply(conn, reply);
-        free(reply);
+        *replyp = xasprintf("filter '%s' undefined", name);
     }
     nwf_diag_destroy(&diag);
     free(name);
+    return error;
+}
+
+void
+filter_cmds_set_read_only(const char *why)
+{
+    free(filter_cmds.read_only);
+    filter_cmds.read_only = why ? xstrdup(why) : NULL;
 }
 
 /* "filter/dumpxml NAME|UUID": the filter in libvirt's canonical layout. */

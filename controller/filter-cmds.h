@@ -20,6 +20,7 @@
  * in use, every change is accepted, nothing to do. */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct nwf_diag;
 struct nwf_store;
@@ -53,5 +54,16 @@ struct filter_cmds_hooks {
 
 void filter_cmds_register(struct nwf_store *,
                           const struct filter_cmds_hooks *);
+
+/* What filter/define and filter/undefine do, for the filter database
+ * (filter-db.h) as for the commands: returns NULL with '*replyp' set to
+ * the reply, or an error message, nothing changed (both malloc()ed). */
+char *filter_cmds_define(const char *xml, size_t len, const char *origin,
+                         char **replyp);
+char *filter_cmds_undefine(const char *name_or_uuid, char **replyp);
+
+/* Makes filter/define and filter/undefine refuse with 'why' (NULL: accept
+ * again): with a filter database, the filters are defined there. */
+void filter_cmds_set_read_only(const char *why);
 
 #endif /* filter-cmds.h */
