@@ -9,6 +9,8 @@ controller_nwf_controller_SOURCES = \
 	controller/ct-zone.h \
 	controller/filter-cmds.c \
 	controller/filter-cmds.h \
+	controller/filter-db.c \
+	controller/filter-db.h \
 	controller/nwf-controller.c \
 	controller/nwf-unixctl.c \
 	controller/nwf-unixctl.h \

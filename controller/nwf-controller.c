@@ -30,6 +30,7 @@
 #include "dirs.h"
 #include "fatal-signal.h"
 #include "filter-cmds.h"
+#include "filter-db.h"
 #include "filter-dir.h"
 #include "iplearn.h"
 #include "nwf-diag.h"
@@ -56,6 +57,8 @@ static char *filter_dir;
 static char *builtin_dir;
 static char *state_dir;
 static char *unixctl_path;
+static char *filter_db_remote;  /* --filter-db, or NULL. */
+static char *host_name;         /* --host-name. */
 
 static struct nwf_store *filter_store_open(void);
 static void parse_options(int argc, char *argv[]);
@@ -95,12 +98,12 @@ main(int argc, char *argv[])
     VLOG_INFO("ovs-nwfilter %s starting: database %s, OVS run directory %s, "
               "filter directory %s, state directory %s", NWF_VERSION,
               db_remote, ovs_rundir_opt, filter_dir, state_dir);
-    struct nwf_store *store = filter_store_open();
     if (mkdir(state_dir, 0755) && errno != EEXIST) {
         VLOG_ERR("%s: cannot create state directory (%s): learned "
                  "addresses will not survive a restart", state_dir,
                  ovs_strerror(errno));
     }
+    struct nwf_store *store = filter_store_open();
     iplearn_init(state_dir);
     capture_init(binding_port_is_bound);
     bridge_init(idl, ovs_rundir_opt);
@@ -108,6 +111,15 @@ main(int argc, char *argv[])
     pinctrl_set_port_packet_cb(port_packet_in);
     nwf_unixctl_init();
     filter_cmds_register(store, binding_filter_hooks());
+    if (filter_db_remote) {
+        char *why = xasprintf("this host's filters come from the filter "
+                              "database %s: define them there (nwf-ofctl "
+                              "--db=%s)", filter_db_remote,
+                              filter_db_remote);
+        filter_cmds_set_read_only(why);
+        free(why);
+        filter_db_init(filter_db_remote, host_name, store);
+    }
     sighup_init();
 
     bool db_connected = false;
@@ -126,6 +138,9 @@ main(int argc, char *argv[])
         }
 
         unixctl_server_run(unixctl);
+        if (filter_db_remote) {
+            filter_db_run();
+        }
 
         struct sset learned = SSET_INITIALIZER(&learned);
         iplearn_run(&learned);
@@ -139,6 +154,9 @@ main(int argc, char *argv[])
         ovsdb_idl_loop_commit_and_wait(&idl_loop);
 
         bridge_wait();
+        if (filter_db_remote) {
+            filter_db_wait();
+        }
         iplearn_wait();
         unixctl_server_wait(unixctl);
         latch_wait(&sighup_latch);
@@ -149,6 +167,9 @@ main(int argc, char *argv[])
     }
 
     VLOG_INFO("exiting; installed flows stay in place");
+    if (filter_db_remote) {
+        filter_db_destroy();
+    }
     binding_destroy();
     bridge_destroy();
     iplearn_destroy();
@@ -205,9 +226,12 @@ filter_store_open(void)
         nwf_filter_dir_create(filter_dir));
     unsigned int n_bad = nwf_store_load(store, &diag);
 
+    /* With a filter database, it alone says what is defined. */
     struct sset added = SSET_INITIALIZER(&added);
-    n_bad += nwf_filter_dir_install_builtins(store, builtin_dir, &added,
-                                             &diag);
+    if (!filter_db_remote) {
+        n_bad += nwf_filter_dir_install_builtins(store, builtin_dir, &added,
+                                                 &diag);
+    }
     log_diag(&diag);
     VLOG_INFO("%s: %"PRIuSIZE" filters loaded (%"PRIuSIZE" built-in filters "
               "added from %s), %u files with errors", filter_dir,
@@ -275,6 +299,8 @@ parse_options(int argc, char *argv[])
         OPT_BUILTIN_DIR,
         OPT_STATE_DIR,
         OPT_UNIXCTL,
+        OPT_FILTER_DB,
+        OPT_HOST_NAME,
         OPT_VERSION,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
@@ -286,6 +312,8 @@ parse_options(int argc, char *argv[])
         {"builtin-dir", required_argument, NULL, OPT_BUILTIN_DIR},
         {"state-dir", required_argument, NULL, OPT_STATE_DIR},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"filter-db", required_argument, NULL, OPT_FILTER_DB},
+        {"host-name", required_argument, NULL, OPT_HOST_NAME},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
         DAEMON_LONG_OPTIONS,
@@ -330,6 +358,16 @@ parse_options(int argc, char *argv[])
             unixctl_path = xstrdup(optarg);
             break;
 
+        case OPT_FILTER_DB:
+            free(filter_db_remote);
+            filter_db_remote = xstrdup(optarg);
+            break;
+
+        case OPT_HOST_NAME:
+            free(host_name);
+            host_name = xstrdup(optarg);
+            break;
+
         case 'h':
             usage();
 
@@ -370,6 +408,17 @@ parse_options(int argc, char *argv[])
     if (!state_dir) {
         state_dir = xstrdup(NWF_LOCALSTATEDIR "/lib/ovs-nwfilter");
     }
+    if (filter_db_remote) {
+        /* The store caches what the filter database defined, so that the
+         * host keeps its definitions while the database is away. */
+        free(filter_dir);
+        filter_dir = xasprintf("%s/filter-db-cache", state_dir);
+    }
+    if (!host_name) {
+        char name[256];
+        host_name = xstrdup(gethostname(name, sizeof name) ? "localhost"
+                            : name);
+    }
 }
 
 static void
@@ -387,7 +436,15 @@ usage(void)
            "(default: %s)\n"
            "  --state-dir=DIR         learned state (default: %s)\n"
            "  --unixctl=PATH          control socket (default: "
-           "OVS_RUNDIR/%s.PID.ctl)\n",
+           "OVS_RUNDIR/%s.PID.ctl)\n"
+           "  --filter-db=REMOTE[,REMOTE...]\n"
+           "                          take the filters from the filter "
+           "database of a\n"
+           "                          fleet (docs/distributed.md), cached in "
+           "STATE-DIR,\n"
+           "                          instead of --filter-dir\n"
+           "  --host-name=NAME        this host's row there (default: the "
+           "host name)\n",
            program_name, program_name, ovs_rundir(),
            NWF_SYSCONFDIR "/ovs-nwfilter/filters",
            NWF_PKGDATADIR "/filters",

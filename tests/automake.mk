@@ -160,6 +160,7 @@ nwf_test_filters = \
 	tests/data/filters/bcast-arp-only.xml \
 	tests/data/filters/bcast-ipv4-only.xml \
 	tests/data/filters/empty.xml \
+	tests/data/filters/fleet-web.xml \
 	tests/data/filters/ip-ipv4-protocols.xml \
 	tests/data/filters/ip-ipv6-protocols.xml \
 	tests/data/filters/ipv4-drop.xml \
@@ -241,7 +242,8 @@ nwf_check_list = \
 	tests/e2e/test-filter-ip.sh \
 	tests/e2e/test-filter-state.sh \
 	tests/e2e/test-filter-reject.sh \
-	tests/e2e/test-hostile.sh
+	tests/e2e/test-hostile.sh \
+	tests/e2e/test-filter-db.sh
 
 # "make check" runs the unit tests, then every end-to-end test, and ends
 # with one line "N passed, N failed".  TESTS='...' picks test scripts,
