@@ -1,6 +1,7 @@
 # docs/: architecture, format, pipeline and performance notes, man pages.
 EXTRA_DIST += \
 	docs/architecture.md \
+	docs/distributed.md \
 	docs/filter-format.md \
 	docs/fuzzing.md \
 	docs/libvirt.md \
