@@ -5,7 +5,8 @@ EXTRA_DIST += \
 	docs/filter-format.md \
 	docs/fuzzing.md \
 	docs/libvirt.md \
-	docs/performance.md
+	docs/performance.md \
+	docs/pipeline.md
 
 dist_man_MANS = \
 	docs/nwf-controller.8 \
