@@ -806,6 +806,24 @@ binding_get_ports(const char *bridge)
     return bb ? &bb->ports : NULL;
 }
 
+/* Whether every bound port's flows are on its switch, confirmed: no port
+ * reads "pending" (a port in error has nothing to wait for). */
+bool
+binding_all_installed(void)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+    bool all = true;
+    struct shash_node *pnode;
+    SHASH_FOR_EACH (pnode, &all_ports) {
+        if (!strcmp(binding_port_status(pnode->data, &s), "pending")) {
+            all = false;
+            break;
+        }
+    }
+    ds_destroy(&s);
+    return all;
+}
+
 /* The name of the bound port with OpenFlow port 'ofport' on 'bridge', or
  * NULL. */
 const char *

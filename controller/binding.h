@@ -103,6 +103,7 @@ struct binding_port *binding_port_find(const char *name);
 bool binding_port_is_bound(const char *name);
 const char *binding_port_by_ofport(const char *bridge, uint16_t ofport);
 const struct shash *binding_get_ports(const char *bridge);
+bool binding_all_installed(void);
 const char *binding_port_status(const struct binding_port *, struct ds *);
 const char *binding_port_filter_by_id(const struct binding_port *,
                                       uint32_t id);

@@ -37,7 +37,8 @@ static struct nwf_store *store;
 
 static unsigned int applied_seqno;  /* The IDL contents last applied. */
 static bool applied_once;
-static int64_t generation;          /* Applied in full. */
+static int64_t generation;          /* Applied in full, on the switches. */
+static int64_t applied;             /* Applied, maybe not yet confirmed. */
 static char *error;                 /* Why not the newest, or NULL. */
 static struct smap in_use = SMAP_INITIALIZER(&in_use);
 static long long int in_use_next;   /* When to collect 'in_use' again. */
@@ -168,11 +169,19 @@ apply_filters(void)
     free(error);
     error = first_error;
     if (!error) {
-        if (generation != newest) {
-            VLOG_INFO("filter database: generation %"PRId64" applied",
-                      newest);
-        }
-        generation = newest;
+        applied = newest;
+    }
+}
+
+/* A generation counts as applied once the switches have confirmed the
+ * flows it led to, as OVN's hv_cfg counts only installed flows. */
+static void
+update_generation(void)
+{
+    if (applied != generation && binding_all_installed()) {
+        generation = applied;
+        VLOG_INFO("filter database: generation %"PRId64" applied",
+                  generation);
     }
 }
 
@@ -238,6 +247,7 @@ filter_db_run(void)
             applied_seqno = seqno;
             applied_once = true;
         }
+        update_generation();
         if (time_msec() >= in_use_next) {
             smap_clear(&in_use);
             collect_in_use(&in_use);

@@ -19,7 +19,8 @@
  * comes back.
  *
  * The host's row in the Host table says which generation of the
- * database it has applied in full, and, if a definition did not apply
+ * database it has applied in full, its flows confirmed by the switches,
+ * and, if a definition did not apply
  * (a port could not take it), why: the host then stays on the previous
  * definition of that filter.  The row also lists, per filter, the ports
  * that use it, which nwf-ofctl --db checks before an undefine. */

@@ -110,6 +110,7 @@ fuzz-iplearn-run: tests/fuzz/fuzz-iplearn
 EXTRA_DIST += \
 	tests/run-tests.sh \
 	tests/e2e/lib.sh \
+	tests/e2e/filter-db.sh \
 	tests/e2e/frames.sh \
 	tests/fuzz/corpus \
 	tests/fuzz/corpus-iplearn \

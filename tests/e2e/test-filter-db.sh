@@ -12,6 +12,7 @@
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/frames.sh"
+. "$(dirname "$0")/filter-db.sh"
 
 e2e_init
 
@@ -39,47 +40,9 @@ both_cleanup() {
 }
 trap both_cleanup EXIT
 
-# The cluster: three servers, client ports C[i], Raft ports R[i].
-base=$(( 20000 + RANDOM % 20000 ))
-C=($base $((base + 1)) $((base + 2)))
-R=($((base + 3)) $((base + 4)) $((base + 5)))
-remotes="tcp:127.0.0.1:${C[0]},tcp:127.0.0.1:${C[1]},tcp:127.0.0.1:${C[2]}"
-schema=$top_srcdir/schemas/nwfilter.ovsschema
-fdb_start() {
-    ovsdb-server "$A_DIR/fdb$1.db" --remote="ptcp:${C[$1]}:127.0.0.1" \
-        --pidfile="$A_DIR/fdb$1.pid" --unixctl="$A_DIR/fdb$1.ctl" \
-        --log-file="$A_DIR/fdb$1.log" --detach --no-chdir \
-        2>>"$A_DIR/daemons.stderr"
-}
-fdb_stop() {
-    local pid
-    pid=$(cat "$A_DIR/fdb$1.pid")
-    kill "$pid"
-    retry 10 sw_not kill -0 "$pid"
-}
-ovsdb-tool create-cluster "$A_DIR/fdb0.db" "$schema" "tcp:127.0.0.1:${R[0]}"
-for i in 1 2; do
-    ovsdb-tool join-cluster "$A_DIR/fdb$i.db" NWFilter \
-        "tcp:127.0.0.1:${R[$i]}" "tcp:127.0.0.1:${R[0]}"
-done
-for i in 0 1 2; do fdb_start $i; done
-leader() {
-    local i
-    for i in 0 1 2; do
-        if ovs-appctl -t "$A_DIR/fdb$i.ctl" cluster/status NWFilter \
-                2>/dev/null | grep -q "^Role: leader"; then
-            echo "$i"
-            return 0
-        fi
-    done
-    return 1
-}
-members_up() {
-    [ "$(for i in 0 1 2; do
-             ovs-appctl -t "$A_DIR/fdb$i.ctl" cluster/status NWFilter
-         done | grep -c '^Status: cluster member')" = 3 ]
-}
-check "the three servers form a cluster" retry 20 members_up
+fdb_create "$A_DIR"
+remotes=$FDB_REMOTES
+check "the three servers form a cluster" retry 20 fdb_members_up
 dbctl() { "$NWF_OFCTL" --db="$remotes" --timeout=20 "$@"; }
 
 for h in a b; do
@@ -142,7 +105,7 @@ check "undefine of a filter in use is refused, naming host and port" \
         && grep -q 'host-a:$(vm_port vm1)' '$A_DIR/u.err'"
 
 # ---- The leader goes; the cluster goes on. ----
-old_leader=$(leader)
+old_leader=$(fdb_leader)
 check "the cluster has a leader" test -n "$old_leader"
 fdb_stop "$old_leader"
 check "with the leader killed, a define still works" retry 20 redefine 2 82
@@ -153,7 +116,7 @@ check "both hosts acknowledge the new generation" retry 20 both_acked
 fdb_start "$old_leader"
 
 # ---- The whole cluster stops. ----
-check "the cluster is whole again" retry 20 members_up
+check "the cluster is whole again" retry 20 fdb_members_up
 for i in 0 1 2; do fdb_stop $i; done
 for h in a b; do
     check "host $h: with the database gone, tcp 82 is still dropped" \
@@ -170,7 +133,7 @@ check "host b: restarted without the database, its port is active" \
     retry 10 status_on b active
 check "host b: ... and tcp 82 to it is dropped" blocked_on b 82
 for i in 0 1 2; do fdb_start $i; done
-check "the cluster is back" retry 30 members_up
+check "the cluster is back" retry 30 fdb_members_up
 check "a define after it is back works" retry 20 redefine 3 83
 for h in a b; do
     check "host $h: it catches up: tcp 83 is dropped" retry 20 blocked_on $h 83
