@@ -17,8 +17,11 @@ bench: tests/bench/bench-compile controller/nwf-controller utilities/nwf-ofctl
 	tests/bench/bench-compile
 	bash $(srcdir)/tests/bench/bench-controller.sh $(BENCH_PORTS)
 	bash $(srcdir)/tests/bench/bench-vs-ovn.sh $(BENCH_PORTS)
+	bash $(srcdir)/tests/bench/bench-filter-db.sh 2 $(BENCH_PORTS)
+	bash $(srcdir)/tests/bench/bench-filter-db.sh 10 $(BENCH_PORTS)
 .PHONY: bench
 
 EXTRA_DIST += tests/bench/bench-controller.sh
 EXTRA_DIST += tests/bench/bench-iplearn.sh
 EXTRA_DIST += tests/bench/bench-vs-ovn.sh
+EXTRA_DIST += tests/bench/bench-filter-db.sh
