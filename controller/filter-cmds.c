@@ -110,6 +110,20 @@ filter_cmd_list(struct unixctl_conn *conn, int argc, const char *argv[],
  * A new definition of a filter in use is first tried on every port that
  * uses it; if any port fails, nothing changes and the reply names each
  * failing port with the reason. */
+/* Replies to 'conn' with 'error' if it is nonnull, else with 'reply', and
+ * frees both. */
+static void
+reply_and_free(struct unixctl_conn *conn, char *error, char *reply)
+{
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+    } else {
+        unixctl_command_reply(conn, reply);
+    }
+    free(error);
+    free(reply);
+}
+
 static void
 filter_cmd_define(struct unixctl_conn *conn, int argc, const char *argv[],
                   void *cmds_ OVS_UNUSED)
@@ -122,13 +136,7 @@ filter_cmd_define(struct unixctl_conn *conn, int argc, const char *argv[],
     const char *origin = argc > 2 ? argv[2] : "filter/define";
     char *reply;
     char *error = filter_cmds_define(xml, strlen(xml), origin, &reply);
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-    } else {
-        unixctl_command_reply(conn, reply);
-        free(reply);
-    }
+    reply_and_free(conn, error, reply);
 }
 
 /* Returns the first message in 'diag', or 'fallback' if there is none.
@@ -239,13 +247,7 @@ filter_cmd_undefine(struct unixctl_conn *conn, int argc OVS_UNUSED,
     }
     char *reply;
     char *error = filter_cmds_undefine(argv[1], &reply);
-    if (error) {
-        unixctl_command_reply_error(conn, error);
-        free(error);
-    } else {
-        unixctl_command_reply(conn, reply);
-        free(reply);
-    }
+    reply_and_free(conn, error, reply);
 }
 
 char *

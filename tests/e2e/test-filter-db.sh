@@ -104,6 +104,40 @@ check "undefine of a filter in use is refused, naming host and port" \
     sh -c "! '$NWF_OFCTL' --db='$remotes' undefine fleet-web 2>'$A_DIR/u.err' \
         && grep -q 'host-a:$(vm_port vm1)' '$A_DIR/u.err'"
 
+# ---- The database gets only what a daemon would take. ----
+g=$(generation)
+# refused FILE PATTERN: define of FILE fails with a message matching
+# PATTERN.
+refused_define() {
+    ! dbctl define "$1" >"$A_DIR/refused.out" 2>&1 \
+        && grep -q -- "$2" "$A_DIR/refused.out"
+}
+check "a malformed definition is refused, naming the file and line" \
+    refused_define "$E2E_FILTERS/bad-xml.xml" "bad-xml.xml:[0-9]"
+cat >"$A_DIR/loop-a.xml" <<'XML'
+<filter name='loop-a' chain='root'><filterref filter='loop-b'/></filter>
+XML
+cat >"$A_DIR/loop-b.xml" <<'XML'
+<filter name='loop-b' chain='root'><filterref filter='loop-a'/></filter>
+XML
+check "a filter that refers to an undefined one is taken" \
+    dbctl define "$A_DIR/loop-a.xml"
+check "one that closes a loop is refused" \
+    refused_define "$A_DIR/loop-b.xml" "would introduce a loop"
+check "an unused filter is undefined" dbctl undefine loop-a
+check "nothing refused was written (two changes, two generations)" \
+    test "$(generation)" = "$((g + 2))"
+cat >"$A_DIR/edit-101.sh" <<'SH'
+#!/bin/sh
+sed -i "s/priority='100'/priority='101'/" "$1"
+SH
+chmod +x "$A_DIR/edit-101.sh"
+check "edit changes a filter in the database" \
+    env EDITOR="$A_DIR/edit-101.sh" "$NWF_OFCTL" --db="$remotes" edit fleet-web
+check "... as dumpxml shows" sh -c "'$NWF_OFCTL' --db='$remotes' dumpxml \
+    fleet-web | grep -q \"priority='101'\""
+check "both hosts acknowledge the edit" retry 20 both_acked
+
 # ---- The leader goes; the cluster goes on. ----
 old_leader=$(fdb_leader)
 check "the cluster has a leader" test -n "$old_leader"
