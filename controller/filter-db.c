@@ -30,6 +30,10 @@ VLOG_DEFINE_THIS_MODULE(filter_db);
  * row: it walks every port for every filter, too much for each wake-up. */
 #define IN_USE_INTERVAL_MSEC 1000
 
+/* How often a definition that did not apply is tried again when the
+ * database does not change: a port may have got what it lacked. */
+#define RETRY_INTERVAL_MSEC 5000
+
 static struct ovsdb_idl_loop loop = OVSDB_IDL_LOOP_INITIALIZER(NULL);
 static char *db_remote;
 static char *host;
@@ -42,6 +46,7 @@ static int64_t applied;             /* Applied, maybe not yet confirmed. */
 static char *error;                 /* Why not the newest, or NULL. */
 static struct smap in_use = SMAP_INITIALIZER(&in_use);
 static long long int in_use_next;   /* When to collect 'in_use' again. */
+static long long int retry_at;      /* With 'error': when to try again. */
 
 void
 filter_db_init(const char *remote, const char *host_name,
@@ -170,6 +175,8 @@ apply_filters(void)
     error = first_error;
     if (!error) {
         applied = newest;
+    } else {
+        retry_at = time_msec() + RETRY_INTERVAL_MSEC;
     }
 }
 
@@ -242,7 +249,8 @@ filter_db_run(void)
     if (ovsdb_idl_has_ever_connected(loop.idl)
         && ovsdb_idl_is_connected(loop.idl)) {
         unsigned int seqno = ovsdb_idl_get_seqno(loop.idl);
-        if (!applied_once || seqno != applied_seqno) {
+        if (!applied_once || seqno != applied_seqno
+            || (error && time_msec() >= retry_at)) {
             apply_filters();
             applied_seqno = seqno;
             applied_once = true;
@@ -266,5 +274,8 @@ filter_db_wait(void)
     ovsdb_idl_wait(loop.idl);
     if (applied_once && ovsdb_idl_is_connected(loop.idl)) {
         poll_timer_wait_until(in_use_next);
+        if (error) {
+            poll_timer_wait_until(retry_at);
+        }
     }
 }

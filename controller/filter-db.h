@@ -22,7 +22,9 @@
  * database it has applied in full, its flows confirmed by the switches,
  * and, if a definition did not apply
  * (a port could not take it), why: the host then stays on the previous
- * definition of that filter.  The row also lists, per filter, the ports
+ * definition of that filter, and tries the new one again every few
+ * seconds (a port may get what it lacked) and at each change of the
+ * database.  The row also lists, per filter, the ports
  * that use it, which nwf-ofctl --db checks before an undefine. */
 
 struct nwf_store;

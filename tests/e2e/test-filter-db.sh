@@ -192,6 +192,12 @@ check "host b stays on the old generation" sw_not acked b
 check "host b: tcp 84 still passes there (the old definition)" passes_on b 84
 check "host b: tcp 83 is still dropped there" blocked_on b 83
 check "host b: its port stays active" status_on b active
+(on b && vsctl set interface "$(vm_port vm1)" \
+    external_ids:filterref-param-PORT=84)
+check "given the parameter, host b catches up on its own" retry 20 acked b
+check "host b: tcp 84 is dropped there now" blocked_on b 84
+check "host b: its error is gone" \
+    sh -c "! '$NWF_OFCTL' --db='$remotes' status | grep '^ host-b' | grep -q PORT"
 
 on a
 for h in a b; do
