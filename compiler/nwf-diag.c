@@ -83,3 +83,10 @@ nwf_diag_first(const struct nwf_diag *diag)
     const char *text = nwf_diag_text(diag);
     return xmemdup0(text, strcspn(text, "\n"));
 }
+
+char *
+nwf_diag_first_or(const struct nwf_diag *diag, const char *fallback)
+{
+    return (nwf_diag_has_errors(diag) ? nwf_diag_first(diag)
+            : xstrdup(fallback));
+}

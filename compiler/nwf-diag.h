@@ -54,4 +54,7 @@ const char *nwf_diag_text(const struct nwf_diag *);
 /* The first message only, for one-line reports. */
 char *nwf_diag_first(const struct nwf_diag *);
 
+/* The first error, or a copy of 'fallback' if there is none. */
+char *nwf_diag_first_or(const struct nwf_diag *, const char *fallback);
+
 #endif /* nwf-diag.h */

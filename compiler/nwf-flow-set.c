@@ -26,31 +26,6 @@ flow_set_hash(uint8_t table, uint16_t priority, const struct minimatch *match)
     return minimatch_hash(match, ((uint32_t) table << 16) | priority);
 }
 
-/* The flow of 'set' with table 'table', priority 'priority' and match
- * 'match', whose flow_set_hash() is 'hash'. */
-static struct nwf_flow *
-flow_set_find__(const struct nwf_flow_set *set, uint8_t table,
-                uint16_t priority, const struct minimatch *match,
-                uint32_t hash)
-{
-    struct nwf_flow *f;
-    HMAP_FOR_EACH_WITH_HASH (f, node, hash, &set->flows) {
-        if (f->table == table && f->priority == priority
-            && minimatch_equal(&f->match, match)) {
-            return f;
-        }
-    }
-    return NULL;
-}
-
-struct nwf_flow *
-nwf_flow_set_find(const struct nwf_flow_set *set, uint8_t table,
-                  uint16_t priority, const struct minimatch *match)
-{
-    return flow_set_find__(set, table, priority, match,
-                           flow_set_hash(table, priority, match));
-}
-
 /* The flow of 'set' with the identity of 'key', a flow of any set: found
  * by the hash 'key' already has, so that comparing two sets hashes no
  * match. */
@@ -58,8 +33,14 @@ struct nwf_flow *
 nwf_flow_set_find_same(const struct nwf_flow_set *set,
                        const struct nwf_flow *key)
 {
-    return flow_set_find__(set, key->table, key->priority, &key->match,
-                           key->node.hash);
+    struct nwf_flow *f;
+    HMAP_FOR_EACH_WITH_HASH (f, node, key->node.hash, &set->flows) {
+        if (f->table == key->table && f->priority == key->priority
+            && minimatch_equal(&f->match, &key->match)) {
+            return f;
+        }
+    }
+    return NULL;
 }
 
 static void

@@ -70,9 +70,6 @@ void nwf_flow_set_add_copy(struct nwf_flow_set *, const struct nwf_flow *);
 bool nwf_flow_set_remove_same(struct nwf_flow_set *,
                               const struct nwf_flow *key);
 
-struct nwf_flow *nwf_flow_set_find(const struct nwf_flow_set *,
-                                   uint8_t table, uint16_t priority,
-                                   const struct minimatch *);
 struct nwf_flow *nwf_flow_set_find_same(const struct nwf_flow_set *,
                                         const struct nwf_flow *);
 bool nwf_flow_same_content(const struct nwf_flow *, const struct nwf_flow *);

@@ -313,7 +313,6 @@ bridge_put(struct bridge *br, const struct bridge_ports *in)
         bool ports_changed = !bridge_ports_unchanged(br, in->ports,
                                                      in->n_ports);
         if (!ports_changed && !in->flows_changed && !br->debug_changed) {
-            br->debug_changed = false;
             return 0;
         }
 

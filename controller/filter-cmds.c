@@ -139,16 +139,6 @@ filter_cmd_define(struct unixctl_conn *conn, int argc, const char *argv[],
     reply_and_free(conn, error, reply);
 }
 
-/* Returns the first message in 'diag', or 'fallback' if there is none.
- * One message: what follows the first parse error is mostly its
- * consequence ("nwf-ofctl validate" lists them all). */
-static char *
-diag_message(const struct nwf_diag *diag, const char *fallback)
-{
-    return (nwf_diag_has_errors(diag) ? nwf_diag_first(diag)
-            : xstrdup(fallback));
-}
-
 char *
 filter_cmds_define(const char *xml, size_t len, const char *origin,
                    char **replyp)
@@ -170,7 +160,7 @@ filter_cmds_define(const char *xml, size_t len, const char *origin,
         cmds->store, xml, len, origin, &change, &diag);
     switch (result) {
     case NWF_STORE_ERROR:
-        error = diag_message(&diag, "filter not defined");
+        error = nwf_diag_first_or(&diag, "filter not defined");
         break;
 
     case NWF_STORE_UNCHANGED: {
@@ -216,7 +206,7 @@ filter_cmds_define(const char *xml, size_t len, const char *origin,
             if (hooks->abandoned) {
                 hooks->abandoned(name, hooks->aux);
             }
-            error = diag_message(&diag, "filter not defined");
+            error = nwf_diag_first_or(&diag, "filter not defined");
         } else {
             if (hooks->changed) {
                 hooks->changed(name, hooks->aux);
@@ -263,7 +253,7 @@ filter_cmds_undefine(const char *name_or_uuid, char **replyp)
     struct nwf_diag diag;
     nwf_diag_init(&diag);
     if (!nwf_store_undefine(cmds->store, name_or_uuid, &diag)) {
-        error = diag_message(&diag, "filter not undefined");
+        error = nwf_diag_first_or(&diag, "filter not undefined");
     } else {
         const struct filter_cmds_hooks *hooks = &cmds->hooks;
         if (hooks->changed) {

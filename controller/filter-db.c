@@ -11,10 +11,10 @@
 #include "binding.h"
 #include "filter-cmds.h"
 #include "lib/nwfilter-idl.h"
+#include "nwf-filter-db.h"
 #include "nwf-filter.h"
 #include "nwf-store.h"
 #include "nwf-xml.h"
-#include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -73,19 +73,6 @@ filter_db_destroy(void)
     smap_destroy(&in_use);
 }
 
-/* The row for filter 'name' in the database, or NULL. */
-static const struct nwfrec_filter *
-find_filter_row(const char *name)
-{
-    const struct nwfrec_filter *row;
-    NWFREC_FILTER_FOR_EACH (row, loop.idl) {
-        if (!strcmp(row->name, name)) {
-            return row;
-        }
-    }
-    return NULL;
-}
-
 /* Keeps the first of the errors of one pass in 'error'. */
 static void
 note_error(char **first, const char *name, char *msg)
@@ -103,9 +90,7 @@ note_error(char **first, const char *name, char *msg)
 static void
 apply_filters(void)
 {
-    const struct nwfrec_nwfilter_global *global
-        = nwfrec_nwfilter_global_first(loop.idl);
-    int64_t newest = global ? global->generation : 0;
+    int64_t newest = nwf_filter_db_generation(loop.idl);
     char *first_error = NULL;
 
     struct sset pending = SSET_INITIALIZER(&pending);
@@ -126,7 +111,7 @@ apply_filters(void)
         progress = false;
         const char *name, *next;
         SSET_FOR_EACH_SAFE (name, next, &pending) {
-            row = find_filter_row(name);
+            row = nwf_filter_db_find_filter(loop.idl, name);
             char *origin = xasprintf("%s: Filter %s", db_remote, name);
             char *reply;
             char *msg = filter_cmds_define(row->xml, strlen(row->xml),
@@ -154,7 +139,7 @@ apply_filters(void)
     const struct nwf_filter **filters = nwf_store_list(store, &n);
     struct sset gone = SSET_INITIALIZER(&gone);
     for (size_t i = 0; i < n; i++) {
-        if (!find_filter_row(filters[i]->name)) {
+        if (!nwf_filter_db_find_filter(loop.idl, filters[i]->name)) {
             sset_add(&gone, filters[i]->name);
         }
     }
@@ -202,14 +187,8 @@ collect_in_use(struct smap *out)
     for (size_t i = 0; i < n; i++) {
         struct sset ports = SSET_INITIALIZER(&ports);
         if (hooks->in_use(filters[i]->name, &ports, hooks->aux)) {
-            struct ds s = DS_EMPTY_INITIALIZER;
-            const char **sorted = sset_sort(&ports);
-            for (size_t j = 0; j < sset_count(&ports); j++) {
-                ds_put_format(&s, "%s%s", j ? "," : "", sorted[j]);
-            }
-            free(sorted);
             smap_add_nocopy(out, xstrdup(filters[i]->name),
-                            ds_steal_cstr(&s));
+                            nwf_filter_db_ports_format(&ports));
         }
         sset_destroy(&ports);
     }
@@ -220,13 +199,7 @@ collect_in_use(struct smap *out)
 static void
 update_host_row(struct ovsdb_idl_txn *txn)
 {
-    const struct nwfrec_host *row = NULL, *r;
-    NWFREC_HOST_FOR_EACH (r, loop.idl) {
-        if (!strcmp(r->name, host)) {
-            row = r;
-            break;
-        }
-    }
+    const struct nwfrec_host *row = nwf_filter_db_find_host(loop.idl, host);
     if (!row) {
         row = nwfrec_host_insert(txn);
         nwfrec_host_set_name(row, host);

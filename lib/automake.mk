@@ -8,6 +8,8 @@ lib_libnwf_la_SOURCES = \
 	lib/filter-dir.h \
 	lib/nwf-file.c \
 	lib/nwf-file.h \
+	lib/nwf-filter-db.c \
+	lib/nwf-filter-db.h \
 	lib/nwf-schema.c \
 	lib/nwf-schema.h \
 	lib/nwf-xmlfile.c \

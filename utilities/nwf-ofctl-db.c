@@ -25,6 +25,7 @@
 
 #include "lib/nwfilter-idl.h"
 #include "nwf-diag.h"
+#include "nwf-filter-db.h"
 #include "nwf-filter.h"
 #include "nwf-ofctl.h"
 #include "nwf-ofctl-ovsdb.h"
@@ -55,15 +56,7 @@ hosts_in_use(const char *name, struct sset *ports, void *idl_)
     NWFREC_HOST_FOR_EACH (host, idl) {
         const char *list = smap_get(&host->filters_in_use, name);
         if (list) {
-            char *copy = xstrdup(list);
-            char *save_ptr = NULL;
-            for (char *port = strtok_r(copy, ",", &save_ptr); port;
-                 port = strtok_r(NULL, ",", &save_ptr)) {
-                char *entry = xasprintf("%s:%s", host->name, port);
-                sset_add(ports, entry);
-                free(entry);
-            }
-            free(copy);
+            nwf_filter_db_ports_parse(list, host->name, ports);
         }
     }
     return !sset_is_empty(ports);
@@ -89,18 +82,6 @@ load_store(struct ovsdb_idl *idl, struct nwf_diag *diag)
     return store;
 }
 
-static const struct nwfrec_filter *
-find_row(struct ovsdb_idl *idl, const char *name)
-{
-    const struct nwfrec_filter *row;
-    NWFREC_FILTER_FOR_EACH (row, idl) {
-        if (!strcmp(row->name, name)) {
-            return row;
-        }
-    }
-    return NULL;
-}
-
 /* Raises the generation in 'txn', verifying the one read.  Returns the
  * new generation. */
 static int64_t
@@ -119,13 +100,6 @@ bump_generation(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
 }
 
 static char *
-first_error(const struct nwf_diag *diag, const char *fallback)
-{
-    return (nwf_diag_has_errors(diag) ? nwf_diag_first(diag)
-            : xstrdup(fallback));
-}
-
-static char *
 db_define(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
           struct nwf_store *store, struct db_request *req,
           struct nwf_diag *diag)
@@ -136,7 +110,7 @@ db_define(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     enum nwf_store_result result = nwf_store_prepare_define(
         store, xml, strlen(xml), origin, &change, diag);
     if (result == NWF_STORE_ERROR) {
-        return first_error(diag, "filter not defined");
+        return nwf_diag_first_or(diag, "filter not defined");
     } else if (result == NWF_STORE_UNCHANGED) {
         struct nwf_filter *filter = nwf_xml_parse_buffer(xml, strlen(xml),
                                                          origin, diag);
@@ -154,10 +128,10 @@ db_define(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     if (!nwf_store_commit(change, diag)) {
         free(canonical);
         free(name);
-        return first_error(diag, "filter not defined");
+        return nwf_diag_first_or(diag, "filter not defined");
     }
 
-    const struct nwfrec_filter *row = find_row(idl, name);
+    const struct nwfrec_filter *row = nwf_filter_db_find_filter(idl, name);
     if (!row) {
         row = nwfrec_filter_insert(txn);
         nwfrec_filter_set_name(row, name);
@@ -183,9 +157,9 @@ db_undefine(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     char *name = filter ? xstrdup(filter->name) : NULL;
     if (!nwf_store_undefine(store, req->argv[0], diag)) {
         free(name);
-        return first_error(diag, "filter not undefined");
+        return nwf_diag_first_or(diag, "filter not undefined");
     }
-    const struct nwfrec_filter *row = find_row(idl, name);
+    const struct nwfrec_filter *row = nwf_filter_db_find_filter(idl, name);
     if (row) {
         nwfrec_filter_delete(row);
     }
@@ -195,13 +169,19 @@ db_undefine(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn,
     return NULL;
 }
 
+static int
+compare_hosts(const void *a_, const void *b_)
+{
+    const struct nwfrec_host *const *a = a_;
+    const struct nwfrec_host *const *b = b_;
+    return strcmp((*a)->name, (*b)->name);
+}
+
 /* status: each host and the generation it runs. */
 static char *
 db_status(struct ovsdb_idl *idl, struct db_request *req)
 {
-    const struct nwfrec_nwfilter_global *global
-        = nwfrec_nwfilter_global_first(idl);
-    int64_t generation = global ? global->generation : 0;
+    int64_t generation = nwf_filter_db_generation(idl);
     struct ds s = DS_EMPTY_INITIALIZER;
 
     ds_put_format(&s, "generation %"PRId64"\n", generation);
@@ -209,26 +189,24 @@ db_status(struct ovsdb_idl *idl, struct db_request *req)
     ds_put_char_multiple(&s, '-', 60);
     ds_put_char(&s, '\n');
 
-    struct sset names = SSET_INITIALIZER(&names);
+    size_t n = 0, allocated = 0;
+    const struct nwfrec_host **hosts = NULL;
     const struct nwfrec_host *host;
     NWFREC_HOST_FOR_EACH (host, idl) {
-        sset_add(&names, host->name);
-    }
-    const char **sorted = sset_sort(&names);
-    for (size_t i = 0; i < sset_count(&names); i++) {
-        NWFREC_HOST_FOR_EACH (host, idl) {
-            if (strcmp(host->name, sorted[i])) {
-                continue;
-            }
-            ds_put_format(&s, " %-24s %-10"PRId64" %s\n", host->name,
-                          host->generation,
-                          host->error ? host->error
-                          : host->generation == generation ? "up to date"
-                          : "behind");
+        if (n >= allocated) {
+            hosts = x2nrealloc(hosts, &allocated, sizeof *hosts);
         }
+        hosts[n++] = host;
     }
-    free(sorted);
-    sset_destroy(&names);
+    qsort(hosts, n, sizeof *hosts, compare_hosts);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(&s, " %-24s %-10"PRId64" %s\n", hosts[i]->name,
+                      hosts[i]->generation,
+                      hosts[i]->error ? hosts[i]->error
+                      : hosts[i]->generation == generation ? "up to date"
+                      : "behind");
+    }
+    free(hosts);
     req->reply = ds_steal_cstr(&s);
     return NULL;
 }
