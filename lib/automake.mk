@@ -20,7 +20,11 @@ lib_libnwf_la_SOURCES = \
 OVSDB_IDLC = PYTHONPATH=$(OVS_SOURCEDIR)/python /usr/bin/python3 \
 	$(OVS_SOURCEDIR)/ovsdb/ovsdb-idlc.in
 nodist_lib_libnwf_la_SOURCES = lib/nwfilter-idl.c lib/nwfilter-idl.h
-BUILT_SOURCES += lib/nwfilter-idl.h
+# What includes the header waits for it.  (Not BUILT_SOURCES: that makes
+# "all" a recursive make, which then races the goals given beside it, as
+# utilities/nwf-build.sh gives them, compiling some objects twice at once.)
+lib/nwfilter-idl.lo lib/nwf-filter-db.lo controller/filter-db.$(OBJEXT) \
+utilities/nwf-ofctl-db.$(OBJEXT): lib/nwfilter-idl.h
 CLEANFILES += lib/nwfilter-idl.c lib/nwfilter-idl.h lib/nwfilter-idl.ovsidl
 EXTRA_DIST += lib/nwfilter-idl.ann
 lib/nwfilter-idl.ovsidl: schemas/nwfilter.ovsschema lib/nwfilter-idl.ann
