@@ -262,7 +262,9 @@ add_table_defaults(struct nwf_flow_set *flows)
 /* Untagged IPv4 and IPv6 go through conntrack in the zone of the port
  * whose rules apply (NWF_MFF_ZONE, loaded by that port's flows), other
  * frames straight on: from the VM to VLAN_IN, to the VM to ETH_IN.  On
- * the way in, ct_clear forgets the sender's zone.
+ * the way in, ct_clear forgets the sender's zone.  The packets of a port
+ * with no IP-layer rules (NWF_IP_SEG_UNTRACKED) go straight on too:
+ * nothing of such a port's depends on a connection's state.
  *
  * The controller's answers to reject rules (packet-outs from in_port
  * CONTROLLER into OUTPUT) skip conntrack and the VM's IP-layer rules:
@@ -294,6 +296,16 @@ add_conntrack(struct nwf_flow_set *flows)
         add_flow(flows, NWF_TABLE_IP_IN_CT, PRIO_ENTRY, &untagged_ip,
                  &actions);
     }
+    /* A port without IP-layer rules: on as if conntrack and its IP
+     * tables had accepted. */
+    struct match untracked;
+    match_init_catchall(&untracked);
+    nwf_match_set_reg(&untracked, NWF_MFF_IP_SEG, NWF_IP_SEG_UNTRACKED);
+    add_goto(flows, NWF_TABLE_IP_OUT_CT, PRIO_EXCEPTION, &untracked,
+             NWF_TABLE_VLAN_IN);
+    add_goto(flows, NWF_TABLE_IP_IN_CT, PRIO_EXCEPTION, &untracked,
+             NWF_TABLE_ETH_IN);
+
     struct match from_controller = in_port_match(OFPP_CONTROLLER);
     add_goto(flows, NWF_TABLE_IP_IN_CT, PRIO_EXCEPTION, &from_controller,
              NWF_TABLE_ETH_IN);

@@ -909,6 +909,8 @@ nwf_flows_for_port(const struct nwf_port *port,
             .ip_out = seg_number(&chains[RT_IP_OUT], 0),
             .ip_in = seg_number(&chains[RT_IP_IN], 0),
             .eth_in = seg_number(&chains[RT_ETH_IN], 0),
+            .untracked = (!chains[RT_IP_OUT].n_steps
+                          && !chains[RT_IP_IN].n_steps),
         };
         nwf_flows_add_port_entries(port, &segs, &ctx.flows);
         nwf_flow_set_move(flows, &ctx.flows);

@@ -159,8 +159,9 @@ nwf_port_untagged_out_vlan(const struct nwf_port *port)
  *
  * The port's flows, all with the port's ofport in their cookie:
  *   - CLASSIFY, in_port: zone into NWF_MFF_ZONE, the first segments of
- *     ETH_OUT and IP_OUT into NWF_MFF_SEG and NWF_MFF_IP_SEG, on to
- *     ETH_OUT;
+ *     ETH_OUT and IP_OUT into NWF_MFF_SEG and NWF_MFF_IP_SEG (for a port
+ *     without IP-layer rules NWF_IP_SEG_UNTRACKED, here and in OUTPUT),
+ *     on to ETH_OUT;
  *   - OUTPUT, NWF_MFF_OUT: zone, the first segments of ETH_IN and IP_IN,
  *     on to IP_IN_CT (a trunk or native port pushes the tag of a VLAN
  *     other than nwf_port_untagged_out_vlan() first);
@@ -193,9 +194,12 @@ void nwf_flows_for_learning_port(const struct nwf_port *,
                                  struct nwf_flow_set *);
 
 /* The segments that a port's rule tables start with (nwf-pipeline.h,
- * "Segments"): the highest of each table, 0 if it has one. */
+ * "Segments"): the highest of each table, 0 if it has one; and whether
+ * the port has no IP-layer rules at all, so that its packets skip
+ * conntrack (NWF_IP_SEG_UNTRACKED instead of 'ip_out' and 'ip_in'). */
 struct nwf_first_segs {
     int eth_out, ip_out, ip_in, eth_in;
+    bool untracked;
 };
 
 /* Adds 'port''s entries in CLASSIFY and OUTPUT to 'flows' (part of both

@@ -64,7 +64,8 @@ nwf_flows_for_learning_port(const struct nwf_port *port,
                             const ovs_be32 *servers, size_t n_servers,
                             struct nwf_flow_set *flows)
 {
-    static const struct nwf_first_segs first_segs;     /* All 0. */
+    /* No IP-layer rules while the port learns. */
+    static const struct nwf_first_segs first_segs = { .untracked = true };
     uint16_t ofport = ofp_to_u16(port->ofport);
     uint64_t cookie = NWF_COOKIE_PORT(ofport);
 

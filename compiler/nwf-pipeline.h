@@ -132,6 +132,13 @@ enum nwf_table {
  * accepts. */
 #define NWF_MAX_SEGMENTS 24
 
+/* NWF_MFF_IP_SEG of a port with no IP-layer rules (nwf_first_segs'
+ * 'untracked'), loaded by its CLASSIFY and OUTPUT entries in place of a
+ * segment: IP_OUT_CT and IP_IN_CT send its packets on without conntrack
+ * and without the IP tables, where nothing of the port's would decide
+ * anything, which saves a conntrack lookup per packet and direction. */
+#define NWF_IP_SEG_UNTRACKED 0xffff
+
 /* Conntrack zones: one per bound port, so that overlapping guest addresses
  * stay apart (OVN's choice).  The controller allocates them; the compiler
  * takes the zone as an input.  Zones are shared by every bridge of the

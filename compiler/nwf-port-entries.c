@@ -139,7 +139,8 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
     struct ofpbuf classify = OFPBUF_STUB_INITIALIZER(classify_stub);
     nwf_put_set_reg(&classify, NWF_MFF_ZONE, port->zone);
     nwf_put_set_reg(&classify, NWF_MFF_SEG, segs->eth_out);
-    nwf_put_set_reg(&classify, NWF_MFF_IP_SEG, segs->ip_out);
+    nwf_put_set_reg(&classify, NWF_MFF_IP_SEG,
+                    segs->untracked ? NWF_IP_SEG_UNTRACKED : segs->ip_out);
     nwf_port_put_vlan_in(port, &classify);
     nwf_put_goto_table(&classify, NWF_TABLE_ETH_OUT);
     nwf_flow_set_add(flows, NWF_TABLE_CLASSIFY, NWF_PRIO_PORT_FIRST, cookie,
@@ -155,7 +156,8 @@ nwf_flows_add_port_entries(const struct nwf_port *port,
     struct ofpbuf enter = OFPBUF_STUB_INITIALIZER(enter_stub);
     nwf_put_set_reg(&enter, NWF_MFF_ZONE, port->zone);
     nwf_put_set_reg(&enter, NWF_MFF_SEG, segs->eth_in);
-    nwf_put_set_reg(&enter, NWF_MFF_IP_SEG, segs->ip_in);
+    nwf_put_set_reg(&enter, NWF_MFF_IP_SEG,
+                    segs->untracked ? NWF_IP_SEG_UNTRACKED : segs->ip_in);
     nwf_put_goto_table(&enter, NWF_TABLE_IP_IN_CT);
 
     struct match to_port;

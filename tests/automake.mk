@@ -234,6 +234,7 @@ nwf_check_list = \
 	tests/e2e/test-churn.sh \
 	tests/e2e/test-bulk.sh \
 	tests/e2e/test-live-update.sh \
+	tests/e2e/test-untracked.sh \
 	tests/e2e/test-iplearn.sh \
 	tests/e2e/test-forwarding.sh \
 	tests/e2e/test-builtin-clean-traffic.sh \

@@ -140,6 +140,7 @@ test_access_and_trunk(void)
           "goto_table:20")
         F(0, 0, " actions=drop")
         F(10, 0, " actions=drop")
+        F(11, 65001, ",reg4=0xffff actions=goto_table:20")
         CT(11, "ct(table=12,zone=NXM_NX_REG3[0..15])")
         F(11, 0, " actions=goto_table:20")
         F(12, 0, " actions=drop")
@@ -164,6 +165,7 @@ test_access_and_trunk(void)
         F(30, 65000, ",reg1=3 actions=" PUSH ",output:3")
         F(30, 0, " actions=drop")
         F(31, 65001, ",in_port=CONTROLLER actions=goto_table:33")
+        F(31, 65001, ",reg4=0xffff actions=goto_table:33")
         CT(31, "ct_clear,ct(table=32,zone=NXM_NX_REG3[0..15])")
         F(31, 0, " actions=goto_table:33")
         F(32, 0, " actions=drop")
@@ -173,12 +175,15 @@ test_access_and_trunk(void)
 /* The controller's answer to a reject rule comes from in_port CONTROLLER
  * into OUTPUT and, for a bound port, goes straight from IP_IN_CT to
  * ETH_IN: libvirt's REJECT answers from the host, past the VM's IP-layer
- * rules, so "reject one port, drop the rest" still refuses at once. */
+ * rules, so "reject one port, drop the rest" still refuses at once.  So
+ * do the packets to a port without IP-layer rules (NWF_IP_SEG_UNTRACKED),
+ * which have nothing to meet there. */
 static void
 test_reject_answer_skips_ip_layer(void)
 {
     ASSERT_FLOWS(NWF_TABLE_IP_IN_CT, "1,bound" COMMA "2",
         F(31, 65001, ",in_port=CONTROLLER actions=goto_table:33")
+        F(31, 65001, ",reg4=0xffff actions=goto_table:33")
         CT(31, "ct_clear,ct(table=32,zone=NXM_NX_REG3[0..15])")
         F(31, 0, " actions=goto_table:33"));
 }

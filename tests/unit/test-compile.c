@@ -172,7 +172,7 @@ test_access_port(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(marker);
     const char *entry = nwf_unit_find_flow(s, "table=30,priority=65000,cookie=0x3,reg1=3 "
                                "actions=set_field:5->reg3,set_field:0->reg0,"
-                               "set_field:0->reg4,goto_table:31\n");
+                               "set_field:0xffff->reg4,goto_table:31\n");
     CU_ASSERT(entry && entry < marker);
     CU_ASSERT_PTR_NULL(strstr(s, "push_vlan"));
     CU_ASSERT_PTR_NULL(strstr(s, "reg1=0x3,reg2=0"));
@@ -180,7 +180,7 @@ test_access_port(void)
      * VLAN 10, which has no flow of its own there. */
     const char *classify = nwf_unit_find_flow(s, "table=0,priority=65000,cookie=0x3,"
                                   "in_port=3 actions=set_field:5->reg3,"
-                                  "set_field:1->reg0,set_field:0->reg4,"
+                                  "set_field:1->reg0,set_field:0xffff->reg4,"
                                   "set_field:0x100a->reg5,goto_table:10\n");
     CU_ASSERT(classify && classify < marker);
     CU_ASSERT_PTR_NOT_NULL(nwf_unit_find_flow(marker, "table=20,priority=65000,"

@@ -974,22 +974,23 @@ compile_empty(int tag, enum show show)
 }
 
 /* The port's CLASSIFY and OUTPUT entries, and a port without rules: each
- * rule table's one segment accepts. */
+ * rule table's one segment accepts, and with no IP-layer rule the port
+ * skips conntrack (NWF_IP_SEG_UNTRACKED instead of IP segment 0). */
 static void
 test_port_entries(void)
 {
     char *got = compile_empty(-1, SHOW_ALL);
     check_text(got,
                "table=0,priority=65000,cookie=0x3,in_port=3 "
-               "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+               "actions=set_field:7->reg3,set_field:0->reg0,set_field:0xffff->reg4,"
                "set_field:0x2000->reg5,goto_table:10\n"
                "table=30,priority=65001,cookie=0x3,reg1=3,reg2=0 "
-               "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+               "actions=set_field:7->reg3,set_field:0->reg0,set_field:0xffff->reg4,"
                "goto_table:31\n"
                "table=30,priority=65000,cookie=0x3,reg1=3 "
                "actions=push_vlan:0x8100,"
                "move:NXM_NX_REG2[0..11]->NXM_OF_VLAN_TCI[0..11],"
-               "set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+               "set_field:7->reg3,set_field:0->reg0,set_field:0xffff->reg4,"
                "goto_table:31\n",
                "trunk");
     free(got);
@@ -998,9 +999,44 @@ test_port_entries(void)
     got = compile_empty(5, SHOW_OUTPUT);
     check_text(got,
                "table=30,priority=65000,cookie=0x3,reg1=3 "
-               "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+               "actions=set_field:7->reg3,set_field:0->reg0,set_field:0xffff->reg4,"
                "goto_table:31\n",
                "access port");
+    free(got);
+}
+
+/* One IP-layer rule, even one with flows in IP_OUT alone (an ICMP type
+ * has no mirrored copy), puts the port through conntrack both ways: its
+ * states need the replies seen in its zone.  Ethernet-layer rules alone
+ * do not. */
+static void
+test_port_tracked(void)
+{
+    static const char *const icmp_out[] = {
+        "<filter name='t'><rule action='accept' direction='out'>"
+        "<icmp type='8'/></rule></filter>", NULL
+    };
+    char *got = compile_rules(icmp_out, NULL, SHOW_ALL);
+    CU_ASSERT_PTR_NULL(strstr(got, "0xffff->reg4"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "in_port=3 actions=set_field:0x7->reg3,"
+                                  "set_field:0->reg0,set_field:0->reg4,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "reg1=0x3,reg2=0 actions="
+                                  "set_field:0x7->reg3,set_field:0->reg0,"
+                                  "set_field:0->reg4,goto_table:31\n"));
+    CU_ASSERT_PTR_NULL(strstr(got, "table=32,"));
+    free(got);
+
+    static const char *const mac_only[] = {
+        "<filter name='t'><rule action='drop' direction='out'>"
+        "<mac protocolid='0x88cc'/></rule></filter>", NULL
+    };
+    got = compile_rules(mac_only, NULL, SHOW_ALL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "in_port=3 actions=set_field:0x7->reg3,"
+                                  "set_field:0->reg0,"
+                                  "set_field:0xffff->reg4,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "reg1=0x3,reg2=0 actions="
+                                  "set_field:0x7->reg3,set_field:0->reg0,"
+                                  "set_field:0xffff->reg4,goto_table:31\n"));
     free(got);
 }
 
@@ -1026,10 +1062,10 @@ test_learning_port(void)
         "table=0,priority=65002,cookie=0x3,in_port=3,"
         "dl_src=52:54:00:00:00:01,udp,tp_src=68,tp_dst=67 "
         "actions=controller(userdata=02,meter_id=262),set_field:7->reg3,"
-        "set_field:0->reg0,set_field:0->reg4,set_field:0x1005->reg5,"
+        "set_field:0->reg0,set_field:0xffff->reg4,set_field:0x1005->reg5,"
         "goto_table:10\n"
         "table=0,priority=65000,cookie=0x3,in_port=3 "
-        "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+        "actions=set_field:7->reg3,set_field:0->reg0,set_field:0xffff->reg4,"
         "set_field:0x1005->reg5,goto_table:10\n"
         "table=10,priority=60000,cookie=0x3,in_port=3,reg0=0,"
         "dl_src=52:54:00:00:00:01,udp,tp_src=68,tp_dst=67 "
@@ -1038,13 +1074,13 @@ test_learning_port(void)
         "table=30,priority=65002,cookie=0x3,reg1=3,dl_dst=52:54:00:00:00:01,"
         "udp,tp_src=67,tp_dst=68 "
         "actions=controller(userdata=02,meter_id=263),set_field:7->reg3,"
-        "set_field:0->reg0,set_field:0->reg4,goto_table:31\n"
+        "set_field:0->reg0,set_field:0xffff->reg4,goto_table:31\n"
         "table=30,priority=65002,cookie=0x3,reg1=3,dl_dst=ff:ff:ff:ff:ff:ff,"
         "udp,tp_src=67,tp_dst=68 "
         "actions=controller(userdata=02,meter_id=263),set_field:7->reg3,"
-        "set_field:0->reg0,set_field:0->reg4,goto_table:31\n"
+        "set_field:0->reg0,set_field:0xffff->reg4,goto_table:31\n"
         "table=30,priority=65000,cookie=0x3,reg1=3 "
-        "actions=set_field:7->reg3,set_field:0->reg0,set_field:0->reg4,"
+        "actions=set_field:7->reg3,set_field:0->reg0,set_field:0xffff->reg4,"
         "goto_table:31\n"
         "table=33,priority=60000,cookie=0x3,reg1=3,reg0=0,"
         "dl_dst=52:54:00:00:00:01,udp,tp_src=67,tp_dst=68,nw_src=10.0.0.1 "
@@ -1435,6 +1471,7 @@ static const struct nwf_unit_test flows_tests[] = {
     { "reject", test_reject },
     { "negation: exclusion flows", test_negation },
     { "port entries: access port and trunk", test_port_entries },
+    { "port entries: conntrack only with IP-layer rules", test_port_tracked },
     { "learning port", test_learning_port },
     { "the bridge's own port bound", test_local_port },
     { "cookies", test_cookies },
