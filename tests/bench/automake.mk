@@ -19,9 +19,12 @@ bench: tests/bench/bench-compile controller/nwf-controller utilities/nwf-ofctl
 	bash $(srcdir)/tests/bench/bench-vs-ovn.sh $(BENCH_PORTS)
 	bash $(srcdir)/tests/bench/bench-filter-db.sh 2 $(BENCH_PORTS)
 	bash $(srcdir)/tests/bench/bench-filter-db.sh 10 $(BENCH_PORTS)
+	bash $(srcdir)/tests/bench/bench-datapath.sh
 .PHONY: bench
 
 EXTRA_DIST += tests/bench/bench-controller.sh
+EXTRA_DIST += tests/bench/bench-datapath.sh
+EXTRA_DIST += tests/bench/bench-stateful-20.xml
 EXTRA_DIST += tests/bench/bench-iplearn.sh
 EXTRA_DIST += tests/bench/bench-vs-ovn.sh
 EXTRA_DIST += tests/bench/bench-filter-db.sh
