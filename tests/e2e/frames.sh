@@ -65,6 +65,13 @@
 #                              and IPv6 tests do not depend on ARP and ND
 #                              (ND is ICMPv6, which IP-layer rules see).
 #   ct_flush                   forgets every conntrack entry of the switch.
+#   session_start FROM TO TO_IP PORT
+#                              a live TCP session from FROM to TO_IP:PORT
+#                              (TO listens), one line every 100 ms, until
+#                              session_end or the end of the test.
+#   session_flows              the session carries new lines (0.6 s).
+#   session_stopped            it carries none for a second, half a second
+#                              after the call.
 #
 # ---- DHCP, for IP address learning.
 #
@@ -401,6 +408,38 @@ udp_arrives() {
     grep -q nwf-udp-probe "$out" && ok=0
     rm -f "$out"
     return $ok
+}
+
+session_start() {
+    vm_exec "$2" sh -c "nc -l -p $4 >'$SW_DIR/session.out'" &
+    sleep 0.3
+    (exec ip netns exec "$(vm_ns "$1")" sh -c \
+        "while :; do echo tick; sleep 0.1; done | nc $3 $4") \
+        </dev/null >/dev/null 2>&1 &
+    echo $! >"$SW_DIR/session.pid"
+}
+
+session_lines() {
+    wc -l <"$SW_DIR/session.out"
+}
+
+session_flows() {
+    local before
+    before=$(session_lines)
+    sleep 0.6
+    [ "$(session_lines)" -gt "$before" ]
+}
+
+session_stopped() {
+    local before
+    sleep 0.5
+    before=$(session_lines)
+    sleep 1
+    [ "$(session_lines)" = "$before" ]
+}
+
+session_end() {
+    kill "$(cat "$SW_DIR/session.pid")" 2>/dev/null
 }
 
 neigh_static() {

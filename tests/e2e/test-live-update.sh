@@ -6,6 +6,7 @@
 # removes the rule that allowed it.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/frames.sh"
 
 e2e_init
 sw_start
@@ -33,21 +34,7 @@ retry 10 active "$p1"
 retry 10 active "$p3"
 
 # A live TCP session from vm1 to vm2:8080, one line every 100 ms.
-vm_exec vm2 sh -c "nc -l -p 8080 >'$SW_DIR/session.out'" &
-sleep 0.3
-(exec ip netns exec "$(vm_ns vm1)" sh -c \
-    "while :; do echo tick; sleep 0.1; done | nc 10.9.13.2 8080") \
-    </dev/null >/dev/null 2>&1 &
-echo $! >"$SW_DIR/session.pid"
-lines() {
-    wc -l <"$SW_DIR/session.out"
-}
-session_flows() {
-    local before
-    before=$(lines)
-    sleep 0.6
-    [ "$(lines)" -gt "$before" ]
-}
+session_start vm1 vm2 10.9.13.2 8080
 check "the TCP session is established and carries data" retry 5 session_flows
 
 # vm3's flows must not be touched by an update of 'web-out': their packet
@@ -89,13 +76,6 @@ grep -v "8080\|<tcp\|</tcp" "$SW_DIR/web-current.xml" \
 n_batches=$(grep -c "flow changes confirmed" "$SW_DIR/nwf-controller.log")
 ctl_appctl bridges/dump-flows br0 >"$SW_DIR/desired-1"
 check "the new definition is accepted" ofctl_d define "$SW_DIR/web-v2.xml"
-session_stopped() {
-    local before
-    sleep 0.5
-    before=$(lines)
-    sleep 1
-    [ "$(lines)" = "$before" ]
-}
 check "the established TCP session stops after the update" session_stopped
 check "the updated port is active again" retry 10 active "$p1"
 
@@ -135,5 +115,5 @@ check "SIGHUP reloads the filter directory" retry 5 reloaded
 check "the controller survives SIGHUP" kill -0 "$(cat "$SW_DIR/nwf-controller.pid")"
 check "the reloaded filter's port is active" retry 10 active "$p1"
 
-kill "$(cat "$SW_DIR/session.pid")" 2>/dev/null
+session_end
 e2e_finish

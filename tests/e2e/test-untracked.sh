@@ -48,25 +48,7 @@ check "an Ethernet-only port's entry loads the untracked marker" \
 check "IP_OUT_CT and IP_IN_CT pass untracked packets on" bypass_flows
 
 # A live TCP session from vm1 to vm2:8080, one line every 100 ms.
-vm_exec vm2 sh -c "nc -l -p 8080 >'$SW_DIR/session.out'" &
-sleep 0.3
-(exec ip netns exec "$(vm_ns vm1)" sh -c \
-    "while :; do echo tick; sleep 0.1; done | nc $IP2 8080") \
-    </dev/null >/dev/null 2>&1 &
-echo $! >"$SW_DIR/session.pid"
-lines() {
-    wc -l <"$SW_DIR/session.out"
-}
-session_flows() {
-    local before
-    before=$(lines)
-    sleep 0.6
-    [ "$(lines)" -gt "$before" ]
-}
-session_stopped() {
-    sleep 1
-    sw_not session_flows
-}
+session_start vm1 vm2 $IP2 8080
 check "the TCP session carries data" retry 5 session_flows
 
 # zone_entries ZONE: the conntrack entries of ZONE.
@@ -133,5 +115,5 @@ ping_again() {
 check "vm1 reaches vm2" ping_again
 check "and leaves no conntrack entry" no_entries
 
-kill "$(cat "$SW_DIR/session.pid")" 2>/dev/null
+session_end
 e2e_finish
