@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "lib/nwfilter-idl.h"
-#include "openvswitch/dynamic-string.h"
 #include "sset.h"
 #include "util.h"
 
@@ -49,13 +48,7 @@ nwf_filter_db_generation(const struct ovsdb_idl *idl)
 char *
 nwf_filter_db_ports_format(const struct sset *ports)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
-    const char **sorted = sset_sort(ports);
-    for (size_t i = 0; i < sset_count(ports); i++) {
-        ds_put_format(&s, "%s%s", i ? "," : "", sorted[i]);
-    }
-    free(sorted);
-    return ds_steal_cstr(&s);
+    return sset_join(ports, ",", "");
 }
 
 void
