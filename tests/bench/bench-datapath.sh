@@ -65,12 +65,8 @@ vm_add vm2 $M2 $IP2/24
 # clean-traffic and the stateful filter would see frames the others don't.
 neigh_static vm1 $IP2 $M2
 neigh_static vm2 $IP1 $M1
-P1=$(vm_port vm1)
 [ -n "$KEEP" ] && mkdir -p "$KEEP"
 
-dp() {
-    OVS_RUNDIR=$SW_DIR ovs-appctl -t ovs-vswitchd "$@"
-}
 vswitchd_pid() {
     cat "$SW_DIR/ovs-vswitchd.pid"
 }
@@ -96,16 +92,14 @@ ctl_running() {
 # until the controller has let go of them (it removes its filterref-*
 # keys).
 unbind() {
-    local vm port key args=()
+    local vm
+    VM_BIND_ARGS=()
     for vm in vm1 vm2; do
-        port=$(vm_port "$vm")
-        for key in $(vsctl get interface "$port" external_ids |
-                     grep -o 'filterref-param-[A-Za-z0-9_]*'); do
-            args+=(-- remove interface "$port" external_ids "$key")
-        done
-        args+=(-- remove interface "$port" external_ids filterref)
+        vm_params_removal "$vm"
+        VM_BIND_ARGS+=(-- remove interface "$(vm_port "$vm")" external_ids
+                       filterref)
     done
-    vsctl "${args[@]}" && retry 10 unbound
+    vsctl "${VM_BIND_ARGS[@]}" && retry 10 unbound
 }
 unbound() {
     [ -z "$(ext_id vm1 filterref-status)$(ext_id vm2 filterref-status)" ]
@@ -178,7 +172,7 @@ setup_stateful() {
 fresh() {
     sleep 1
     ct_flush
-    dp dpctl/del-flows
+    vsw_appctl dpctl/del-flows
 }
 
 # iperf3_run NAME ARGS...: one iperf3 client run from vm1, its JSON in
@@ -229,14 +223,14 @@ flows_of() {
     local name=$1 base port
     shift
     fresh
-    base=$(dp dpctl/dump-flows | grep -c 'actions:')
+    base=$(vsw_appctl dpctl/dump-flows | grep -c 'actions:')
     iperf3_run "$name" -t 6 "$@" &
     local client=$!
     sleep 3
-    dp dpctl/dump-flows >"$SW_DIR/$name.flows"
+    vsw_appctl dpctl/dump-flows >"$SW_DIR/$name.flows"
     wait "$client" || echo "# $name: iperf3 failed"
     [ -n "$KEEP" ] && cp "$SW_DIR/$name.flows" "$KEEP/"
-    port=$(dp dpctl/show | sed -n "s/.*port \([0-9]*\): $P1\( .*\)*$/\1/p")
+    port=$(vm_dp_port vm1)
     FLOWS=$(( $(dp_flow_count "$SW_DIR/$name.flows") - base ))
     read -r PASSES CTS < <(dp_data_path "$SW_DIR/$name.flows" "$port")
 }

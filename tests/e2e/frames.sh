@@ -354,7 +354,7 @@ PY
 }
 
 ct_flush() {
-    OVS_RUNDIR=$SW_DIR ovs-appctl -t ovs-vswitchd dpctl/flush-conntrack
+    vsw_appctl dpctl/flush-conntrack
 }
 
 listen() {

@@ -163,6 +163,12 @@ ext_id() {
     vsctl --if-exists get interface "$(vm_port "$1")" "external_ids:$2" \
         2>/dev/null | tr -d '"'
 }
+# vm_dp_port VM: the number of VM's port in the switch's datapath, as
+# "dpctl/dump-flows" names it in in_port().
+vm_dp_port() {
+    vsw_appctl dpctl/show |
+        sed -n "s/.*port \([0-9]*\): $(vm_port "$1")\( .*\)*$/\1/p"
+}
 status_is() { [ "$(ext_id "$1" filterref-status)" = "$2" ]; }
 learned_is() { [ "$(ext_id "$1" filterref-learned-ip)" = "$2" ]; }
 no_learned() { [ -z "$(ext_id "$1" filterref-learned-ip)" ]; }
@@ -172,18 +178,26 @@ no_learned() { [ -z "$(ext_id "$1" filterref-learned-ip)" ]; }
 # too, so that the next status read is the controller's answer to this
 # binding, not what it said of the previous one.
 vm_bind_args() {
-    local port key kv
+    local port kv
     port=$(vm_port "$1")
     VM_BIND_ARGS=()
-    for key in $(vsctl get interface "$port" external_ids |
-                 grep -o 'filterref-param-[A-Za-z0-9_]*'); do
-        VM_BIND_ARGS+=(-- remove interface "$port" external_ids "$key")
-    done
+    vm_params_removal "$1"
     VM_BIND_ARGS+=(-- remove interface "$port" external_ids filterref-status)
     VM_BIND_ARGS+=(-- set interface "$port" "external_ids:filterref=$2")
     shift 2
     for kv in "$@"; do
         VM_BIND_ARGS+=("external_ids:filterref-param-$kv")
+    done
+}
+
+# vm_params_removal VM: appends to VM_BIND_ARGS the ovs-vsctl arguments
+# that remove each filterref-param-* key of VM's Interface.
+vm_params_removal() {
+    local port key
+    port=$(vm_port "$1")
+    for key in $(vsctl get interface "$port" external_ids |
+                 grep -o 'filterref-param-[A-Za-z0-9_]*'); do
+        VM_BIND_ARGS+=(-- remove interface "$port" external_ids "$key")
     done
 }
 

@@ -23,14 +23,10 @@ ctl_start
 check "define the stateful filter" filter_define web-out
 check "bind vm1 to clean-traffic" vm_bind vm1 clean-traffic IP=$IP1
 check "bind vm2 to clean-traffic" vm_bind vm2 clean-traffic IP=$IP2
-p1=$(vm_port vm1)
 of1=$(vm_ofport vm1)
 zone1=$(ext_id vm1 filterref-ct-zone)
 zone2=$(ext_id vm2 filterref-ct-zone)
 
-dpctl() {
-    OVS_RUNDIR=$SW_DIR ovs-appctl -t ovs-vswitchd "dpctl/$@"
-}
 # vm1's CLASSIFY entry loads the marker, and the bridge-wide flows of
 # IP_OUT_CT and IP_IN_CT send such packets past conntrack.
 classify_untracked() {
@@ -53,16 +49,14 @@ check "the TCP session carries data" retry 5 session_flows
 
 # zone_entries ZONE: the conntrack entries of ZONE.
 zone_entries() {
-    dpctl dump-conntrack "zone=$1"
+    vsw_appctl dpctl/dump-conntrack "zone=$1"
 }
 no_entries() {
     [ -z "$(zone_entries "$zone1")$(zone_entries "$zone2")" ]
 }
 # The datapath flows of vm1's port: none with ct(), none recirculated.
 dp_port_flows() {
-    local dp_port
-    dp_port=$(dpctl show | sed -n "s/.*port \([0-9]*\): $p1\( .*\)*$/\1/p")
-    dpctl dump-flows | grep "in_port($dp_port)"
+    vsw_appctl dpctl/dump-flows | grep "in_port($(vm_dp_port vm1))"
 }
 one_pass_no_ct() {
     local flows
