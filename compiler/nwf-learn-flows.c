@@ -72,8 +72,8 @@ nwf_flows_for_learning_port(const struct nwf_port *port,
     nwf_flows_add_port_entries(port, &first_segs, flows);
 
     /* The Ethernet tables decide, in one segment, 0: what they let
-     * through also passes the IP tables, whose bridge-wide end of segment
-     * 0 accepts everything. */
+     * through goes on past conntrack and the IP tables (the port is
+     * untracked). */
     uint64_t drop_stub[8];
     struct ofpbuf drop = OFPBUF_STUB_INITIALIZER(drop_stub);
     for (int from_vm = 1; from_vm >= 0; from_vm--) {
